@@ -1,0 +1,16 @@
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Assets;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AssetLedger.Application;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddApplication(this IServiceCollection services)
+    {
+        services.AddMediator(o => o.ServiceLifetime = ServiceLifetime.Singleton);
+        services.AddSingleton(ConfirmationPolicy.Default);
+        services.AddSingleton<IClock, SystemClock>();
+        return services;
+    }
+}

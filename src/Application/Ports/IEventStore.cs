@@ -1,0 +1,49 @@
+namespace AssetLedger.Application.Ports;
+
+/// <summary>
+/// The event store port, shaped like Eventuous's: append with an expected version, read a stream,
+/// read all forward from a position, subscribe from a checkpoint. Positions are gap-free and final:
+/// a reader that has seen position p has seen every event below p.
+/// </summary>
+public interface IEventStore
+{
+    Task<AppendResult> Append(AppendRequest request, CancellationToken ct);
+
+    /// <summary>Events of one stream with version ≥ <paramref name="fromVersion"/>, oldest first.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, long fromVersion, int maxCount, CancellationToken ct);
+
+    /// <summary>Events with position &gt; <paramref name="afterPosition"/>, in log order.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct);
+
+    /// <summary>The highest position committed so far (0 when empty).</summary>
+    Task<long> HeadPosition(CancellationToken ct);
+}
+
+public static class ExpectedVersion
+{
+    /// <summary>The stream must not exist yet.</summary>
+    public const long NoStream = 0;
+    /// <summary>Append whatever the stream's version.</summary>
+    public const long Any = -1;
+}
+
+/// <param name="ExpectedVersion">The stream's current version (number of events), <see cref="ExpectedVersion.NoStream"/> or <see cref="ExpectedVersion.Any"/>.</param>
+/// <param name="UniqueKeys">Keys this append claims for ever (e.g. an asset's natural key); the append fails if any is taken.</param>
+public sealed record AppendRequest(string StreamId, long ExpectedVersion, IReadOnlyList<EventToAppend> Events, IReadOnlyList<string>? UniqueKeys = null);
+
+/// <param name="Data">The event's JSON.</param>
+/// <param name="Metadata">JSON object: actor, correlation, causation, idempotency key, signature.</param>
+public sealed record EventToAppend(Guid EventId, string Type, int SchemaVersion, string Data, string Metadata);
+
+public enum AppendStatus { Appended, AlreadyAppended, WrongExpectedVersion, KeyTaken }
+
+public sealed record AppendResult(AppendStatus Status, long StreamVersion, IReadOnlyList<AppendedEvent> Events, string? TakenKey = null)
+{
+    public bool Succeeded => Status is AppendStatus.Appended or AppendStatus.AlreadyAppended;
+}
+
+public sealed record AppendedEvent(Guid EventId, long Version, long Position, string Hash);
+
+public sealed record StoredEvent(
+    long Position, string StreamId, long Version, Guid EventId, string Type, int SchemaVersion,
+    string Data, string Metadata, DateTimeOffset RecordedAt, string Hash, string? PreviousHash);

@@ -1,0 +1,40 @@
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Domain.Assets;
+
+/// <summary>A request to change an asset. Time, ids and the actor arrive on the command, so deciding needs no I/O.</summary>
+public interface IAssetCommand
+{
+    AssetId Asset { get; }
+    Actor Actor { get; }
+    DateTimeOffset At { get; }
+}
+
+/// <summary>Raw registration input; the decider validates it per kind.</summary>
+public sealed record RegisterAsset(AssetId Asset, AssetKind Kind, ParticipantId Owner, AssetDetails Details, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record ConfirmAsset(AssetId Asset, bool Approve, string? Comment, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+/// <summary>New values for the fields that may change; null keeps the current value.</summary>
+public sealed record AmendAsset(AssetId Asset, AssetDetails Changes, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record OfferTransfer(AssetId Asset, ParticipantId To, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record AcceptTransfer(AssetId Asset, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record DeclineTransfer(AssetId Asset, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record WithdrawTransfer(AssetId Asset, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+/// <summary>Send the asset to a venue; <paramref name="VenueRoles"/> are the venue's roles, looked up by the caller.</summary>
+public sealed record TransferOut(AssetId Asset, ParticipantId Venue, IReadOnlySet<Role> VenueRoles, VenuePurpose Purpose, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record ReturnAsset(AssetId Asset, ParticipantId? NewOwner, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record FreezeAsset(AssetId Asset, string FreezeId, FreezeAuthority Authority, string Reason, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record UnfreezeAsset(AssetId Asset, string FreezeId, string? Reason, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record CancelAsset(AssetId Asset, string Reason, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+public sealed record AttachEvidence(AssetId Asset, string Sha256, string MediaType, string? Description, string Source, Actor Actor, DateTimeOffset At) : IAssetCommand;

@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Domain.Assets;
+
+/// <summary>What each kind requires, and the natural key that may be registered once.</summary>
+public static partial class AssetDetailsRules
+{
+    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    public static partial Regex Sha256Hex();
+
+    const int MaxText = 200;
+
+    public static DomainError? Validate(AssetKind kind, AssetDetails d) => kind switch
+    {
+        AssetKind.WarehouseReceipt =>
+            RequireParticipant(d.Warehouse, "warehouseId") ?? RequireText(d.ReceiptNumber, "receiptNumber") ??
+            RequireText(d.Commodity, "commodity") ?? (d.Quantity is null ? AssetErrors.Invalid("quantity", "A warehouse receipt needs a quantity and unit.") : null) ??
+            Optional(d.Description, "description"),
+        AssetKind.Receivable =>
+            RequireParticipant(d.Debtor, "debtorId") ?? RequireText(d.BillNumber, "billNumber") ??
+            (d.Amount is null ? AssetErrors.Invalid("amount", "A receivable needs an amount and currency.") : null) ??
+            (d.DueDate is null ? AssetErrors.Invalid("dueDate", "A receivable needs a due date (YYYY-MM-DD).") : null) ??
+            Optional(d.Description, "description"),
+        AssetKind.Intangible =>
+            RequireText(d.Title, "title") ??
+            (d.ContentSha256 is null || !Sha256Hex().IsMatch(d.ContentSha256)
+                ? AssetErrors.Invalid("contentSha256", "contentSha256 must be the content's SHA-256 as 64 lower-case hex digits.") : null) ??
+            RequireText(d.MediaType, "mediaType") ?? Optional(d.Description, "description"),
+        _ => AssetErrors.Invalid("kind", "kind must be WarehouseReceipt, Receivable or Intangible."),
+    };
+
+    /// <summary>The natural key: warehouse + receipt number, debtor + bill number, or the content hash.</summary>
+    public static string KeyOf(AssetKind kind, AssetDetails d) => kind switch
+    {
+        AssetKind.WarehouseReceipt => $"receipt:{d.Warehouse}:{d.ReceiptNumber}",
+        AssetKind.Receivable => $"receivable:{d.Debtor}:{d.BillNumber}",
+        AssetKind.Intangible => $"intangible:{d.ContentSha256}",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Fields whose change alters what the confirmers vouched for, so the asset returns to Pending.</summary>
+    public static bool IsMaterial(AssetDetails before, AssetDetails after) =>
+        before.Commodity != after.Commodity || before.Quantity != after.Quantity ||
+        before.Amount != after.Amount || before.DueDate != after.DueDate || before.MediaType != after.MediaType;
+
+    static DomainError? RequireParticipant(ParticipantId? id, string field) =>
+        id is { } p && ParticipantId.IsWellFormed(p.Value) ? null
+            : AssetErrors.Invalid(field, $"{field} must name a participant id (lower-case letters, digits, '-', '_', '.').");
+
+    static DomainError? RequireText(string? text, string field) =>
+        string.IsNullOrWhiteSpace(text) || text.Length > MaxText
+            ? AssetErrors.Invalid(field, $"{field} is required (1–{MaxText} characters).") : null;
+
+    static DomainError? Optional(string? text, string field) =>
+        text is { Length: > 2000 } ? AssetErrors.Invalid(field, $"{field} is at most 2000 characters.") : null;
+}

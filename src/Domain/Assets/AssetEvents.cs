@@ -1,0 +1,66 @@
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Domain.Assets;
+
+/// <summary>A fact in an asset's history. Stored names never change; a new shape is a new V2 record.</summary>
+public interface IAssetEvent
+{
+    AssetId Asset { get; }
+    DateTimeOffset At { get; }
+}
+
+[StoredEvent("asset-registered")]
+public sealed record AssetRegistered(
+    AssetId Asset, AssetKind Kind, ParticipantId Owner, AssetDetails Details, string Key,
+    IReadOnlyList<ConfirmerRequirement> RequiredConfirmers, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-confirmed")]
+public sealed record AssetConfirmed(AssetId Asset, ParticipantId By, string Slot, string? Comment, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-rejected")]
+public sealed record AssetRejected(AssetId Asset, ParticipantId By, string Slot, string? Comment, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-amended")]
+public sealed record AssetAmended(AssetId Asset, AssetDetails Details, bool Material, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-transfer-offered")]
+public sealed record AssetTransferOffered(AssetId Asset, ParticipantId From, ParticipantId To, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-transferred")]
+public sealed record AssetTransferred(AssetId Asset, ParticipantId From, ParticipantId To, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-transfer-declined")]
+public sealed record AssetTransferDeclined(AssetId Asset, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-transfer-withdrawn")]
+public sealed record AssetTransferWithdrawn(AssetId Asset, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-transferred-out")]
+public sealed record AssetTransferredOut(AssetId Asset, ParticipantId Venue, VenuePurpose Purpose, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-returned")]
+public sealed record AssetReturned(AssetId Asset, ParticipantId Venue, ParticipantId PreviousOwner, ParticipantId Owner, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-frozen")]
+public sealed record AssetFrozen(AssetId Asset, string FreezeId, FreezeAuthority Authority, string Reason, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-unfrozen")]
+public sealed record AssetUnfrozen(AssetId Asset, string FreezeId, string? Reason, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-cancelled")]
+public sealed record AssetCancelled(AssetId Asset, string Reason, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("evidence-attached")]
+public sealed record EvidenceAttached(AssetId Asset, string Sha256, string MediaType, string? Description, string Source, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+public static class AssetEventTypes
+{
+    /// <summary>Every asset event type, for the serializer's registry.</summary>
+    public static readonly IReadOnlyList<Type> All =
+    [
+        typeof(AssetRegistered), typeof(AssetConfirmed), typeof(AssetRejected), typeof(AssetAmended),
+        typeof(AssetTransferOffered), typeof(AssetTransferred), typeof(AssetTransferDeclined), typeof(AssetTransferWithdrawn),
+        typeof(AssetTransferredOut), typeof(AssetReturned), typeof(AssetFrozen), typeof(AssetUnfrozen),
+        typeof(AssetCancelled), typeof(EvidenceAttached),
+    ];
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Domain.Assets;
+
+/// <summary>An asset's current state, folded from its events. Immutable: every fold returns a new record.</summary>
+public sealed record AssetState
+{
+    public static readonly AssetState Initial = new();
+
+    public AssetId Id { get; init; }
+    public long Version { get; init; }
+    public AssetStatus Status { get; init; } = AssetStatus.None;
+    public AssetKind Kind { get; init; }
+    public ParticipantId Owner { get; init; }
+    public AssetDetails Details { get; init; } = new();
+    public string Key { get; init; } = "";
+    public ImmutableArray<ConfirmerRequirement> RequiredConfirmers { get; init; } = [];
+    /// <summary>Slot → who confirmed it.</summary>
+    public ImmutableSortedDictionary<string, ParticipantId> Confirmations { get; init; } = ImmutableSortedDictionary<string, ParticipantId>.Empty;
+    public TransferOffer? PendingOffer { get; init; }
+    public Custody? Custody { get; init; }
+    public ImmutableSortedDictionary<string, Freeze> Freezes { get; init; } = ImmutableSortedDictionary<string, Freeze>.Empty;
+    public int EvidenceCount { get; init; }
+    public DateTimeOffset? LastChangedAt { get; init; }
+
+    public bool Exists => Status != AssetStatus.None;
+    public bool IsFrozen => !Freezes.IsEmpty;
+    public bool IsOut => Custody is not null;
+    public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
+    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected;
+
+    /// <summary>Folds a stream's events from the start.</summary>
+    public static AssetState From(IEnumerable<IAssetEvent> events) => events.Aggregate(Initial, Evolve);
+
+    public static AssetState Evolve(AssetState s, IAssetEvent e) => (e switch
+    {
+        AssetRegistered r => s with
+        {
+            Id = r.Asset, Status = AssetStatus.Pending, Kind = r.Kind, Owner = r.Owner, Details = r.Details, Key = r.Key,
+            RequiredConfirmers = [.. r.RequiredConfirmers],
+        },
+        AssetConfirmed c => WithConfirmation(s, c),
+        AssetRejected => s with { Status = AssetStatus.Rejected },
+        AssetAmended a => a.Material
+            ? s with { Details = a.Details, Status = AssetStatus.Pending, Confirmations = ImmutableSortedDictionary<string, ParticipantId>.Empty }
+            : s with { Details = a.Details },
+        AssetTransferOffered o => s with { PendingOffer = new TransferOffer(o.To, o.At) },
+        AssetTransferred t => s with { Owner = t.To, PendingOffer = null },
+        AssetTransferDeclined or AssetTransferWithdrawn => s with { PendingOffer = null },
+        AssetTransferredOut o => s with { Custody = new Custody(o.Venue, o.Purpose, o.At) },
+        AssetReturned r => s with { Custody = null, Owner = r.Owner },
+        AssetFrozen f => s with { Freezes = s.Freezes.SetItem(f.FreezeId, new Freeze(f.FreezeId, f.By, f.Authority, f.Reason, f.At)) },
+        AssetUnfrozen u => s with { Freezes = s.Freezes.Remove(u.FreezeId) },
+        AssetCancelled => s with { Status = AssetStatus.Cancelled },
+        EvidenceAttached => s with { EvidenceCount = s.EvidenceCount + 1 },
+        _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
+    }) with { Version = s.Version + 1, LastChangedAt = e.At };
+
+    static AssetState WithConfirmation(AssetState s, AssetConfirmed c)
+    {
+        var confirmations = s.Confirmations.SetItem(c.Slot, c.By);
+        var complete = s.RequiredConfirmers.All(r => confirmations.ContainsKey(r.Slot));
+        return s with { Confirmations = confirmations, Status = complete ? AssetStatus.Active : AssetStatus.Pending };
+    }
+}

@@ -1,0 +1,30 @@
+namespace AssetLedger.Domain.Common;
+
+/// <summary>
+/// Why a command was refused: a stable machine code (<c>asset.locked</c>) and a sentence for a person.
+/// The Api maps each <see cref="ErrorKind"/> to one HTTP status, once.
+/// </summary>
+public sealed record DomainError(string Code, string Message, ErrorKind Kind, string? Field = null)
+{
+    public override string ToString() => $"{Code}: {Message}";
+}
+
+public enum ErrorKind
+{
+    /// <summary>The input is malformed or out of range (422).</summary>
+    Invalid,
+    /// <summary>The actor may not do this (403).</summary>
+    Forbidden,
+    /// <summary>The thing does not exist (404).</summary>
+    NotFound,
+    /// <summary>The current state does not allow it (409).</summary>
+    Conflict,
+}
+
+/// <summary>Marks an event record with the name and schema version it is stored under.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class StoredEventAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+    public int SchemaVersion { get; init; } = 1;
+}
