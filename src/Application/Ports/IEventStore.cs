@@ -17,6 +17,9 @@ public interface IEventStore
 
     /// <summary>The highest position committed so far (0 when empty).</summary>
     Task<long> HeadPosition(CancellationToken ct);
+
+    /// <summary>Follows the log from a checkpoint (exclusive) until cancelled, never skipping a late commit.</summary>
+    IAsyncEnumerable<StoredEvent> Subscribe(long afterPosition, CancellationToken ct, int pageSize = 500);
 }
 
 public static class ExpectedVersion

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every test project against a throwaway PostgreSQL cluster and ends with one line:
+#   N passed, M failed
+# Usage: scripts/test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+
+pg_install
+PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
+RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
+cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PORT="$(pg_free_port)"
+# Durability is not under test here; fsync off keeps the suite fast.
+pg_start "$PGDIR" "$PORT" fsync=off synchronous_commit=off full_page_writes=off || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+export ASSETLEDGER_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100"
+echo "PostgreSQL for tests on 127.0.0.1:$PORT"
+
+if ! dotnet build AssetLedger.sln -c Release -nologo -v q; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+dotnet test AssetLedger.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@"
+status=$?
+
+passed=0; failed=0; total=0
+for f in "$RESULTS"/*.trx; do
+  [ -f "$f" ] || continue
+  line="$(grep -o '<Counters [^>]*>' "$f" | head -1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line")"
+  fl="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")"
+  t="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$line")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${fl:-0})); total=$((total + ${t:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test exited with $status (a test host crashed or a project did not run)"; fi
+if [ "$total" -eq 0 ]; then failed=$((failed + 1)); echo "no test ran"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

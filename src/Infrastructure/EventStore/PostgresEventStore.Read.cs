@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using AssetLedger.Application.Ports;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    const string Columns = "position, stream_id, version, event_id, type, schema_version, data::text, metadata::text, recorded_at, hash, previous_hash";
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, long fromVersion, int maxCount, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = fromVersion });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        return await ReadEvents(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        return await ReadEvents(cmd, ct);
+    }
+
+    public async Task<long> HeadPosition(CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT coalesce(max(position), 0) FROM events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Follows the log from a checkpoint, forever: pages through what is committed, then waits for this
+    /// process's next commit or a short poll (other processes' commits). Positions are final, so no gap handling.
+    /// </summary>
+    public async IAsyncEnumerable<StoredEvent> Subscribe(long afterPosition, [EnumeratorCancellation] CancellationToken ct, int pageSize = 500)
+    {
+        var position = afterPosition;
+        while (!ct.IsCancellationRequested)
+        {
+            var wake = _signal.Next();
+            var page = await ReadAll(position, pageSize, ct);
+            foreach (var e in page)
+            {
+                position = e.Position;
+                yield return e;
+            }
+            if (page.Count < pageSize)
+            {
+                try { await wake.WaitAsync(TimeSpan.FromMilliseconds(100), ct); }
+                catch (TimeoutException) { }
+            }
+        }
+    }
+
+    static async Task<IReadOnlyList<StoredEvent>> ReadEvents(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var list = new List<StoredEvent>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new StoredEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetGuid(3), r.GetString(4), r.GetInt32(5),
+                r.GetString(6), r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), EventHasher.Hex((byte[])r[9]),
+                r.IsDBNull(10) ? null : EventHasher.Hex((byte[])r[10])));
+        return list;
+    }
+}
+
+/// <summary>Wakes waiting subscribers when this process commits.</summary>
+sealed class AppendSignal
+{
+    TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public Task Next() => Volatile.Read(ref _next).Task;
+    public void Pulse() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
