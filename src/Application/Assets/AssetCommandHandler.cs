@@ -1,5 +1,4 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using Mediator;
@@ -10,15 +9,18 @@ namespace AssetLedger.Application.Assets;
 public sealed record CommandContext(string? User = null, Guid? CorrelationId = null, Guid? CausationId = null, string? IdempotencyKey = null, string? Signature = null);
 
 /// <summary>Run one asset command: load, decide, append with the expected version, retry on a conflict.</summary>
-public sealed record ExecuteAssetCommand(IAssetCommand Command, CommandContext Context) : ICommand<CommandOutcome>;
+/// <param name="IfMatchVersion">When set, the asset must be at exactly this version (HTTP If-Match), or the command fails with 412.</param>
+public sealed record ExecuteAssetCommand(IAssetCommand Command, CommandContext Context, long? IfMatchVersion = null) : ICommand<CommandOutcome>;
 
 public sealed record CommandOutcome(DomainError? Error, long Version, IReadOnlyList<AppendedEvent> Events, AssetState? State)
 {
     public bool Ok => Error is null;
-    public static CommandOutcome Failed(DomainError e) => new(e, 0, [], null);
+    public static CommandOutcome Failed(DomainError e, long version = 0) => new(e, version, [], null);
 }
 
-public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy policy) : ICommandHandler<ExecuteAssetCommand, CommandOutcome>
+/// <param name="directory">Resolves the participants a command names; without one (domain-level tests) names are taken as given.</param>
+public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy policy, IParticipantDirectory? directory = null)
+    : ICommandHandler<ExecuteAssetCommand, CommandOutcome>
 {
     /// <summary>Attempts before a version conflict is reported to the caller.</summary>
     public const int MaxAttempts = 5;
@@ -26,12 +28,20 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
     public async ValueTask<CommandOutcome> Handle(ExecuteAssetCommand request, CancellationToken ct)
     {
         var command = request.Command;
+        if (directory is not null)
+        {
+            var resolved = await ParticipantReferences.Resolve(directory, command, ct);
+            if (resolved.Error is { } refError) return CommandOutcome.Failed(refError);
+            command = resolved.Value!;
+        }
         var stream = command.Asset.StreamId;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var state = await AssetStreams.Load(store, command.Asset, ct);
+            if (request.IfMatchVersion is { } expected && state.Exists && state.Version != expected)
+                return CommandOutcome.Failed(VersionMismatch(expected, state.Version), state.Version);
             var decision = AssetDecider.Decide(state, command, policy);
-            if (decision.Error is { } error) return CommandOutcome.Failed(error);
+            if (decision.Error is { } error) return CommandOutcome.Failed(error, state.Version);
 
             var keys = decision.Events.OfType<AssetRegistered>().Select(r => r.Key).ToList();
             var append = AssetStreams.ToAppend(decision.Events, command.Actor, request.Context);
@@ -47,4 +57,8 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
         return CommandOutcome.Failed(new DomainError("asset.concurrency_conflict",
             $"The asset kept changing while this command was decided ({MaxAttempts} attempts); read it again and retry.", ErrorKind.Conflict));
     }
+
+    static DomainError VersionMismatch(long expected, long actual) => new("asset.version_mismatch",
+        $"If-Match names version {expected} but the asset is at version {actual}; read it again (GET returns the current ETag) and decide anew.",
+        ErrorKind.PreconditionFailed, "If-Match");
 }

@@ -21,7 +21,7 @@ public static class AssetStreams
         }
     }
 
-    public static IReadOnlyList<EventToAppend> ToAppend(IReadOnlyList<IAssetEvent> events, Actor actor, CommandContext context)
+    public static IReadOnlyList<EventToAppend> ToAppend(IEnumerable<object> events, Actor actor, CommandContext context)
     {
         var correlation = context.CorrelationId ?? Guid.NewGuid();
         var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature).ToJson();

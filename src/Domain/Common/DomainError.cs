@@ -19,6 +19,8 @@ public enum ErrorKind
     NotFound,
     /// <summary>The current state does not allow it (409).</summary>
     Conflict,
+    /// <summary>The caller's precondition (an If-Match version) no longer holds (412).</summary>
+    PreconditionFailed,
 }
 
 /// <summary>Marks an event record with the name and schema version it is stored under.</summary>

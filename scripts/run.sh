@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Serves the AssetLedger API and Swagger UI on http://127.0.0.1:5080 (ASSETLEDGER_URL to change).
+# Uses the database in ConnectionStrings__AssetLedger or ASSETLEDGER_DB when set; otherwise starts a local
+# PostgreSQL in .pgdata/ (ignored by git) on 127.0.0.1:${ASSETLEDGER_PG_PORT:-55432}, as the postgres user,
+# and stops it again when the service stops. Migrations run at start-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+URL="${ASSETLEDGER_URL:-http://127.0.0.1:5080}"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+
+if [ -z "${ConnectionStrings__AssetLedger:-}" ] && [ -z "${ASSETLEDGER_DB:-}" ]; then
+  pg_install
+  PGDATA_DIR="$PWD/.pgdata"
+  PORT="${ASSETLEDGER_PG_PORT:-55432}"
+  if [ -f "$PGDATA_DIR/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+    echo "Using the local PostgreSQL already running in .pgdata"
+  else
+    echo "Starting a local PostgreSQL in .pgdata on 127.0.0.1:$PORT"
+    pg_start "$PGDATA_DIR" "$PORT"
+    trap 'echo "Stopping the local PostgreSQL"; pg_stop "$PGDATA_DIR"' EXIT
+  fi
+  export ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=assetledger;Maximum Pool Size=100"
+fi
+
+dotnet build src/Api -c Release -nologo -v q >/dev/null
+echo "AssetLedger API on $URL  (Swagger UI: $URL/swagger)"
+dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL"

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+using AssetLedger.Api.Endpoints;
+using AssetLedger.Api.Idempotency;
+using AssetLedger.Api.Problems;
+using AssetLedger.Api.Security;
+using AssetLedger.Application;
+using AssetLedger.Application.Participants;
+using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.EventStore;
+using Microsoft.AspNetCore.Authentication;
+using Npgsql;
+
+namespace AssetLedger.Api.Hosting;
+
+/// <summary>Options under "AssetLedger" in configuration.</summary>
+public sealed class AssetLedgerOptions
+{
+    /// <summary>The operator participant created on first start.</summary>
+    public string OperatorId { get; set; } = "operator";
+    public string OperatorName { get; set; } = "Platform operator";
+}
+
+public static class HostingExtensions
+{
+    /// <summary>The connection string: ConnectionStrings:AssetLedger, or the ASSETLEDGER_DB environment variable.</summary>
+    public static string ConnectionString(IConfiguration config) =>
+        config.GetConnectionString("AssetLedger") ?? config["ASSETLEDGER_DB"]
+        ?? throw new InvalidOperationException("No database configured: set ConnectionStrings__AssetLedger or ASSETLEDGER_DB, or start the service with scripts/run.sh, which starts a local PostgreSQL.");
+
+    public static WebApplicationBuilder AddAssetLedger(this WebApplicationBuilder builder)
+    {
+        var s = builder.Services;
+        s.Configure<AssetLedgerOptions>(builder.Configuration.GetSection("AssetLedger"));
+        s.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionString(builder.Configuration)).Build());
+        s.AddSingleton<PostgresEventStore>();
+        s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
+        s.AddApplication();
+        s.AddHttpContextAccessor();
+        s.AddScoped<CommandServices>();
+
+        s.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            if (c.ProblemDetails.Extensions.ContainsKey("code")) return;
+            // Problems raised by the framework itself (415, 405, 404 of an unknown route) get a code and a sentence too.
+            var status = c.ProblemDetails.Status ?? 500;
+            var (code, detail) = status switch
+            {
+                415 => ("request.unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
+                405 => ("request.method_not_allowed", "This path does not accept this HTTP method; see /swagger for the API."),
+                404 => ("route.not_found", "No endpoint has this path; see /swagger for the API."),
+                _ => ("request.failed", c.ProblemDetails.Detail ?? Problems.Problems.TitleOf(status)),
+            };
+            c.ProblemDetails.Type = Problems.Problems.TypePrefix + code;
+            c.ProblemDetails.Title = Problems.Problems.TitleOf(status);
+            c.ProblemDetails.Detail ??= detail;
+            c.ProblemDetails.Extensions["code"] = code;
+        });
+        s.AddExceptionHandler<ProblemExceptionHandler>();
+
+        var auth = s.AddAuthentication(DevelopmentParticipantHandler.SchemeName);
+        if (builder.Environment.IsDevelopment())
+            auth.AddScheme<AuthenticationSchemeOptions, DevelopmentParticipantHandler>(DevelopmentParticipantHandler.SchemeName, null);
+        else
+            auth.AddScheme<AuthenticationSchemeOptions, NoAuthenticationHandler>(DevelopmentParticipantHandler.SchemeName, null);
+        s.AddAuthorization();
+        s.AddAssetLedgerOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseAssetLedger(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        app.UseAuthorization();
+        app.UseAssetLedgerOpenApi();
+        return app;
+    }
+}

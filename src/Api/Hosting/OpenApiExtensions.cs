@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using AssetLedger.Api.Contracts;
+using AssetLedger.Api.Security;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace AssetLedger.Api.Hosting;
+
+/// <summary>OpenAPI 3 by Swashbuckle at /swagger/v1/swagger.json, Swagger UI at /swagger.</summary>
+public static class OpenApiExtensions
+{
+    const string DevScheme = "ParticipantHeader";
+
+    public static IServiceCollection AddAssetLedgerOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(c =>
+        {
+            c.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "AssetLedger API",
+                Version = "v1",
+                Description = "Registry of warehouse receipts (仓单), receivables (应收账款) and intangible assets (无形资产): every asset an " +
+                              "event-sourced, hash-chained history confirmed by several institutions. Errors are RFC 9457 problems with a stable `code`. " +
+                              "Every POST takes an optional Idempotency-Key; writes answer with the new version as ETag, and take If-Match.",
+            });
+            c.AddSecurityDefinition(DevScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = DevelopmentParticipantHandler.Header,
+                Description = "Development mode: the acting participant's id (e.g. operator).",
+            });
+            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(DevScheme, document)] = [] });
+            c.SchemaFilter<ExampleSchemaFilter>();
+            c.OperationFilter<CommandHeadersOperationFilter>();
+            c.SupportNonNullableReferenceTypes();
+            c.CustomSchemaIds(t => t.Name);
+        });
+        return services;
+    }
+
+    public static WebApplication UseAssetLedgerOpenApi(this WebApplication app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(o => { o.SwaggerEndpoint("/swagger/v1/swagger.json", "AssetLedger v1"); o.RoutePrefix = "swagger"; });
+        return app;
+    }
+
+    /// <summary>The problems every write may answer with.</summary>
+    public static TBuilder WithCommandProblems<TBuilder>(this TBuilder b) where TBuilder : IEndpointConventionBuilder =>
+        b.ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+
+    public static TBuilder WithReadProblems<TBuilder>(this TBuilder b) where TBuilder : IEndpointConventionBuilder =>
+        b.ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+
+    /// <summary>Idempotency-Key and If-Match on every POST.</summary>
+    sealed class CommandHeadersOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!string.Equals(context.ApiDescription.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)) return;
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Idempotency-Key", In = ParameterLocation.Header, Required = false,
+                Description = "Retries with the same key and body within 24 h get the first answer and write nothing; the same key with another body is a 422.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+            });
+            if (context.ApiDescription.RelativePath?.Contains("{id}", StringComparison.Ordinal) == true)
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "If-Match", In = ParameterLocation.Header, Required = false,
+                    Description = "The asset's ETag (its version, e.g. \"3\"); a stale one is answered with 412.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+        }
+    }
+
+    /// <summary>Example bodies, so Swagger UI's "Try it out" starts from something valid.</summary>
+    sealed class ExampleSchemaFilter : ISchemaFilter
+    {
+        static readonly Dictionary<Type, string> Examples = new()
+        {
+            [typeof(RegisterAssetRequest)] = """{"kind":"WarehouseReceipt","ownerId":"owner-a","warehouseId":"wh-1","receiptNumber":"WR-2026-0001","commodity":"crude oil","quantity":"1200.5","unit":"bbl"}""",
+            [typeof(ConfirmationRequest)] = """{"approve":true,"comment":"goods inspected"}""",
+            [typeof(AmendmentRequest)] = """{"description":"tank 7, north terminal"}""",
+            [typeof(TransferOfferRequest)] = """{"toId":"buyer-c"}""",
+            [typeof(TransferOutRequest)] = """{"venueId":"bank-1","purpose":"Financing"}""",
+            [typeof(ReturnRequest)] = """{}""",
+            [typeof(FreezeRequest)] = """{"reason":"court order (2026) Hu 01 Zhi 123","authority":"Judicial"}""",
+            [typeof(UnfreezeRequest)] = """{"freezeId":"frz-1","reason":"order lifted"}""",
+            [typeof(CancelRequest)] = """{"reason":"goods released"}""",
+            [typeof(EvidenceRequest)] = """{"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mediaType":"application/pdf","description":"inspection report"}""",
+            [typeof(RegisterParticipantRequest)] = """{"id":"wh-1","name":"Shanghai North Terminal Storage Co.","roles":["Warehouse"]}""",
+        };
+
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is OpenApiSchema s && Examples.TryGetValue(context.Type, out var json)) s.Examples = [JsonNode.Parse(json)!];
+        }
+    }
+}

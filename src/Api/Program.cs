@@ -1,0 +1,17 @@
+using AssetLedger.Api.Endpoints;
+using AssetLedger.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAssetLedger();
+
+var app = builder.Build();
+app.UseAssetLedger();
+app.MapHealth();
+app.MapParticipants();
+app.MapAssets();
+app.MapAssetCommands();
+await app.PrepareDatabase();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the API tests.</summary>
+public partial class Program;

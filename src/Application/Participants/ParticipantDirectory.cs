@@ -1,0 +1,27 @@
+using AssetLedger.Application.Ports;
+using AssetLedger.Application.Serialization;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Participants;
+
+namespace AssetLedger.Application.Participants;
+
+/// <summary>
+/// Answers "who is this participant, which roles does it hold" from its own event stream, so a decision
+/// never waits for a projection to catch up (read-your-writes across API instances).
+/// </summary>
+public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirectory
+{
+    public async Task<ParticipantInfo?> Find(ParticipantId id, CancellationToken ct)
+    {
+        var state = await Load(store, id, ct);
+        return state.Exists ? new ParticipantInfo(state.Id, state.Name, state.Roles, true) : null;
+    }
+
+    public static async Task<ParticipantState> Load(IEventStore store, ParticipantId id, CancellationToken ct)
+    {
+        if (!ParticipantId.IsWellFormed(id.Value)) return ParticipantState.Initial;
+        var events = await store.ReadStream(ParticipantDecider.StreamOf(id), 1, 10_000, ct);
+        return events.Aggregate(ParticipantState.Initial,
+            (s, e) => ParticipantState.Evolve(s, (IParticipantEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)));
+    }
+}
