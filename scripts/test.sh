@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 
 pg_install
+# The README walk-through test runs the README's curl commands, which use jq.
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  echo "installing jq and curl with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2; }
+fi
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
 cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using AssetLedger.Api.Tests.Support;
+
+namespace AssetLedger.Api.Tests;
+
+/// <summary>The README's curl walk-through, run verbatim against the real service, so the README cannot rot.</summary>
+public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
+{
+    static string ReadmeBlock()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "README.md"))) dir = Path.GetDirectoryName(dir);
+        var readme = File.ReadAllText(Path.Combine(dir!, "README.md"));
+        var m = Regex.Match(readme, @"<!-- walkthrough:start -->\s*```bash\n(?<code>.*?)```\s*<!-- walkthrough:end -->", RegexOptions.Singleline);
+        Assert.True(m.Success, "README.md has no walk-through block between <!-- walkthrough:start --> and <!-- walkthrough:end -->.");
+        return m.Groups["code"].Value;
+    }
+
+    [Fact]
+    public async Task the_readme_walkthrough_takes_a_receipt_through_its_whole_life()
+    {
+        var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", ReadmeBlock()])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString() },
+        };
+        using var bash = Process.Start(psi)!;
+        var stdout = bash.StandardOutput.ReadToEndAsync();
+        var stderr = bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var output = await stdout;
+        Assert.True(bash.ExitCode == 0, $"exit {bash.ExitCode}\n{output}\n{await stderr}");
+
+        var assetId = Regex.Match(output, @"^asset ([0-9a-f]{32})$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.NotEmpty(assetId);
+        var asset = await api.Get($"/api/v1/assets/{assetId}", "buyer-b");
+        Assert.Equal("Cancelled", asset.Json["status"]!.GetValue<string>());
+        Assert.Equal("buyer-b", asset.Json["ownerId"]!.GetValue<string>());
+        Assert.Equal("\"8\"", asset.ETag);
+
+        string[] expected = ["asset-registered by owner-a", "asset-confirmed by wh-1", "asset-confirmed by tc-1", "asset-transferred-out by owner-a",
+            "asset-returned by bank-1", "asset-transfer-offered by owner-a", "asset-transferred by buyer-b", "asset-cancelled by wh-1"];
+        var history = Regex.Matches(output, @"^(\d+) (\S+ by \S+) [0-9a-f]{16}…$", RegexOptions.Multiline).Select(x => x.Groups[2].Value).ToList();
+        Assert.Equal(expected, history);
+        Assert.DoesNotContain("\"status\":4", output);
+        Assert.DoesNotContain("\"status\":5", output);
+    }
+}
