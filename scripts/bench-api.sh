@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# HTTP load on the real service (Release build, durable PostgreSQL with fsync on, a cluster of its own):
+# wrk with 32 connections for 30 s each on POST /api/v1/assets and GET /api/v1/assets/{id}; prints p50/p99 and requests/s.
+# Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+SECS="${1:-30}"; CONNS="${2:-32}"
+pg_install
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+DIR="$(mktemp -d /tmp/assetledger-bench-api.XXXXXX)"; chmod 755 "$DIR"
+PORT="$(pg_free_port)"; HTTP_PORT="$(pg_free_port)"
+API_PID=""
+cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
+trap cleanup EXIT
+pg_start "$DIR/pg" "$PORT"
+dotnet build src/Api -c Release -nologo -v q >/dev/null
+URL="http://127.0.0.1:$HTTP_PORT"
+ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning \
+  ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
+  dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+for p in owner-a:Owner wh-1:Warehouse; do
+  curl -sf -X POST "$URL/api/v1/participants" -H 'X-Participant-Id: operator' -H 'Content-Type: application/json' \
+    -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
+done
+echo "== warm-up (5 s)"
+wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
+echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
+wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/post_assets/'
+as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c \
+  "SELECT replace(substring(stream_id from 7), '-', '') FROM streams WHERE stream_id LIKE 'asset-%' ORDER BY random() LIMIT 20000" > "$DIR/ids.txt"
+echo "== GET /api/v1/assets/{id}: $CONNS connections, ${SECS}s over $(wc -l < "$DIR/ids.txt") assets"
+IDS_FILE="$DIR/ids.txt" wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/get_asset/'
+grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
