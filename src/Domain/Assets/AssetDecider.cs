@@ -46,9 +46,10 @@ public static class AssetDecider
     static Decision Confirm(AssetState s, ConfirmAsset c)
     {
         if (s.Confirmations.Values.Contains(c.Actor.Id)) return AssetErrors.AlreadyConfirmed(c.Actor.Id);
+        if (!s.RequiredConfirmers.Any(r => r.Admits(c.Actor))) return AssetErrors.NotConfirmer(c.Actor.Id);
+        if (s.Status != AssetStatus.Pending) return AssetErrors.WrongStatus(s.Status, "confirm", "Pending");
         var slot = s.RequiredConfirmers.FirstOrDefault(r => r.Admits(c.Actor) && !s.Confirmations.ContainsKey(r.Slot));
         if (slot is null) return AssetErrors.NotConfirmer(c.Actor.Id);
-        if (s.Status != AssetStatus.Pending) return AssetErrors.WrongStatus(s.Status, "confirm", "Pending");
         if (c.Comment is { Length: > 2000 }) return AssetErrors.Invalid("comment", "comment is at most 2000 characters.");
         return c.Approve
             ? Decision.Of(new AssetConfirmed(c.Asset, c.Actor.Id, slot.Slot, c.Comment, c.At))

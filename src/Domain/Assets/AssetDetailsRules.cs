@@ -6,7 +6,8 @@ namespace AssetLedger.Domain.Assets;
 /// <summary>What each kind requires, and the natural key that may be registered once.</summary>
 public static partial class AssetDetailsRules
 {
-    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final "\n".
+    [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Sha256Hex();
 
     const int MaxText = 200;
@@ -15,11 +16,11 @@ public static partial class AssetDetailsRules
     {
         AssetKind.WarehouseReceipt =>
             RequireParticipant(d.Warehouse, "warehouseId") ?? RequireText(d.ReceiptNumber, "receiptNumber") ??
-            RequireText(d.Commodity, "commodity") ?? (d.Quantity is null ? AssetErrors.Invalid("quantity", "A warehouse receipt needs a quantity and unit.") : null) ??
+            RequireText(d.Commodity, "commodity") ?? RequireQuantity(d.Quantity) ??
             Optional(d.Description, "description"),
         AssetKind.Receivable =>
             RequireParticipant(d.Debtor, "debtorId") ?? RequireText(d.BillNumber, "billNumber") ??
-            (d.Amount is null ? AssetErrors.Invalid("amount", "A receivable needs an amount and currency.") : null) ??
+            RequireAmount(d.Amount) ??
             (d.DueDate is null ? AssetErrors.Invalid("dueDate", "A receivable needs a due date (YYYY-MM-DD).") : null) ??
             Optional(d.Description, "description"),
         AssetKind.Intangible =>
@@ -47,6 +48,13 @@ public static partial class AssetDetailsRules
     static DomainError? RequireParticipant(ParticipantId? id, string field) =>
         id is { } p && ParticipantId.IsWellFormed(p.Value) ? null
             : AssetErrors.Invalid(field, $"{field} must name a participant id (lower-case letters, digits, '-', '_', '.').");
+
+    // The records can be built without Create, so their values are checked here again.
+    static DomainError? RequireQuantity(Quantity? q) =>
+        q is null ? AssetErrors.Invalid("quantity", "A warehouse receipt needs a quantity and unit.") : Quantity.Create(q.Value, q.Unit).Error;
+
+    static DomainError? RequireAmount(Money? m) =>
+        m is null ? AssetErrors.Invalid("amount", "A receivable needs an amount and currency.") : Money.Create(m.Value, m.Currency).Error;
 
     static DomainError? RequireText(string? text, string field) =>
         string.IsNullOrWhiteSpace(text) || text.Length > MaxText

@@ -30,6 +30,17 @@ public sealed record AssetState
     public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
     public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected;
 
+    // A record compares ImmutableArray and ImmutableSortedDictionary by reference; a replayed state must equal
+    // the state it replays, so the collections are compared by their items. Keep in step with the properties.
+    public bool Equals(AssetState? other) =>
+        other is not null && Id == other.Id && Version == other.Version && Status == other.Status && Kind == other.Kind &&
+        Owner == other.Owner && Details == other.Details && Key == other.Key &&
+        RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
+        PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
+        EvidenceCount == other.EvidenceCount && LastChangedAt == other.LastChangedAt;
+
+    public override int GetHashCode() => HashCode.Combine(Id, Version, Status, Owner, Key, Confirmations.Count, Freezes.Count);
+
     /// <summary>Folds a stream's events from the start.</summary>
     public static AssetState From(IEnumerable<IAssetEvent> events) => events.Aggregate(Initial, Evolve);
 

@@ -15,7 +15,8 @@ public enum FreezeAuthority { Judicial, Regulatory, IotAlarm }
 /// <summary>A positive decimal amount carried as a string; never a float.</summary>
 public static partial class Decimals
 {
-    [GeneratedRegex(@"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,10})?$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final "\n".
+    [GeneratedRegex(@"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,10})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
     /// <summary>Parses "12.500" style amounts: digits, optional fraction, no sign, no exponent, greater than zero.</summary>
@@ -51,7 +52,7 @@ public sealed record Quantity(string Value, string Unit)
 /// <summary>An amount of money: "100000.00" "CNY".</summary>
 public sealed partial record Money(string Value, string Currency)
 {
-    [GeneratedRegex("^[A-Z]{3}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Z]{3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CurrencyShape();
 
     public static Result<Money> Create(string? value, string? currency, string field = "amount")

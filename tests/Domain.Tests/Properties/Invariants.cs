@@ -1,0 +1,75 @@
+namespace AssetLedger.Domain.Tests.Properties;
+
+/// <summary>The rules no sequence of commands may break (ARCHITECTURE.md, "The asset aggregate").</summary>
+static class Invariants
+{
+    static readonly (AssetStatus From, AssetStatus To)[] StatusMoves =
+    [
+        (AssetStatus.None, AssetStatus.Pending), (AssetStatus.Pending, AssetStatus.Active), (AssetStatus.Pending, AssetStatus.Rejected),
+        (AssetStatus.Active, AssetStatus.Pending), (AssetStatus.Active, AssetStatus.Cancelled),
+    ];
+
+    public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision decision)
+    {
+        void Require(bool holds, string violation)
+        {
+            if (!holds) Assert.Fail(walk.Describe(violation));
+        }
+
+        var after = walk.State;
+        var events = decision.Events;
+
+        // A decision is events or an error, never both, never neither; a refusal changes nothing.
+        Require(decision.IsOk == events.Count > 0, "a decision must be some events or an error");
+        Require(events.All(e => e.Asset == command.Asset && e.At == command.At), "events must belong to the command's asset and time");
+
+        // A Cancelled or Rejected asset accepts no command.
+        Require(!before.IsClosed || !decision.IsOk, $"a {before.Status} asset accepted {command.GetType().Name}");
+
+        // A locked asset (offer pending, Out, frozen) is never transferred, transferred out again, amended or cancelled.
+        if (before.IsLocked)
+            Require(!events.Any(e => e is AssetAmended or AssetCancelled or AssetTransferredOut),
+                $"a locked asset ({Locks(before)}) was amended, cancelled or transferred out");
+        foreach (var e in events)
+        {
+            if (e is AssetTransferred t)
+                Require(before.PendingOffer?.To == t.To && t.From == before.Owner && !before.IsFrozen && !before.IsOut,
+                    $"transferred to {t.To} while {Locks(before)}; only the offered party takes it, and only when not frozen or out");
+            if (e is AssetReturned r)
+                Require(before.Custody?.Venue == r.Venue && r.PreviousOwner == before.Owner && !before.IsFrozen,
+                    $"returned by {r.Venue} while {Locks(before)}; only the venue holding it returns it, and never while frozen");
+        }
+        if (after.Owner != before.Owner && before.Exists)
+            Require(events.Any(e => e is AssetTransferred or AssetReturned), "the owner changed without a transfer or a return");
+
+        // Always exactly one owner: well formed, the one the ownership events lead to.
+        if (after.Exists)
+        {
+            Require(ParticipantId.IsWellFormed(after.Owner.Value), $"the owner '{after.Owner}' is not one participant");
+            Require(walk.ChainOwner == after.Owner, $"the state's owner {after.Owner} is not the end of the ownership chain ({walk.ChainOwner})");
+        }
+
+        // The state carries exactly the locks the events placed and did not lift: none dropped, none invented.
+        Require(after.PendingOffer?.To == walk.Locks.OfferedTo && after.Custody?.Venue == walk.Locks.Venue && after.Freezes.Keys.SequenceEqual(walk.Locks.Freezes),
+            $"the state's locks ({Locks(after)}) are not the ones its events placed");
+
+        // Locks sit on Active assets only; an offer and a custody never coexist (no pledge of an offered asset).
+        Require(!after.IsLocked || after.Status == AssetStatus.Active, $"a {after.Status} asset carries locks ({Locks(after)})");
+        Require(after.PendingOffer is null || after.Custody is null, "an asset is both offered and out");
+
+        // Status moves only along the lifecycle; Active means every required confirmation, each by a different party.
+        Require(after.Status == before.Status || StatusMoves.Contains((before.Status, after.Status)), $"status moved {before.Status} -> {after.Status}");
+        if (after.Status is AssetStatus.Active)
+            Require(after.RequiredConfirmers.All(r => after.Confirmations.ContainsKey(r.Slot)), "Active without every confirmation");
+        if (after.Status is AssetStatus.Pending)
+            Require(!after.RequiredConfirmers.All(r => after.Confirmations.ContainsKey(r.Slot)), "Pending although every confirmation is in");
+        Require(after.Confirmations.Values.Distinct().Count() == after.Confirmations.Count, "one party filled two confirmations");
+
+        // Version = number of events; folding the events again gives the same state.
+        Require(after.Version == walk.Events.Count, $"version {after.Version} after {walk.Events.Count} events");
+        Require(AssetState.From(walk.Events).Equals(after), "folding the events again gave a different state");
+    }
+
+    static string Locks(AssetState s) =>
+        s.IsLocked ? string.Join(" and ", new[] { s.PendingOffer is null ? null : "offered", s.IsOut ? "out" : null, s.IsFrozen ? "frozen" : null }.OfType<string>()) : "unlocked";
+}

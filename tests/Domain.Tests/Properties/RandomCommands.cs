@@ -1,0 +1,97 @@
+namespace AssetLedger.Domain.Tests.Properties;
+
+/// <summary>
+/// Draws the next command for a random walk over one asset. Each command goes, most of the time, to the actor the
+/// command table would admit in the current state (so walks reach deep states: confirmed, offered, pledged, frozen),
+/// otherwise to anyone in the cast; arguments are mostly valid and sometimes not.
+/// </summary>
+public sealed class RandomCommands(Random rng, AssetKind kind)
+{
+    const double Plausible = 0.7;
+    static readonly Actor TwoRoles = Actor.Of("tc-reg", Role.TradingCenter, Role.Regulator);
+    static readonly IReadOnlyList<Actor> Cast = [.. Actors.All, TwoRoles];
+    static readonly string[] FreezeIds = ["freeze-1", "freeze-2", "freeze-3"];
+    static readonly string[] Hashes = [EvidenceHash, ContentHash, EvidenceHash.ToUpperInvariant(), "abc", ""];
+
+    DateTimeOffset _at = Now;
+
+    public IAssetCommand Next(AssetState s)
+    {
+        _at = _at.AddMinutes(1);
+        if (!s.Exists) return rng.NextDouble() < 0.9 ? NewRegistration() : Any(s);
+        if (s.Status == AssetStatus.Pending && rng.NextDouble() < 0.5) return NewConfirmation(s);
+        return Any(s);
+    }
+
+    IAssetCommand Any(AssetState s) => rng.Next(14) switch
+    {
+        0 => NewRegistration(),
+        1 => NewConfirmation(s),
+        2 => new AmendAsset(Asset, NewChanges(), Pick(s.Owner), _at),
+        3 => new OfferTransfer(Asset, Participant(), Pick(s.Owner), _at),
+        4 => new AcceptTransfer(Asset, Pick(s.PendingOffer?.To), _at),
+        5 => new DeclineTransfer(Asset, Pick(s.PendingOffer?.To), _at),
+        6 => new WithdrawTransfer(Asset, Pick(s.Owner), _at),
+        7 => NewTransferOut(s),
+        8 => new ReturnAsset(Asset, Chance(0.5) ? null : Participant(), Pick(s.Custody?.Venue), _at),
+        9 => NewFreeze(),
+        10 => new UnfreezeAsset(Asset, s.Freezes.IsEmpty || Chance(0.2) ? OneOf(FreezeIds) : OneOf(s.Freezes.Keys.ToArray()), null, Pick(Regulator.Id), _at),
+        11 => new CancelAsset(Asset, Chance(0.95) ? "released" : "", Pick(s.Kind == AssetKind.WarehouseReceipt ? Warehouse.Id : s.Owner), _at),
+        12 => new AttachEvidence(Asset, Chance(0.9) ? EvidenceHash : OneOf(Hashes), Chance(0.95) ? "application/pdf" : "", null, "upload",
+                  Pick(OneOf([s.Owner, Warehouse.Id, Debtor.Id, TradingCenter.Id, ParticipantId.System])), _at),
+        _ => NewConfirmation(s) is ConfirmAsset c && Chance(0.3) ? c with { Approve = false } : NewConfirmation(s),
+    };
+
+    IAssetCommand NewRegistration()
+    {
+        var owner = OneOf([Owner, Owner, Buyer, Logistics, Bank]);
+        var details = DetailsOf(kind);
+        if (Chance(0.05)) details = details with { Quantity = new Quantity("0", "t"), Amount = new Money("1e5", "CNY"), ContentSha256 = "abc" };
+        var by = Chance(Plausible) ? (kind == AssetKind.WarehouseReceipt && Chance(0.3) ? Warehouse : owner) : OneOf(Cast);
+        return new RegisterAsset(Asset, kind, owner.Id, details, by, _at);
+    }
+
+    IAssetCommand NewConfirmation(AssetState s)
+    {
+        var open = s.RequiredConfirmers.Where(r => !s.Confirmations.ContainsKey(r.Slot)).ToList();
+        var admitted = open.Count > 0 ? Cast.Where(open[rng.Next(open.Count)].Admits).ToList() : [];
+        var by = Chance(Plausible) && admitted.Count > 0 ? OneOf(admitted) : OneOf(Cast);
+        return new ConfirmAsset(Asset, Chance(0.98), Chance(0.02) ? new string('x', 2001) : null, by, _at);
+    }
+
+    AssetDetails NewChanges() => rng.Next(8) switch
+    {
+        0 => new() { Description = $"note {rng.Next(5)}" },
+        1 => new() { Title = $"title {rng.Next(5)}" },
+        2 => new() { Quantity = new Quantity($"{rng.Next(1, 4)}00", "t") },
+        3 => new() { Amount = new Money($"{rng.Next(1, 4)}000", "CNY") },
+        4 => new() { MediaType = OneOf(["image/jpeg", "video/mp4"]) },
+        5 => new() { ReceiptNumber = "WR-2" },
+        6 => new() { Quantity = new Quantity(OneOf(["-1", "0", "1e5"]), "t") },
+        _ => new() { Commodity = "crude oil" },
+    };
+
+    IAssetCommand NewTransferOut(AssetState s)
+    {
+        var venue = Chance(Plausible) ? OneOf([Bank, TradingCenter]) : OneOf(Cast);
+        var purpose = Chance(Plausible) ? (venue.Has(Role.TradingCenter) ? VenuePurpose.Trade : VenuePurpose.Financing) : OneOf([VenuePurpose.Trade, VenuePurpose.Financing]);
+        return new TransferOut(Asset, venue.Id, venue.Roles, purpose, Pick(s.Owner), _at);
+    }
+
+    IAssetCommand NewFreeze()
+    {
+        var authority = OneOf([FreezeAuthority.Judicial, FreezeAuthority.Regulatory, FreezeAuthority.IotAlarm]);
+        var by = Chance(Plausible) ? (authority == FreezeAuthority.IotAlarm ? Device : Regulator) : OneOf(Cast);
+        return new FreezeAsset(Asset, OneOf(FreezeIds), authority, Chance(0.95) ? "order" : " ", by, _at);
+    }
+
+    /// <summary>Mostly the participant the table expects (when there is one), otherwise anyone.</summary>
+    Actor Pick(ParticipantId? expected) =>
+        expected is { Value: not null } id && Chance(Plausible) ? Cast.FirstOrDefault(a => a.Id == id) ?? Actor.Of(id.Value, Role.Owner) : OneOf(Cast);
+
+    ParticipantId Participant() => Chance(0.03) ? new ParticipantId("Not An Id") : OneOf(Cast).Id;
+
+    bool Chance(double p) => rng.NextDouble() < p;
+
+    T OneOf<T>(IReadOnlyList<T> items) => items[rng.Next(items.Count)];
+}
