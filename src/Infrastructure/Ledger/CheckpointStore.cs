@@ -18,6 +18,10 @@ public sealed class CheckpointStore(NpgsqlDataSource db)
     public Task<SignedCheckpoint?> FirstCovering(long treeSize, CancellationToken ct) =>
         One($"SELECT {Columns} FROM checkpoints WHERE tree_size >= $1 ORDER BY tree_size LIMIT 1", treeSize, ct);
 
+    /// <summary>The last checkpoint smaller than <paramref name="treeSize"/>.</summary>
+    public Task<SignedCheckpoint?> Before(long treeSize, CancellationToken ct) =>
+        One($"SELECT {Columns} FROM checkpoints WHERE tree_size < $1 ORDER BY tree_size DESC LIMIT 1", treeSize, ct);
+
     /// <summary>The first checkpoint after <paramref name="treeSize"/>, in order (for anchoring).</summary>
     public Task<SignedCheckpoint?> After(long treeSize, CancellationToken ct) =>
         One($"SELECT {Columns} FROM checkpoints WHERE tree_size > $1 ORDER BY tree_size LIMIT 1", treeSize, ct);
