@@ -1,0 +1,148 @@
+using System.Text.Json;
+using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Ledger.Merkle;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.Ledger;
+
+/// <summary>A ledger answer: the value, or a stable error code (<c>ledger.*</c>) and a message saying why.</summary>
+public sealed record LedgerResult<T>(T? Value, string? ErrorCode = null, string? Error = null) where T : class
+{
+    public bool Ok => ErrorCode is null;
+    public static LedgerResult<T> Fail(string code, string message) => new(null, code, message);
+    public static implicit operator LedgerResult<T>(T value) => new(value);
+}
+
+/// <param name="Path">RFC 9162 inclusion path, leaf side first.</param>
+/// <param name="Checkpoint">The signed checkpoint of exactly <paramref name="TreeSize"/>, if one was cut at that size.</param>
+public sealed record InclusionProof(
+    long Position, Guid EventId, long LeafIndex, long TreeSize, byte[] EventHash, byte[] LeafHash, byte[] RootHash,
+    IReadOnlyList<byte[]> Path, SignedCheckpoint? Checkpoint);
+
+/// <param name="Path">RFC 9162 consistency path.</param>
+public sealed record ConsistencyProof(long FirstSize, long SecondSize, byte[] FirstRoot, byte[] SecondRoot, IReadOnlyList<byte[]> Path);
+
+/// <summary>The public keys in note verifier-key form (<c>name+id+base64</c>).</summary>
+public sealed record LedgerPublicKeys(string Origin, string LedgerVerifierKey, string AnchorOrigin, string AnchorVerifierKey);
+
+public sealed record AnchorStatus(string Anchor, long LastAnchoredSize, int Failures, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset UpdatedAt);
+
+/// <summary>What the API asks of the verifiable ledger.</summary>
+public sealed class LedgerService
+{
+    public const string EventNotFound = "ledger.event_not_found";
+    public const string NotYetInTree = "ledger.not_yet_in_tree";
+    public const string TreeSizeOutOfRange = "ledger.tree_size_out_of_range";
+    public const string NoCheckpoint = "ledger.no_checkpoint";
+
+    readonly NpgsqlDataSource _db;
+    readonly PostgresMerkleTree _tree;
+    readonly CheckpointStore _checkpoints;
+    readonly LedgerKeys _keys;
+    readonly LedgerOptions _options;
+    readonly IntegrityCheck _integrity;
+
+    public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, LedgerOptions options)
+    {
+        (_db, _tree, _keys, _options) = (db, tree, keys, options);
+        _checkpoints = new CheckpointStore(db);
+        _integrity = new IntegrityCheck(events, tree, _checkpoints, keys.Ledger.Verifier);
+    }
+
+    public Task<SignedCheckpoint?> LatestCheckpoint(CancellationToken ct) => _checkpoints.Latest(ct);
+
+    public Task<SignedCheckpoint?> CheckpointBySize(long treeSize, CancellationToken ct) => _checkpoints.BySize(treeSize, ct);
+
+    /// <summary>Checkpoints after <paramref name="afterSize"/>, oldest first (paging).</summary>
+    public Task<IReadOnlyList<SignedCheckpoint>> Checkpoints(long afterSize, int limit, CancellationToken ct) => _checkpoints.Range(afterSize, limit, ct);
+
+    /// <summary>The tree's size now (it runs ahead of the latest checkpoint).</summary>
+    public Task<long> TreeSize(CancellationToken ct) => _tree.Size(ct);
+
+    /// <summary>Inclusion proof of an event against a tree size (default: the latest checkpoint's).</summary>
+    public async Task<LedgerResult<InclusionProof>> InclusionProofForEvent(Guid eventId, long? treeSize, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT position FROM events WHERE event_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        return await cmd.ExecuteScalarAsync(ct) is long position
+            ? await InclusionProofForPosition(position, treeSize, ct)
+            : LedgerResult<InclusionProof>.Fail(EventNotFound, $"No event {eventId}.");
+    }
+
+    /// <summary>Inclusion proof of the event at a position (leaf position − 1) against a tree size (default: the latest checkpoint's).</summary>
+    public async Task<LedgerResult<InclusionProof>> InclusionProofForPosition(long position, long? treeSize, CancellationToken ct)
+    {
+        byte[] eventHash;
+        Guid eventId;
+        await using (var cmd = _db.CreateCommand("SELECT event_id, hash FROM events WHERE position = $1"))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = position });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return LedgerResult<InclusionProof>.Fail(EventNotFound, $"No event at position {position}.");
+            (eventId, eventHash) = (r.GetGuid(0), (byte[])r[1]);
+        }
+        var size = await ResolveSize(treeSize, ct);
+        if (!size.Ok) return LedgerResult<InclusionProof>.Fail(size.ErrorCode!, size.Error!);
+        var n = size.Value!.Value;
+        if (position > n)
+            return LedgerResult<InclusionProof>.Fail(NotYetInTree, $"Position {position} is not in a tree of {n}; its proof is available once a checkpoint of at least {position} is cut.");
+        var path = await _tree.InclusionProof(position - 1, n, ct);
+        var root = await _tree.Root(n, ct);
+        return new InclusionProof(position, eventId, position - 1, n, eventHash, MerkleHash.Leaf(eventHash), root, path, await _checkpoints.BySize(n, ct));
+    }
+
+    /// <summary>Consistency proof that the tree of <paramref name="firstSize"/> is a prefix of the tree of <paramref name="secondSize"/>.</summary>
+    public async Task<LedgerResult<ConsistencyProof>> ConsistencyProof(long firstSize, long secondSize, CancellationToken ct)
+    {
+        var current = await _tree.Size(ct);
+        if (firstSize < 0 || firstSize > secondSize || secondSize > current)
+            return LedgerResult<ConsistencyProof>.Fail(TreeSizeOutOfRange, $"Need 0 ≤ first ({firstSize}) ≤ second ({secondSize}) ≤ tree size ({current}).");
+        var path = await _tree.ConsistencyProof(firstSize, secondSize, ct);
+        return new ConsistencyProof(firstSize, secondSize, await _tree.Root(firstSize, ct), await _tree.Root(secondSize, ct), path);
+    }
+
+    /// <summary>Anchor receipts, oldest first; for one checkpoint size if given.</summary>
+    public async Task<IReadOnlyList<AnchorReceipt>> Anchors(long? treeSize, long afterSize, int limit, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand(treeSize is null
+            ? "SELECT anchor, tree_size, transaction_ref, anchored_at, proof::text FROM anchor_receipts WHERE tree_size > $1 ORDER BY tree_size, anchor LIMIT $2"
+            : "SELECT anchor, tree_size, transaction_ref, anchored_at, proof::text FROM anchor_receipts WHERE tree_size = $1 ORDER BY anchor LIMIT $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = treeSize ?? afterSize });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var list = new List<AnchorReceipt>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new AnchorReceipt(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3), r.GetString(4)));
+        return list;
+    }
+
+    /// <summary>Each anchor's cursor: how far it got and whether it is failing.</summary>
+    public async Task<IReadOnlyList<AnchorStatus>> AnchorStatuses(CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT anchor, last_size, failures, last_error, next_attempt_at, updated_at FROM anchor_cursors ORDER BY anchor");
+        var list = new List<AnchorStatus>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new AnchorStatus(r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5)));
+        return list;
+    }
+
+    public LedgerPublicKeys PublicKeys() => new(_options.Origin, _keys.Ledger.VerifierKey, _options.AnchorOrigin, _keys.Anchor.VerifierKey);
+
+    /// <summary>Recomputes events, chains, leaves, nodes and checkpoints over positions [from, to]; names the first bad position.</summary>
+    public Task<IntegrityReport> CheckIntegrity(long fromPosition, long toPosition, CancellationToken ct) => _integrity.Run(fromPosition, toPosition, ct);
+
+    async Task<LedgerResult<Box>> ResolveSize(long? treeSize, CancellationToken ct)
+    {
+        if (treeSize is null)
+            return await _checkpoints.Latest(ct) is { } latest ? new Box(latest.TreeSize) : LedgerResult<Box>.Fail(NoCheckpoint, "No checkpoint has been cut yet.");
+        var current = await _tree.Size(ct);
+        return treeSize < 1 || treeSize > current
+            ? LedgerResult<Box>.Fail(TreeSizeOutOfRange, $"Tree size {treeSize} is not between 1 and the tree's size {current}.")
+            : new Box(treeSize.Value);
+    }
+
+    sealed record Box(long Value);
+
+    /// <summary>JSON form of a proof path, as the API and the evidence bundle carry it: base64 hashes.</summary>
+    public static string PathJson(IReadOnlyList<byte[]> path) => JsonSerializer.Serialize(path.Select(Convert.ToBase64String));
+}

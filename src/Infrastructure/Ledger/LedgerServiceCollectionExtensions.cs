@@ -1,0 +1,35 @@
+using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Ledger.Anchors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.Ledger;
+
+public static class LedgerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the ledger (tree, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>,
+    /// <see cref="LedgerWorker"/>). Needs an <see cref="NpgsqlDataSource"/>, an <see cref="IEventStore"/> and an
+    /// <see cref="IClock"/>. The worker is not started: <c>services.AddHostedService(sp => sp.GetRequiredService&lt;LedgerWorker&gt;())</c>.
+    /// More anchors: register further <see cref="IAnchor"/> singletons.
+    /// </summary>
+    public static IServiceCollection AddLedger(this IServiceCollection services, Action<LedgerOptions>? configure = null)
+    {
+        var options = new LedgerOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton(_ => LedgerKeys.LoadOrCreate(options));
+        services.AddSingleton(sp => new PostgresMerkleTree(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new MerkleTreeBuilder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<PostgresMerkleTree>(), options.BuilderBatchSize));
+        services.AddSingleton(sp => new CheckpointCutter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresMerkleTree>(),
+            sp.GetRequiredService<LedgerKeys>().Ledger, sp.GetRequiredService<IClock>(), options));
+        services.AddSingleton<IAnchor>(sp => new LocalAnchor(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<LedgerKeys>().Anchor, sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new AnchorWorker(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<IAnchor>(), options, sp.GetService<ILogger<AnchorWorker>>()));
+        services.AddSingleton(sp => new LedgerService(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>(), options));
+        services.AddSingleton(sp => new LedgerWorker(sp.GetRequiredService<MerkleTreeBuilder>(), sp.GetRequiredService<CheckpointCutter>(),
+            sp.GetRequiredService<AnchorWorker>(), options, sp.GetService<ILogger<LedgerWorker>>()));
+        return services;
+    }
+}

@@ -1,0 +1,53 @@
+using AssetLedger.Infrastructure.Ledger.Anchors;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AssetLedger.Infrastructure.Ledger;
+
+/// <summary>
+/// Runs the ledger in the background of every API process: append new events as leaves, cut a checkpoint
+/// when due, anchor pending checkpoints. Each step is made single across processes by the database, so
+/// running it everywhere is safe; a failing step is logged and retried on the next round.
+/// </summary>
+public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cutter, AnchorWorker anchors, LedgerOptions options, ILogger<LedgerWorker>? log = null) : BackgroundService
+{
+    readonly ILogger _log = log ?? (ILogger)NullLogger.Instance;
+
+    /// <summary>One round; returns whether it did anything (so the loop only sleeps when idle).</summary>
+    public async Task<bool> RunOnce(CancellationToken ct)
+    {
+        var worked = false;
+        worked |= await Step("append leaves", async () => await builder.AppendNext(ct) > 0, ct);
+        worked |= await Step("cut a checkpoint", async () => await cutter.TryCut(ct) is not null, ct);
+        worked |= await Step("anchor checkpoints", async () => await anchors.AnchorPending(ct, maxPerAnchor: 10) > 0, ct);
+        return worked;
+    }
+
+    public Task RunAsync(CancellationToken ct) => ExecuteAsync(ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            bool worked;
+            try { worked = await RunOnce(stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            if (!worked)
+            {
+                try { await Task.Delay(options.PollInterval, stoppingToken); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    async Task<bool> Step(string what, Func<Task<bool>> step, CancellationToken ct)
+    {
+        try { return await step(); }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            _log.LogError(ex, "Ledger worker could not {Step}; it will try again.", what);
+            return false;
+        }
+    }
+}
