@@ -10,6 +10,7 @@ app.MapHealth();
 app.MapParticipants();
 app.MapAssets();
 app.MapAssetCommands();
+app.MapLedger();
 await app.PrepareDatabase();
 app.Run();
 

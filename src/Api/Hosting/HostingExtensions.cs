@@ -7,6 +7,7 @@ using AssetLedger.Application;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
+using AssetLedger.Infrastructure.Ledger;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 
@@ -36,6 +37,14 @@ public static class HostingExtensions
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
         s.AddApplication();
+        var ledger = builder.Configuration.GetSection("AssetLedger:Ledger");
+        s.AddLedger(o =>
+        {
+            o.KeyDirectory = ledger["KeyDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "keys");
+            if (ledger["Origin"] is { } origin) o.Origin = origin;
+        });
+        if (builder.Configuration.GetValue("AssetLedger:Workers", true))
+            s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
 

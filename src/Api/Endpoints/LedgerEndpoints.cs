@@ -1,0 +1,76 @@
+using AssetLedger.Api.Contracts;
+using AssetLedger.Api.Hosting;
+using AssetLedger.Infrastructure.Ledger;
+using Microsoft.AspNetCore.Http.HttpResults;
+using P = AssetLedger.Api.Problems.Problems;
+
+namespace AssetLedger.Api.Endpoints;
+
+/// <summary>
+/// The verifiable ledger: public keys, signed checkpoints, inclusion and consistency proofs, anchor receipts, and an
+/// integrity check. Keys, checkpoints and proofs carry only hashes, so anyone may read them (public verifiability).
+/// </summary>
+public static class LedgerEndpoints
+{
+    const int MaxIntegrityRange = 100_000;
+
+    public static RouteGroupBuilder MapLedger(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/ledger").WithTags("Ledger").AllowAnonymous().WithReadProblems();
+        g.MapGet("/keys", (LedgerService l) => TypedResults.Ok(l.PublicKeys())).WithSummary("The ledger's and the local anchor's public keys (signed-note verifier keys)");
+        g.MapGet("/checkpoints/latest", Latest).WithSummary("The latest signed checkpoint (tree size, root, time, previous checkpoint)");
+        g.MapGet("/checkpoints/{treeSize:long}", BySize).WithSummary("The signed checkpoint of one tree size");
+        g.MapGet("/proofs/inclusion", Inclusion).WithSummary("RFC 9162 inclusion proof of an event in a checkpoint's tree (default: the latest)");
+        g.MapGet("/proofs/consistency", Consistency).WithSummary("RFC 9162 consistency proof between two tree sizes");
+        g.MapGet("/anchors", Anchors).WithSummary("Anchor targets with their progress, and anchor receipts (paged by tree size)");
+        app.MapGroup("/api/v1/ledger").WithTags("Ledger").RequireAuthorization(p => p.RequireRole("Regulator", "Operator")).WithReadProblems()
+            .MapGet("/integrity", Integrity).WithSummary("Recompute event hashes, stream chains, the tree and checkpoints over a position range (regulator, operator)");
+        return g;
+    }
+
+    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> Latest(LedgerService l, CancellationToken ct) =>
+        await l.LatestCheckpoint(ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
+            : P.Create(404, LedgerService.NoCheckpoint, "No checkpoint has been cut yet; one is cut within 500 ms of the first event.");
+
+    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> BySize(long treeSize, LedgerService l, CancellationToken ct) =>
+        await l.CheckpointBySize(treeSize, ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
+            : P.Create(404, "ledger.checkpoint_not_found", $"No checkpoint was cut at tree size {treeSize}; GET /api/v1/ledger/checkpoints/latest gives the newest.");
+
+    static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> Inclusion(Guid? eventId, long? position, long? treeSize, LedgerService l, CancellationToken ct)
+    {
+        if (eventId is null == position is null) return P.BadRequest("request.invalid", "Give exactly one of eventId or position.", "eventId");
+        var proof = eventId is { } id ? await l.InclusionProofForEvent(id, treeSize, ct) : await l.InclusionProofForPosition(position!.Value, treeSize, ct);
+        return proof.Ok ? TypedResults.Ok(InclusionProofView.From(proof.Value!)) : LedgerProblem(proof.ErrorCode!, proof.Error!);
+    }
+
+    static async Task<Results<Ok<ConsistencyProofView>, ProblemHttpResult>> Consistency(long from, long to, LedgerService l, CancellationToken ct)
+    {
+        var proof = await l.ConsistencyProof(from, to, ct);
+        return proof.Ok ? TypedResults.Ok(ConsistencyProofView.Of(proof.Value!)) : LedgerProblem(proof.ErrorCode!, proof.Error!);
+    }
+
+    static async Task<Ok<AnchorsView>> Anchors(long? treeSize, long? after, int? limit, LedgerService l, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 100, 1, 1000);
+        var receipts = await l.Anchors(treeSize, after ?? 0, take, ct);
+        return TypedResults.Ok(new AnchorsView(await l.AnchorStatuses(ct), receipts.Select(AnchorReceiptView.From).ToList(),
+            receipts.Count == take && treeSize is null ? receipts[^1].TreeSize : null));
+    }
+
+    static async Task<Results<Ok<IntegrityReport>, ProblemHttpResult>> Integrity(long? from, long? to, LedgerService l, CancellationToken ct)
+    {
+        var start = from ?? 1;
+        var end = to ?? start + MaxIntegrityRange - 1;
+        if (start < 1 || end < start) return P.BadRequest("request.invalid", "Need 1 ≤ from ≤ to.", "from");
+        if (end - start + 1 > MaxIntegrityRange)
+            return P.BadRequest("request.range_too_large", $"Check at most {MaxIntegrityRange} positions per call; page with from/to.", "to");
+        return TypedResults.Ok(await l.CheckIntegrity(start, end, ct));
+    }
+
+    static ProblemHttpResult LedgerProblem(string code, string detail) => code switch
+    {
+        LedgerService.EventNotFound => P.Create(404, code, detail),
+        LedgerService.NoCheckpoint or LedgerService.NotYetInTree => P.Create(409, code, detail),
+        _ => P.Create(422, code, detail),
+    };
+}
