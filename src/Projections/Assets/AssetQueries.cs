@@ -13,7 +13,7 @@ public sealed class AssetQueries(NpgsqlDataSource db)
 
     const string Columns =
         """
-        asset_id::text AS "Id", kind AS "Kind", status AS "Status", owner_id AS "OwnerId", natural_key AS "NaturalKey",
+        replace(asset_id::text, '-', '') AS "Id", kind AS "Kind", status AS "Status", owner_id AS "OwnerId", natural_key AS "NaturalKey",
         warehouse_id AS "WarehouseId", receipt_number AS "ReceiptNumber", commodity AS "Commodity", quantity AS "Quantity",
         quantity_unit AS "QuantityUnit", debtor_id AS "DebtorId", bill_number AS "BillNumber", amount AS "Amount", currency AS "Currency",
         due_date AS "DueDate", title AS "Title", content_sha256 AS "ContentSha256", media_type AS "MediaType", description AS "Description",

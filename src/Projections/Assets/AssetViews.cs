@@ -8,6 +8,7 @@ namespace AssetLedger.Projections.Assets;
 
 public sealed record AssetView
 {
+    /// <summary>The asset id as 32 hex digits, as <see cref="AssetLedger.Domain.Common.AssetId"/> writes it.</summary>
     public required string Id { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<AssetKind>))] public AssetKind Kind { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<AssetStatus>))] public AssetStatus Status { get; init; }
