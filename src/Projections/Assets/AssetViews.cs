@@ -56,14 +56,15 @@ public sealed record AssetPage(IReadOnlyList<AssetView> Items, string? NextCurso
 /// <summary>Which assets to list; every field set narrows the list (and), null fields do not filter.</summary>
 public sealed record AssetFilter
 {
-    [JsonConverter(typeof(JsonStringEnumConverter<AssetKind>))] public AssetKind? Kind { get; init; }
-    [JsonConverter(typeof(JsonStringEnumConverter<AssetStatus>))] public AssetStatus? Status { get; init; }
+    public AssetKind? Kind { get; init; }
+    public AssetStatus? Status { get; init; }
     public string? OwnerId { get; init; }
     public string? WarehouseId { get; init; }
     public string? DebtorId { get; init; }
+    /// <summary>Assets out at this venue (a trading center or a bank).</summary>
     public string? VenueId { get; init; }
     public string? Commodity { get; init; }
-    [JsonConverter(typeof(JsonStringEnumConverter<AssetLock>))] public AssetLock? Locked { get; init; }
+    public AssetLock? Locked { get; init; }
 }
 
 /// <summary>A lock filter: any lock, one kind of lock, or none.</summary>
