@@ -84,7 +84,7 @@ public sealed class asset_and_participant_queries(PostgresDatabase db) : IClassF
     }
 
     [Fact]
-    public async Task views_serialise_enums_as_their_names_and_decimals_as_strings()
+    public void views_serialise_enums_as_their_names_and_decimals_as_strings()
     {
         var view = new AssetView
         {
@@ -99,7 +99,6 @@ public sealed class asset_and_participant_queries(PostgresDatabase db) : IClassF
         Assert.Contains("\"venuePurpose\":\"Trade\"", json);
         Assert.Contains("\"amount\":\"100.00\"", json);
         Assert.Contains("\"registeredAt\":\"2026-11-25T08:00:00+00:00\"", json);
-        await Task.CompletedTask;
     }
 
     [Fact]

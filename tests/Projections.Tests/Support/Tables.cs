@@ -67,7 +67,7 @@ public static class Tables
             var a = actual[table].Order(StringComparer.Ordinal).ToList();
             var missing = e.Except(a).FirstOrDefault();
             var extra = a.Except(e).FirstOrDefault();
-            Assert.True(missing is null && extra is null && e.Count == a.Count,
+            Assert.True(e.SequenceEqual(a),
                 $"{table}: expected {e.Count} rows, found {a.Count}.\nfirst expected row not found: {missing}\nfirst row not expected:    {extra}");
         }
     }
