@@ -1,0 +1,21 @@
+using AssetLedger.Projections.Assets;
+using AssetLedger.Projections.Participants;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AssetLedger.Projections;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the runner and the queries; with <paramref name="runInBackground"/>, also the worker that follows the log.
+    /// Needs an <see cref="Npgsql.NpgsqlDataSource"/> and an <see cref="Application.Ports.IEventStore"/> registered.
+    /// </summary>
+    public static IServiceCollection AddProjections(this IServiceCollection services, bool runInBackground = true)
+    {
+        services.AddSingleton<ProjectionRunner>();
+        services.AddSingleton<AssetQueries>();
+        services.AddSingleton<ParticipantQueries>();
+        if (runInBackground) services.AddHostedService<ProjectionWorker>();
+        return services;
+    }
+}
