@@ -4,6 +4,9 @@ using AssetLedger.Api.Contracts;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Serialization;
+using AssetLedger.Domain.Assets;
+using AssetLedger.Projections;
+using AssetLedger.Projections.Assets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -15,9 +18,44 @@ public static class AssetEndpoints
     public static RouteGroupBuilder MapAssets(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/assets").WithTags("Assets").RequireAuthorization().WithReadProblems();
+        g.MapGet("/", ListAssets).WithSummary("List assets from the read model, filtered, in registration order, paged with an opaque cursor");
         g.MapGet("/{id}", GetAsset).WithName("GetAsset").WithSummary("An asset's current state; the ETag is its version");
         g.MapGet("/{id}/history", GetHistory).WithSummary("Every event of an asset, oldest first, with actor, time and hash chain");
         return g;
+    }
+
+    public const int MaxPageSize = 500;
+
+    /// <remarks>Filters arrive as strings so that a wrong value is a 400 naming the parameter, not a binding failure.</remarks>
+    static async Task<Results<Ok<AssetPage>, ProblemHttpResult>> ListAssets(AssetQueries queries, CancellationToken ct,
+        string? kind = null, string? status = null, string? ownerId = null, string? warehouseId = null, string? debtorId = null,
+        string? venueId = null, string? commodity = null, string? locked = null, string? cursor = null, int? limit = null)
+    {
+        var filter = new AssetFilter { OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity };
+        if (kind is not null)
+        {
+            if (Contracts.RequestMapping.ParseEnum<AssetKind>(kind, "kind") is { Error: { } e } ) return P.BadRequest("request.invalid", e.Message, "kind");
+            filter = filter with { Kind = Enum.Parse<AssetKind>(kind) };
+        }
+        if (status is not null)
+        {
+            if (Contracts.RequestMapping.ParseEnum<AssetStatus>(status, "status") is { Error: { } e }) return P.BadRequest("request.invalid", e.Message, "status");
+            filter = filter with { Status = Enum.Parse<AssetStatus>(status) };
+        }
+        if (locked is not null)
+        {
+            if (Contracts.RequestMapping.ParseEnum<AssetLock>(locked, "locked") is { Error: { } e }) return P.BadRequest("request.invalid", e.Message, "locked");
+            filter = filter with { Locked = Enum.Parse<AssetLock>(locked) };
+        }
+        if (limit is < 1 or > MaxPageSize) return P.BadRequest("request.invalid", $"limit must be between 1 and {MaxPageSize}.", "limit");
+        try
+        {
+            return TypedResults.Ok(await queries.List(filter, cursor, limit ?? 50, ct));
+        }
+        catch (InvalidCursorException)
+        {
+            return P.BadRequest("request.invalid_cursor", "cursor is not one this list handed out; start again without a cursor and follow nextCursor.", "cursor");
+        }
     }
 
     static async Task<Results<Ok<AssetResource>, ProblemHttpResult>> GetAsset(string id, IEventStore store, HttpContext http, CancellationToken ct)

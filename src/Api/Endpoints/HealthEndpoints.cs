@@ -1,5 +1,6 @@
 using AssetLedger.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AssetLedger.Projections;
 using Npgsql;
 
 namespace AssetLedger.Api.Endpoints;
@@ -16,13 +17,12 @@ public static class HealthEndpoints
         return g;
     }
 
-    static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Ready(NpgsqlDataSource db, CancellationToken ct)
+    static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Ready(ProjectionRunner projections, CancellationToken ct)
     {
         try
         {
-            await using var cmd = db.CreateCommand("SELECT last_position FROM event_sequence WHERE id = 1");
-            var head = (long)(await cmd.ExecuteScalarAsync(ct))!;
-            return TypedResults.Ok(new HealthReport("ready", "reachable", head, null, null));
+            var status = await projections.Status(ct);
+            return TypedResults.Ok(new HealthReport("ready", "reachable", status.Head, status.Checkpoint, status.Lag));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -8,6 +8,7 @@ using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Projections;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 
@@ -43,8 +44,9 @@ public static class HostingExtensions
             o.KeyDirectory = ledger["KeyDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "keys");
             if (ledger["Origin"] is { } origin) o.Origin = origin;
         });
-        if (builder.Configuration.GetValue("AssetLedger:Workers", true))
-            s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
+        var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
+        s.AddProjections(runInBackground: workers);
+        if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
 
