@@ -7,6 +7,8 @@ builder.AddAssetLedger();
 var app = builder.Build();
 app.UseAssetLedger();
 app.MapHealth();
+app.MapAuth();
+app.MapUsers();
 app.MapParticipants();
 app.MapAssets();
 app.MapAssetCommands();

@@ -85,7 +85,8 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
     public async Task confirmations_by_both_required_confirmers_activate_and_others_are_refused()
     {
         var id = await Pending(api);
-        Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "bank-1", new { approve = true }), HttpStatusCode.Forbidden, "asset.not_confirmer");
+        // An outsider is told nothing, not even that the asset exists.
+        Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "bank-1", new { approve = true }), HttpStatusCode.NotFound, "asset.not_found");
         Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { }), HttpStatusCode.UnprocessableEntity, "request.invalid");
         var first = await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = true }));
         Assert.Equal("Pending", first.Json["status"]!.GetValue<string>());
@@ -100,14 +101,15 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
         var id = await Pending(api);
         var r = await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = false, comment = "no such goods in tank 7" }));
         Assert.Equal("Rejected", r.Json["status"]!.GetValue<string>());
-        Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "tc-1", new { approve = true }), HttpStatusCode.Conflict, "asset.closed");
+        Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = true }), HttpStatusCode.Conflict, "asset.closed");
     }
 
     [Fact]
     public async Task amendments_change_details_and_a_material_one_needs_confirming_again()
     {
         var id = await Active(api);
-        Problem(await api.Post($"/api/v1/assets/{id}/amendments", "buyer-b", new { description = "x" }), HttpStatusCode.Forbidden, "asset.not_owner");
+        Problem(await api.Post($"/api/v1/assets/{id}/amendments", "buyer-b", new { description = "x" }), HttpStatusCode.NotFound, "asset.not_found");
+        Problem(await api.Post($"/api/v1/assets/{id}/amendments", "wh-1", new { description = "x" }), HttpStatusCode.Forbidden, "asset.not_owner");
         Problem(await api.Post($"/api/v1/assets/{id}/amendments", "owner-a", new { receiptNumber = "NEW" }), HttpStatusCode.UnprocessableEntity, "asset.key_immutable");
         Problem(await api.Post($"/api/v1/assets/{id}/amendments", "owner-a", new { quantity = "5" }), HttpStatusCode.UnprocessableEntity, "asset.invalid");
         var minor = await Ok(api.Post($"/api/v1/assets/{id}/amendments", "owner-a", new { description = "tank 7" }));
@@ -121,12 +123,14 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
     {
         var id = await Active(api);
         Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer", "owner-a", new { toId = "ghost" }), HttpStatusCode.UnprocessableEntity, "asset.unknown_participant");
-        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer", "buyer-b", new { toId = "buyer-b" }), HttpStatusCode.Forbidden, "asset.not_owner");
+        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer", "buyer-b", new { toId = "buyer-b" }), HttpStatusCode.NotFound, "asset.not_found");
+        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer", "wh-1", new { toId = "buyer-b" }), HttpStatusCode.Forbidden, "asset.not_owner");
         await Ok(api.Post($"/api/v1/assets/{id}/transfer-offer", "owner-a", new { toId = "buyer-b" }));
         Problem(await api.Post($"/api/v1/assets/{id}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }), HttpStatusCode.Conflict, "asset.locked");
         Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer/accept", "tc-1", null), HttpStatusCode.Forbidden, "asset.not_assignee");
         await Ok(api.Post($"/api/v1/assets/{id}/transfer-offer/decline", "buyer-b", null));
-        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer/accept", "buyer-b", null), HttpStatusCode.Conflict, "asset.no_pending_offer");
+        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer/accept", "buyer-b", null), HttpStatusCode.NotFound, "asset.not_found");
+        Problem(await api.Post($"/api/v1/assets/{id}/transfer-offer/accept", "owner-a", null), HttpStatusCode.Conflict, "asset.no_pending_offer");
         await Ok(api.Post($"/api/v1/assets/{id}/transfer-offer", "owner-a", new { toId = "buyer-b" }));
         await Ok(api.Post($"/api/v1/assets/{id}/transfer-offer/withdraw", "owner-a", null));
         await Ok(api.Post($"/api/v1/assets/{id}/transfer-offer", "owner-a", new { toId = "buyer-b" }));
@@ -147,7 +151,7 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
         Problem(await api.Post($"/api/v1/assets/{id}/return", "owner-a", null), HttpStatusCode.Forbidden, "asset.not_venue");
         var back = await Ok(api.Post($"/api/v1/assets/{id}/return", "bank-1", new { newOwnerId = "buyer-b" }));
         Assert.Equal("buyer-b", (await api.Get($"/api/v1/assets/{id}", "buyer-b")).Json["ownerId"]!.GetValue<string>());
-        Problem(await api.Post($"/api/v1/assets/{id}/return", "bank-1", null), HttpStatusCode.Conflict, "asset.not_out");
+        Problem(await api.Post($"/api/v1/assets/{id}/return", "buyer-b", null), HttpStatusCode.Conflict, "asset.not_out");
         Assert.Equal("Active", back.Json["status"]!.GetValue<string>());
     }
 
@@ -216,7 +220,7 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
     {
         Problem(await api.Get($"/api/v1/assets/{Guid.NewGuid():N}", null), HttpStatusCode.Unauthorized, "auth.required");
         Problem(await api.Post("/api/v1/assets", null, Receipt()), HttpStatusCode.Unauthorized, "auth.required");
-        Problem(await api.Post("/api/v1/assets", "nobody", Receipt()), HttpStatusCode.Unauthorized, "auth.required");
+        Problem(await api.SendRaw(HttpMethod.Post, "/api/v1/assets", "not.a.token", "{}"), HttpStatusCode.Unauthorized, "auth.required");
         Assert.Equal(HttpStatusCode.OK, (await api.Get("/health/live", null)).Status);
         var ready = await api.Get("/health/ready", null);
         Assert.Equal(HttpStatusCode.OK, ready.Status);

@@ -50,7 +50,7 @@ public sealed class bad_input_never_gives_500(ApiServer api) : IClassFixture<Api
     public async Task a_wrong_content_type_is_415_with_a_problem()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/assets") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain") };
-        request.Headers.Add("X-Participant-Id", "owner-a");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await api.Token("owner-a"));
         using var response = await api.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Contains("request.unsupported_media_type", await response.Content.ReadAsStringAsync());

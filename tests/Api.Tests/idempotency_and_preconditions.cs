@@ -30,9 +30,9 @@ public sealed class idempotency_and_preconditions(ApiServer api) : IClassFixture
     {
         var id = await Active(api);
         var key = ("Idempotency-Key", Guid.NewGuid().ToString());
-        var first = await api.Post($"/api/v1/assets/{id}/return", "bank-1", null, key);
+        var first = await api.Post($"/api/v1/assets/{id}/return", "owner-a", null, key);
         Assert.Equal(HttpStatusCode.Conflict, first.Status);
-        var second = await api.Post($"/api/v1/assets/{id}/return", "bank-1", null, key);
+        var second = await api.Post($"/api/v1/assets/{id}/return", "owner-a", null, key);
         Assert.True(second.Replayed);
         Assert.Equal(first.Body, second.Body);
     }

@@ -23,7 +23,7 @@ public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
         var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", ReadmeBlock()])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString() },
+            Environment = { ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword },
         };
         using var bash = Process.Start(psi)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();

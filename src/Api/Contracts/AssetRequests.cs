@@ -38,4 +38,22 @@ public sealed record CancelRequest(string? Reason);
 /// <summary>Evidence by hash: the document itself stays with its holder.</summary>
 public sealed record EvidenceRequest(string? Sha256, string? MediaType, string? Description = null);
 
-public sealed record RegisterParticipantRequest(string? Id, string? Name, IReadOnlyList<string>? Roles);
+/// <summary>The operator onboards a verified participant directly. creditCode: the 18-character unified social credit code.</summary>
+public sealed record RegisterParticipantRequest(string? Id, string? Name, IReadOnlyList<string>? Roles, string? CreditCode = null, string? Contact = null);
+
+/// <summary>An organisation applies (no login yet): its participant details, and the first user who will log in for it.</summary>
+public sealed record ParticipantApplicationRequest(string? Id, string? Name, string? CreditCode, string? Contact, IReadOnlyList<string>? Roles,
+    string? AdminLogin, string? AdminPassword, string? AdminName = null);
+
+/// <summary>The operator's identity verification: approve (optionally with the roles granted; default: those requested) or reject with a reason.</summary>
+public sealed record VerificationRequest(bool? Approve, IReadOnlyList<string>? Roles = null, string? Reason = null);
+
+public sealed record RoleRequest(string? Role);
+public sealed record SuspensionRequest(string? Reason);
+
+/// <summary>An ECDSA P-256 public key, as PEM or base64 SubjectPublicKeyInfo. Once registered, the participant's commands must be signed.</summary>
+public sealed record SigningKeyRequest(string? PublicKey);
+
+public sealed record CreateUserRequest(string? Login, string? ParticipantId, string? DisplayName, string? Password);
+public sealed record PasswordRequest(string? Password);
+public sealed record DisableUserRequest(string? Reason);

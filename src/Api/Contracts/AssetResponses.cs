@@ -49,4 +49,14 @@ public sealed record AssetResource(
 public sealed record HistoryEntryView(long Version, long Position, Guid EventId, string Type, string? Actor, DateTimeOffset RecordedAt,
     string Hash, string? PreviousHash, System.Text.Json.JsonElement Data);
 
-public sealed record ParticipantView(string Id, string Name, IReadOnlyList<string> Roles, long Version);
+public sealed record ParticipantView(string Id, string Name, string Status, bool Suspended, IReadOnlyList<string> Roles, IReadOnlyList<string> RequestedRoles,
+    string? CreditCode, string? SigningKeyId, long Version)
+{
+    public static ParticipantView From(AssetLedger.Domain.Participants.ParticipantState s) => new(s.Id.Value, s.Name, s.Status.ToString(), s.Suspended,
+        s.Roles.Select(r => r.ToString()).ToList(), s.RequestedRoles.Select(r => r.ToString()).ToList(), s.CreditCode, s.SigningKeyId, s.Version);
+}
+
+public sealed record UserView(string Login, string ParticipantId, string DisplayName, bool Disabled, long Version)
+{
+    public static UserView From(AssetLedger.Domain.Users.UserState s) => new(s.Login, s.Participant.Value, s.DisplayName, s.Disabled, s.Version);
+}

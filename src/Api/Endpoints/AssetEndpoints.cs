@@ -4,7 +4,9 @@ using AssetLedger.Api.Contracts;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Serialization;
+using AssetLedger.Api.Security;
 using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
 using AssetLedger.Projections;
 using AssetLedger.Projections.Assets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +29,7 @@ public static class AssetEndpoints
     public const int MaxPageSize = 500;
 
     /// <remarks>Filters arrive as strings so that a wrong value is a 400 naming the parameter, not a binding failure.</remarks>
-    static async Task<Results<Ok<AssetPage>, ProblemHttpResult>> ListAssets(AssetQueries queries, CancellationToken ct,
+    static async Task<Results<Ok<AssetPage>, ProblemHttpResult>> ListAssets(AssetQueries queries, HttpContext http, CancellationToken ct,
         string? kind = null, string? status = null, string? ownerId = null, string? warehouseId = null, string? debtorId = null,
         string? venueId = null, string? commodity = null, string? locked = null, string? cursor = null, int? limit = null)
     {
@@ -47,6 +49,9 @@ public static class AssetEndpoints
             if (Contracts.RequestMapping.ParseEnum<AssetLock>(locked, "locked") is { Error: { } e }) return P.BadRequest("request.invalid", e.Message, "locked");
             filter = filter with { Locked = Enum.Parse<AssetLock>(locked) };
         }
+        var actor = http.User.ToActor();
+        if (!actor.Has(Role.Regulator) && !actor.Has(Role.Operator))
+            filter = filter with { VisibleTo = actor.Id.Value, VisiblePending = actor.Has(Role.TradingCenter) };
         if (limit is < 1 or > MaxPageSize) return P.BadRequest("request.invalid", $"limit must be between 1 and {MaxPageSize}.", "limit");
         try
         {
@@ -63,17 +68,18 @@ public static class AssetEndpoints
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
         var state = await AssetStreams.Load(store, assetId.Value, ct);
-        if (!state.Exists) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
         http.Response.Headers.ETag = $"\"{state.Version}\"";
         return TypedResults.Ok(AssetResource.From(state));
     }
 
-    static async Task<Results<Ok<IReadOnlyList<HistoryEntryView>>, ProblemHttpResult>> GetHistory(string id, IEventStore store, CancellationToken ct)
+    static async Task<Results<Ok<IReadOnlyList<HistoryEntryView>>, ProblemHttpResult>> GetHistory(string id, IEventStore store, HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
         var events = await store.ReadStream(assetId.Value.StreamId, 1, 100_000, ct);
-        if (events.Count == 0) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+        var state = events.Aggregate(AssetState.Initial, (s, e) => AssetState.Evolve(s, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)));
+        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
         IReadOnlyList<HistoryEntryView> history = events.Select(e =>
         {
             using var data = JsonDocument.Parse(e.Data);

@@ -24,7 +24,8 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
         var h = Http.Request.Headers;
         Guid? correlation = Guid.TryParse(h["X-Correlation-Id"].ToString(), out var c) ? c : null;
         var key = h["Idempotency-Key"].ToString();
-        return new CommandContext(null, correlation ?? Guid.CreateVersion7(), null, key.Length > 0 ? key : null, null);
+        return new CommandContext(Http.User.Login(), correlation ?? Guid.CreateVersion7(), null, key.Length > 0 ? key : null,
+            Http.Items[SignedCommands.ItemKey] as string);
     }
 
     /// <summary>Runs an asset command and answers 200 with the new version, or the problem that refused it.</summary>

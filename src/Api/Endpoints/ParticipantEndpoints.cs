@@ -1,50 +1,141 @@
-using AssetLedger.Api.Hosting;
+using System.Security.Cryptography;
 using AssetLedger.Api.Contracts;
+using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
+using AssetLedger.Application.Users;
+using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Domain.Users;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
 
+/// <summary>参与方管理: onboarding, applications and identity verification, roles, suspension, signing keys.</summary>
 public static class ParticipantEndpoints
 {
     public static RouteGroupBuilder MapParticipants(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/participants").WithTags("Participants").RequireAuthorization();
-        g.MapPost("/", Register).WithSummary("Register a participant with its roles (operator only)").WithCommandProblems();
-        g.MapGet("/{id}", Get).WithSummary("A participant and the roles it holds").WithReadProblems();
+        var g = app.MapGroup("/api/v1/participants").WithTags("Participants").RequireAuthorization().WithCommandProblems();
+        g.MapPost("/", Register).WithSummary("Onboard a verified participant with its roles (operator)");
+        g.MapPost("/applications", Apply).AllowAnonymous().WithSummary("Apply to take part: organisation details and its first user; the operator then verifies it");
+        g.MapPost("/{id}/verification", Verify).WithSummary("Verify (identity checked, roles granted) or reject an application (operator)");
+        g.MapPost("/{id}/roles", Grant).WithSummary("Grant a role (operator)");
+        g.MapDelete("/{id}/roles/{role}", Revoke).WithSummary("Revoke a role (operator)");
+        g.MapPost("/{id}/suspension", Suspend).WithSummary("Suspend a participant: it can no longer act on assets (operator)");
+        g.MapDelete("/{id}/suspension", Reinstate).WithSummary("Reinstate a suspended participant (operator)");
+        g.MapPost("/{id}/signing-key", SigningKey).WithSummary("Register the participant's ECDSA P-256 key; its commands must then carry a Signature header");
+        g.MapGet("/{id}", Get).WithSummary("A participant, its status and the roles it holds").WithReadProblems();
         return g;
     }
 
-    static async Task<Results<Created<ParticipantView>, ProblemHttpResult>> Register(RegisterParticipantRequest body, IMediator mediator, IClock clock, HttpContext http, CancellationToken ct)
+    static async Task<Results<Created<ParticipantView>, ProblemHttpResult>> Register(RegisterParticipantRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
     {
         var id = RequestMapping.Participant(body.Id, "id");
         if (id.Error is { } e1) return P.From(e1);
-        var roles = new List<Role>();
-        foreach (var r in body.Roles ?? [])
-        {
-            var role = RequestMapping.ParseEnum<Role>(r, "roles");
-            if (role.Error is { } e2) return P.From(e2);
-            roles.Add(role.Value);
-        }
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
-        var command = new RegisterParticipant(id.Value, body.Name ?? "", roles, http.User.ToActor(), clock.UtcNow);
-        var outcome = await mediator.Send(new ExecuteRegisterParticipant(command, new CommandContext(IdempotencyKey: key.Length > 0 ? key : null)), ct);
-        if (outcome.Error is { } error) return P.From(error);
-        var view = new ParticipantView(id.Value.Value, command.Name.Trim(), roles.Distinct().Order().Select(r => r.ToString()).ToList(), outcome.Version);
-        return TypedResults.Created($"/api/v1/participants/{view.Id}", view);
+        var roles = Roles(body.Roles);
+        if (roles.Error is { } e2) return P.From(e2);
+        var outcome = await Send(m, new RegisterParticipant(id.Value, body.Name ?? "", roles.Value!, http.User.ToActor(), clock.UtcNow, body.CreditCode, body.Contact), http, ct);
+        if (outcome.Error is { } e) return P.From(e);
+        return TypedResults.Created($"/api/v1/participants/{id.Value}", ParticipantView.From(outcome.State!));
     }
 
-    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Get(string id, IEventStore store, CancellationToken ct)
+    static async Task<Results<Created<ParticipantView>, ProblemHttpResult>> Apply(ParticipantApplicationRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var id = RequestMapping.Participant(body.Id, "id");
+        if (id.Error is { } e1) return P.From(e1);
+        var roles = Roles(body.Roles);
+        if (roles.Error is { } e2) return P.From(e2);
+        if (!UserDecider.IsWellFormedLogin(body.AdminLogin)) return P.Invalid("adminLogin", "adminLogin must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'.");
+        if (body.AdminPassword is not { Length: >= UserCommandHandler.MinPasswordLength and <= 200 })
+            return P.Invalid("adminPassword", $"adminPassword must be {UserCommandHandler.MinPasswordLength}–200 characters.");
+        if (await UserCommandHandler.Load(http.RequestServices.GetRequiredService<IEventStore>(), body.AdminLogin!, ct) is { Exists: true })
+            return P.Create(409, "user.exists", $"The login '{body.AdminLogin}' is taken; choose another.", "adminLogin");
+        var applicant = new Actor(id.Value, new HashSet<Role>());
+        var outcome = await Send(m, new ApplyAsParticipant(id.Value, body.Name ?? "", body.CreditCode ?? "", body.Contact ?? "", roles.Value!, applicant, clock.UtcNow), http, ct);
+        if (outcome.Error is { } e) return P.From(e);
+        var user = await m.Send(new ExecuteUserCommand(new CreateUser(body.AdminLogin!, id.Value, body.AdminName ?? body.Name!, applicant, clock.UtcNow), null, body.AdminPassword, new CommandContext()), ct);
+        if (user.Error is { } ue) return P.From(ue);
+        return TypedResults.Created($"/api/v1/participants/{id.Value}", ParticipantView.From(outcome.State!));
+    }
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Verify(string id, VerificationRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        if (body.Approve is not { } approve) return P.Invalid("approve", "approve is required: true to verify, false to reject.");
+        var pid = new ParticipantId(id);
+        if (!approve) return await Run(m, new RejectParticipant(pid, body.Reason ?? "", http.User.ToActor(), clock.UtcNow), http, ct);
+        IReadOnlyList<Role>? roles = null;
+        if (body.Roles is { Count: > 0 })
+        {
+            var parsed = Roles(body.Roles);
+            if (parsed.Error is { } e) return P.From(e);
+            roles = parsed.Value;
+        }
+        return await Run(m, new VerifyParticipant(pid, roles, http.User.ToActor(), clock.UtcNow), http, ct);
+    }
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Grant(string id, RoleRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var role = RequestMapping.ParseEnum<Role>(body.Role, "role");
+        if (role.Error is { } e) return P.From(e);
+        return await Run(m, new GrantRole(new ParticipantId(id), role.Value, http.User.ToActor(), clock.UtcNow), http, ct);
+    }
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Revoke(string id, string role, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var parsed = RequestMapping.ParseEnum<Role>(role, "role");
+        if (parsed.Error is { } e) return P.From(e);
+        return await Run(m, new RevokeRole(new ParticipantId(id), parsed.Value, http.User.ToActor(), clock.UtcNow), http, ct);
+    }
+
+    static Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Suspend(string id, SuspensionRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct) =>
+        Run(m, new SuspendParticipant(new ParticipantId(id), body.Reason ?? "", http.User.ToActor(), clock.UtcNow), http, ct);
+
+    static Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Reinstate(string id, IMediator m, IClock clock, HttpContext http, CancellationToken ct) =>
+        Run(m, new ReinstateParticipant(new ParticipantId(id), http.User.ToActor(), clock.UtcNow), http, ct);
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> SigningKey(string id, SigningKeyRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    {
+        var key = SignedCommands.ParsePublicKey(body.PublicKey);
+        if (key is null) return P.Invalid("publicKey", "publicKey must be an ECDSA P-256 public key as PEM ('-----BEGIN PUBLIC KEY-----') or base64 SubjectPublicKeyInfo.");
+        var spki = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+        var keyId = SignedCommands.KeyIdOf(key);
+        return await Run(m, new RegisterSigningKey(new ParticipantId(id), keyId, spki, http.User.ToActor(), clock.UtcNow), http, ct);
+    }
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Get(string id, IEventStore store, HttpContext http, CancellationToken ct)
     {
         var state = await ParticipantDirectory.Load(store, new ParticipantId(id), ct);
         if (!state.Exists) return P.From(ParticipantErrors.NotFound(new ParticipantId(id)));
-        return TypedResults.Ok(new ParticipantView(state.Id.Value, state.Name, state.Roles.Select(r => r.ToString()).ToList(), state.Version));
+        return TypedResults.Ok(ParticipantView.From(state));
+    }
+
+    static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Run(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await Send(m, c, http, ct);
+        return outcome.Error is { } e ? P.From(e) : TypedResults.Ok(ParticipantView.From(outcome.State!));
+    }
+
+    static async Task<ParticipantOutcome> Send(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)
+    {
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        return await m.Send(new ExecuteParticipantCommand(c, new CommandContext(http.User.Login(), IdempotencyKey: key.Length > 0 ? key : null)), ct);
+    }
+
+    static Result<IReadOnlyList<Role>> Roles(IReadOnlyList<string>? names)
+    {
+        var roles = new List<Role>();
+        foreach (var r in names ?? [])
+        {
+            var role = RequestMapping.ParseEnum<Role>(r, "roles");
+            if (role.Error is { } e) return e;
+            roles.Add(role.Value);
+        }
+        return roles;
     }
 }

@@ -9,7 +9,9 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Projections;
-using Microsoft.AspNetCore.Authentication;
+using AssetLedger.Application.Users;
+using AssetLedger.Infrastructure.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Npgsql;
 
 namespace AssetLedger.Api.Hosting;
@@ -20,6 +22,11 @@ public sealed class AssetLedgerOptions
     /// <summary>The operator participant created on first start.</summary>
     public string OperatorId { get; set; } = "operator";
     public string OperatorName { get; set; } = "Platform operator";
+    /// <summary>The operator user's first password; when unset one is generated into KeyDirectory/operator-password.</summary>
+    public string? OperatorPassword { get; set; }
+    /// <summary>Where the JWT signing key and the generated operator password live (outside git).</summary>
+    public string? KeyDirectory { get; set; }
+    public int FailedLoginsPerMinutePerIp { get; set; } = 20;
 }
 
 public static class HostingExtensions
@@ -41,7 +48,7 @@ public static class HostingExtensions
         var ledger = builder.Configuration.GetSection("AssetLedger:Ledger");
         s.AddLedger(o =>
         {
-            o.KeyDirectory = ledger["KeyDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "keys");
+            o.KeyDirectory = ledger["KeyDirectory"] ?? KeyDirectory(builder);
             if (ledger["Origin"] is { } origin) o.Origin = origin;
         });
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
@@ -75,21 +82,31 @@ public static class HostingExtensions
         });
         s.AddExceptionHandler<ProblemExceptionHandler>();
 
-        var auth = s.AddAuthentication(DevelopmentParticipantHandler.SchemeName);
-        if (builder.Environment.IsDevelopment())
-            auth.AddScheme<AuthenticationSchemeOptions, DevelopmentParticipantHandler>(DevelopmentParticipantHandler.SchemeName, null);
-        else
-            auth.AddScheme<AuthenticationSchemeOptions, NoAuthenticationHandler>(DevelopmentParticipantHandler.SchemeName, null);
+        var keyDirectory = KeyDirectory(builder);
+        var jwtKeys = new JwtKeys(keyDirectory);
+        s.AddSingleton(jwtKeys);
+        s.AddSingleton<TokenService>();
+        s.AddSingleton<Application.Ports.IPasswordHasher, IdentityPasswordHasher>();
+        s.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+        s.AddSingleton<RefreshTokenStore>();
+        s.AddSingleton<LoginService>();
+        s.AddSingleton(_ => new FailedLoginLimiter(builder.Configuration.GetValue("AssetLedger:FailedLoginsPerMinutePerIp", 20)));
+        s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();
         s.AddAssetLedgerOpenApi();
         return builder;
     }
+
+    /// <summary>Keys and generated secrets: AssetLedger:KeyDirectory, default .data/keys under the content root (ignored by git).</summary>
+    public static string KeyDirectory(WebApplicationBuilder builder) =>
+        builder.Configuration["AssetLedger:KeyDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "keys");
 
     public static WebApplication UseAssetLedger(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMiddleware<SignedCommands>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         app.UseAssetLedgerOpenApi();

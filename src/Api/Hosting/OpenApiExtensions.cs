@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AssetLedger.Api.Contracts;
-using AssetLedger.Api.Security;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -9,7 +8,7 @@ namespace AssetLedger.Api.Hosting;
 /// <summary>OpenAPI 3 by Swashbuckle at /swagger/v1/swagger.json, Swagger UI at /swagger.</summary>
 public static class OpenApiExtensions
 {
-    const string DevScheme = "ParticipantHeader";
+    const string BearerScheme = "Bearer";
 
     public static IServiceCollection AddAssetLedgerOpenApi(this IServiceCollection services)
     {
@@ -24,14 +23,14 @@ public static class OpenApiExtensions
                               "event-sourced, hash-chained history confirmed by several institutions. Errors are RFC 9457 problems with a stable `code`. " +
                               "Every POST takes an optional Idempotency-Key; writes answer with the new version as ETag, and take If-Match.",
             });
-            c.AddSecurityDefinition(DevScheme, new OpenApiSecurityScheme
+            c.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = DevelopmentParticipantHandler.Header,
-                Description = "Development mode: the acting participant's id (e.g. operator).",
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An access token from POST /api/v1/auth/token (15 minutes).",
             });
-            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(DevScheme, document)] = [] });
+            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             c.SchemaFilter<ExampleSchemaFilter>();
             c.OperationFilter<CommandHeadersOperationFilter>();
             c.SupportNonNullableReferenceTypes();
@@ -92,6 +91,9 @@ public static class OpenApiExtensions
             [typeof(UnfreezeRequest)] = """{"freezeId":"frz-1","reason":"order lifted"}""",
             [typeof(CancelRequest)] = """{"reason":"goods released"}""",
             [typeof(EvidenceRequest)] = """{"sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","mediaType":"application/pdf","description":"inspection report"}""",
+            [typeof(Endpoints.TokenRequest)] = """{"login":"operator","password":"<see .data/keys/operator-password>"}""",
+            [typeof(ParticipantApplicationRequest)] = """{"id":"wh-9","name":"Tianjin Port Storage Co.","creditCode":"91120116MA05K9KX35","contact":"Li Na, +86 22 5555 0101","roles":["Warehouse"],"adminLogin":"lina@wh-9","adminPassword":"a long passphrase"}""",
+            [typeof(CreateUserRequest)] = """{"login":"zhang@wh-1","participantId":"wh-1","displayName":"Zhang Wei","password":"a long passphrase"}""",
             [typeof(RegisterParticipantRequest)] = """{"id":"wh-1","name":"Shanghai North Terminal Storage Co.","roles":["Warehouse"]}""",
         };
 

@@ -19,7 +19,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     public async Task InvokeAsync(HttpContext http)
     {
         var key = http.Request.Headers[Header].ToString();
-        var participant = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        var participant = http.User.FindFirstValue(Security.TokenService.ParticipantClaim);
         if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || participant is null)
         {
             await next(http);

@@ -28,6 +28,14 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
     public async ValueTask<CommandOutcome> Handle(ExecuteAssetCommand request, CancellationToken ct)
     {
         var command = request.Command;
+        if (directory is not null && !command.Actor.Has(Role.System))
+        {
+            // Deny by default: only a verified, unsuspended participant acts, with the roles it holds now.
+            var actor = await directory.Find(command.Actor.Id, ct);
+            if (actor is not { Active: true })
+                return CommandOutcome.Failed(new DomainError("participant.inactive",
+                    $"{command.Actor.Id} is not a verified, active participant (awaiting verification or suspended); it cannot act on assets.", ErrorKind.Forbidden));
+        }
         if (directory is not null)
         {
             var resolved = await ParticipantReferences.Resolve(directory, command, ct);
@@ -39,9 +47,11 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
         {
             var state = await AssetStreams.Load(store, command.Asset, ct);
             if (request.IfMatchVersion is { } expected && state.Exists && state.Version != expected)
-                return CommandOutcome.Failed(VersionMismatch(expected, state.Version), state.Version);
+                return CommandOutcome.Failed(AssetAccess.CanRead(command.Actor, state) ? VersionMismatch(expected, state.Version) : AssetAccess.NotFound(command.Asset), state.Version);
             var decision = AssetDecider.Decide(state, command, policy);
-            if (decision.Error is { } error) return CommandOutcome.Failed(error, state.Version);
+            // A refusal never tells an outsider that the asset exists.
+            if (decision.Error is { } error)
+                return CommandOutcome.Failed(state.Exists && !AssetAccess.CanRead(command.Actor, state) ? AssetAccess.NotFound(command.Asset) : error, state.Version);
 
             var keys = decision.Events.OfType<AssetRegistered>().Select(r => r.Key).ToList();
             var append = AssetStreams.ToAppend(decision.Events, command.Actor, request.Context);

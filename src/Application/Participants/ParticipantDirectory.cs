@@ -7,14 +7,14 @@ namespace AssetLedger.Application.Participants;
 
 /// <summary>
 /// Answers "who is this participant, which roles does it hold" from its own event stream, so a decision
-/// never waits for a projection to catch up (read-your-writes across API instances).
+/// never waits for a projection to catch up and a revoked role or a suspension takes effect at once, on every instance.
 /// </summary>
 public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirectory
 {
     public async Task<ParticipantInfo?> Find(ParticipantId id, CancellationToken ct)
     {
-        var state = await Load(store, id, ct);
-        return state.Exists ? new ParticipantInfo(state.Id, state.Name, state.Roles, true) : null;
+        var s = await Load(store, id, ct);
+        return s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki) : null;
     }
 
     public static async Task<ParticipantState> Load(IEventStore store, ParticipantId id, CancellationToken ct)

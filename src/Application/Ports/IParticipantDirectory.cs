@@ -8,4 +8,6 @@ public interface IParticipantDirectory
     Task<ParticipantInfo?> Find(ParticipantId id, CancellationToken ct);
 }
 
-public sealed record ParticipantInfo(ParticipantId Id, string Name, IReadOnlySet<Role> Roles, bool Active);
+/// <param name="Active">Verified and not suspended: may act on assets.</param>
+/// <param name="SigningKeySpki">Its ECDSA P-256 public key when it signs its commands (base64 SubjectPublicKeyInfo).</param>
+public sealed record ParticipantInfo(ParticipantId Id, string Name, IReadOnlySet<Role> Roles, bool Active, string? SigningKeyId = null, string? SigningKeySpki = null);

@@ -3,47 +3,39 @@ using AssetLedger.Domain.Common;
 
 namespace AssetLedger.Domain.Participants;
 
-/// <summary>A participant (organisation) folded from its events. Minimal until identity verification arrives.</summary>
+public enum ParticipantStatus { None, Applied, Verified, Rejected }
+
+/// <summary>A participant (organisation) folded from its events.</summary>
 public sealed record ParticipantState
 {
     public static readonly ParticipantState Initial = new();
 
     public ParticipantId Id { get; init; }
     public string Name { get; init; } = "";
+    public string? CreditCode { get; init; }
+    public string? Contact { get; init; }
+    public ParticipantStatus Status { get; init; }
     public ImmutableSortedSet<Role> Roles { get; init; } = [];
+    public ImmutableSortedSet<Role> RequestedRoles { get; init; } = [];
+    public bool Suspended { get; init; }
+    public string? SigningKeyId { get; init; }
+    public string? SigningKeySpki { get; init; }
     public long Version { get; init; }
     public bool Exists => Version > 0;
+    /// <summary>May act on assets: verified and not suspended.</summary>
+    public bool CanAct => Status == ParticipantStatus.Verified && !Suspended;
 
     public static ParticipantState Evolve(ParticipantState s, IParticipantEvent e) => (e switch
     {
-        ParticipantRegistered r => s with { Id = r.Participant, Name = r.Name, Roles = [.. r.Roles] },
+        ParticipantRegistered r => s with { Id = r.Participant, Name = r.Name, Roles = [.. r.Roles], Status = ParticipantStatus.Verified, CreditCode = r.CreditCode, Contact = r.Contact },
+        ParticipantApplied a => s with { Id = a.Participant, Name = a.Name, CreditCode = a.CreditCode, Contact = a.Contact, RequestedRoles = [.. a.RequestedRoles], Status = ParticipantStatus.Applied },
+        ParticipantVerified v => s with { Status = ParticipantStatus.Verified, Roles = [.. v.Roles] },
+        ParticipantRejected => s with { Status = ParticipantStatus.Rejected },
+        ParticipantRoleGranted g => s with { Roles = s.Roles.Add(g.Role) },
+        ParticipantRoleRevoked r => s with { Roles = s.Roles.Remove(r.Role) },
+        ParticipantSuspended => s with { Suspended = true },
+        ParticipantReinstated => s with { Suspended = false },
+        ParticipantSigningKeyRegistered k => s with { SigningKeyId = k.KeyId, SigningKeySpki = k.PublicKeySpki },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1 };
-}
-
-public sealed record RegisterParticipant(ParticipantId Participant, string Name, IReadOnlyList<Role> Roles, Actor Actor, DateTimeOffset At);
-
-public static class ParticipantDecider
-{
-    public static string StreamOf(ParticipantId id) => $"participant-{id.Value}";
-
-    public static (IReadOnlyList<IParticipantEvent> Events, DomainError? Error) Register(ParticipantState s, RegisterParticipant c)
-    {
-        if (!c.Actor.Has(Role.Operator)) return ([], ParticipantErrors.NotOperator(c.Actor.Id));
-        if (!ParticipantId.IsWellFormed(c.Participant.Value) || c.Participant == ParticipantId.System)
-            return ([], ParticipantErrors.Invalid("id", "id must be 1–64 characters of lower-case letters, digits, '-', '_' or '.', and not 'system'."));
-        if (string.IsNullOrWhiteSpace(c.Name) || c.Name.Length > 200) return ([], ParticipantErrors.Invalid("name", "name is required (1–200 characters)."));
-        if (c.Roles.Count == 0) return ([], ParticipantErrors.Invalid("roles", "At least one role is required."));
-        if (c.Roles.Contains(Role.System)) return ([], ParticipantErrors.Invalid("roles", "The System role belongs to the registry itself and cannot be granted."));
-        if (s.Exists) return ([], ParticipantErrors.Exists(c.Participant));
-        return ([new ParticipantRegistered(c.Participant, c.Name.Trim(), c.Roles.Distinct().Order().ToList(), c.Actor.Id, c.At)], null);
-    }
-}
-
-public static class ParticipantErrors
-{
-    public static DomainError Invalid(string field, string message) => new("participant.invalid", message, ErrorKind.Invalid, field);
-    public static DomainError NotOperator(ParticipantId actor) => new("participant.not_operator", $"Only the platform operator registers participants; {actor} is not the operator.", ErrorKind.Forbidden);
-    public static DomainError Exists(ParticipantId id) => new("participant.exists", $"Participant '{id}' is already registered; choose another id.", ErrorKind.Conflict);
-    public static DomainError NotFound(ParticipantId id) => new("participant.not_found", $"Participant '{id}' is not registered.", ErrorKind.NotFound);
 }

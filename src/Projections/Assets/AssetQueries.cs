@@ -58,6 +58,9 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         if (filter.DebtorId is { } debtor) Where("debtor_id = @debtor", "debtor", debtor);
         if (filter.VenueId is { } venue) Where("venue_id = @venue", "venue", venue);
         if (filter.Commodity is { } commodity) Where("commodity = @commodity", "commodity", commodity);
+        if (filter.VisibleTo is { } me)
+            Where($"(owner_id = @me OR venue_id = @me OR offered_to = @me OR warehouse_id = @me OR debtor_id = @me{(filter.VisiblePending ? " OR status = 'Pending'" : "")}" +
+                  " OR EXISTS (SELECT 1 FROM confirmations c WHERE c.asset_id = assets.asset_id AND c.participant_id = @me))", "me", me);
         switch (filter.Locked)
         {
             case AssetLock.Any: where.Add("(frozen OR out OR offered)"); break;

@@ -1,9 +1,13 @@
+using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Participants;
 using Npgsql;
 
 namespace AssetLedger.Projections.Participants;
 
-/// <summary>Feeds participants: one row per registered participant.</summary>
+/// <summary>
+/// Feeds participants: one row per participant, its current status and roles. A participant's stream is short, so
+/// each touched participant is folded again from its own events up to the batch's end and upserted — no partial state.
+/// </summary>
 sealed class ParticipantProjection : IProjection
 {
     public string Name => "participants";
@@ -11,23 +15,35 @@ sealed class ParticipantProjection : IProjection
 
     public async Task Apply(NpgsqlConnection conn, IReadOnlyList<LogEvent> events, CancellationToken ct)
     {
-        var rows = new List<ParticipantRow>();
-        foreach (var e in events)
+        var touched = events.Where(e => e.Event is IParticipantEvent).Select(e => e.Stored.StreamId).Distinct().ToArray();
+        if (touched.Length == 0) return;
+        var upTo = events[^1].Position;
+        var states = new Dictionary<string, (ParticipantState State, DateTimeOffset At, long Position)>();
+        await using (var cmd = new NpgsqlCommand("SELECT stream_id, type, data::text, position FROM events WHERE stream_id = ANY($1) AND position <= $2 ORDER BY position", conn))
         {
-            switch (e.Event)
+            cmd.Parameters.Add(new NpgsqlParameter { Value = touched });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = upTo });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
             {
-                case ParticipantRegistered r:
-                    rows.Add(new ParticipantRow(r.Participant.Value, r.Name, r.Roles.Select(x => x.ToString()).ToArray(), r.At, e.Position, e.Stored.Version));
-                    break;
-                case IParticipantEvent other:
-                    throw new InvalidOperationException($"The participant projection has no fold for {other.GetType().Name}.");
+                var e = (IParticipantEvent)EventSerializer.Instance.Deserialize(r.GetString(1), r.GetString(2));
+                var stream = r.GetString(0);
+                states[stream] = states.TryGetValue(stream, out var s)
+                    ? (ParticipantState.Evolve(s.State, e), s.At, s.Position)
+                    : (ParticipantState.Evolve(ParticipantState.Initial, e), e.At, r.GetInt64(3));
             }
         }
-        if (rows.Count == 0) return;
+        var rows = states.Values.Select(x => new ParticipantRow(x.State.Id.Value, x.State.Name, x.State.Roles.Select(r => r.ToString()).ToArray(), x.At, x.Position,
+            x.State.Version, x.State.Status.ToString(), x.State.Suspended, x.State.CreditCode, x.State.SigningKeyId)).ToList();
         await using var write = new NpgsqlBatch(conn);
-        write.AddInsert("participants", rows);
+        write.AddWithRows("""
+            INSERT INTO participants SELECT * FROM jsonb_populate_recordset(null::participants, $1)
+            ON CONFLICT (participant_id) DO UPDATE SET name = excluded.name, roles = excluded.roles, version = excluded.version,
+                status = excluded.status, suspended = excluded.suspended, credit_code = excluded.credit_code, signing_key_id = excluded.signing_key_id
+            """, rows);
         await write.ExecuteNonQueryAsync(ct);
     }
 }
 
-sealed record ParticipantRow(string ParticipantId, string Name, string[] Roles, DateTimeOffset RegisteredAt, long RegisteredPosition, long Version);
+sealed record ParticipantRow(string ParticipantId, string Name, string[] Roles, DateTimeOffset RegisteredAt, long RegisteredPosition, long Version,
+    string Status, bool Suspended, string? CreditCode, string? SigningKeyId);

@@ -17,15 +17,54 @@ namespace AssetLedger.Api.Tests.Support;
 /// </summary>
 public sealed class ApiServer : IAsyncLifetime
 {
-    sealed class Factory(string connectionString) : WebApplicationFactory<Program>
+    public const string OperatorPassword = "operator-test-password";
+    public const string UserPassword = "user-test-password";
+
+    sealed class Factory(string connectionString, string keyDirectory) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("ConnectionStrings:AssetLedger", connectionString);
+            builder.UseSetting("AssetLedger:OperatorPassword", OperatorPassword);
+            builder.UseSetting("AssetLedger:KeyDirectory", keyDirectory);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         }
     }
+
+    public string KeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
+    readonly Dictionary<string, string> _tokens = new();
+    readonly SemaphoreSlim _tokenLock = new(1, 1);
+
+    /// <summary>The login the fixture uses for a participant's user (the operator's own user is "operator").</summary>
+    public static string LoginOf(string participant) => participant == "operator" ? "operator" : $"{participant}.fixture";
+
+    /// <summary>An access token for a user of the participant; creates that user through the operator on first use.</summary>
+    public async Task<string> Token(string participant)
+    {
+        var operatorToken = participant == "operator" ? null : await Token("operator");
+        await _tokenLock.WaitAsync();
+        try
+        {
+            if (_tokens.TryGetValue(participant, out var cached)) return cached;
+            if (operatorToken is not null)
+            {
+                var create = await SendRaw(HttpMethod.Post, "/api/v1/users", operatorToken,
+                    JsonSerializer.Serialize(new { login = LoginOf(participant), participantId = participant, displayName = participant, password = UserPassword }, Json));
+                if (create.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict)) throw new InvalidOperationException($"creating a user for {participant}: {create}");
+            }
+            var login = await Login(LoginOf(participant), participant == "operator" ? OperatorPassword : UserPassword);
+            if (login.Status != HttpStatusCode.OK) throw new InvalidOperationException($"logging in as {participant}: {login}");
+            return _tokens[participant] = login.Json["accessToken"]!.GetValue<string>();
+        }
+        finally { _tokenLock.Release(); }
+    }
+
+    public Task<Reply> Login(string login, string password) =>
+        SendRaw(HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json));
+
+    /// <summary>Forget cached tokens (after a role change, tokens stay valid; this is for a new login).</summary>
+    public void ForgetToken(string participant) => _tokens.Remove(participant);
 
     Factory _factory = null!;
     string _database = "";
@@ -46,7 +85,7 @@ public sealed class ApiServer : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database }.ConnectionString;
-        _factory = new Factory(ConnectionString);
+        _factory = new Factory(ConnectionString, KeyDirectory);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -65,6 +104,7 @@ public sealed class ApiServer : IAsyncLifetime
         await admin.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
         await cmd.ExecuteNonQueryAsync();
+        try { Directory.Delete(KeyDirectory, true); } catch (IOException) { }
     }
 
     public async Task<long> Scalar(string sql)
@@ -80,10 +120,14 @@ public sealed class ApiServer : IAsyncLifetime
 
     public Task<Reply> Get(string path, string? participant, params (string Name, string Value)[] headers) => Send(HttpMethod.Get, path, participant, null, headers);
 
-    public async Task<Reply> Send(HttpMethod method, string path, string? participant, string? json, params (string Name, string Value)[] headers)
+    public async Task<Reply> Send(HttpMethod method, string path, string? participant, string? json, params (string Name, string Value)[] headers) =>
+        await SendRaw(method, path, participant is null ? null : await Token(participant), json, headers);
+
+    /// <summary>Sends with a given bearer token (or none).</summary>
+    public async Task<Reply> SendRaw(HttpMethod method, string path, string? token, string? json, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (participant is not null) request.Headers.Add("X-Participant-Id", participant);
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
         if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
         using var response = await Http.SendAsync(request);

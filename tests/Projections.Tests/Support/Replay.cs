@@ -90,6 +90,8 @@ public static class Replay
             {
                 ["participant_id"] = kv.Key, ["name"] = kv.Value.State.Name, ["roles"] = kv.Value.State.Roles.Select(r => r.ToString()).ToArray(),
                 ["registered_at"] = kv.Value.At, ["registered_position"] = kv.Value.Position, ["version"] = kv.Value.State.Version,
+                ["status"] = kv.Value.State.Status.ToString(), ["suspended"] = kv.Value.State.Suspended,
+                ["credit_code"] = kv.Value.State.CreditCode, ["signing_key_id"] = kv.Value.State.SigningKeyId,
             })).ToList(),
         };
     }

@@ -1,0 +1,77 @@
+using System.Threading.RateLimiting;
+using AssetLedger.Api.Hosting;
+using AssetLedger.Api.Security;
+using AssetLedger.Application.Users;
+using AssetLedger.Infrastructure.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using P = AssetLedger.Api.Problems.Problems;
+
+namespace AssetLedger.Api.Endpoints;
+
+/// <summary>Login (password) or refresh (one-time refresh token) for a short-lived access token.</summary>
+public sealed record TokenRequest(string? Login = null, string? Password = null, string? RefreshToken = null);
+
+/// <summary>Failed logins per client IP, on top of the per-account lock kept in PostgreSQL.</summary>
+public sealed class FailedLoginLimiter(int perMinute) : IDisposable
+{
+    readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(ip =>
+        RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+
+    public bool Exhausted(string ip) => _limiter.GetStatistics(ip) is { CurrentAvailablePermits: <= 0 };
+    public void Failed(string ip) => _limiter.AttemptAcquire(ip).Dispose();
+    public void Dispose() => _limiter.Dispose();
+}
+
+public static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/auth").WithTags("Authentication").AllowAnonymous();
+        g.MapPost("/token", Token).WithSummary("Exchange a login and password, or a refresh token, for a 15-minute access token and a new refresh token")
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(423).ProducesProblem(429);
+        return g;
+    }
+
+    static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest body, LoginService logins, TokenService tokens,
+        RefreshTokenStore refresh, FailedLoginLimiter limiter, Application.Ports.IParticipantDirectory directory,
+        Application.Ports.IEventStore store, HttpContext http, CancellationToken ct)
+    {
+        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.Exhausted(ip))
+            return P.Create(StatusCodes.Status429TooManyRequests, "auth.too_many_failures", "Too many failed logins from this address; wait a minute and try again.");
+        string login;
+        Application.Ports.ParticipantInfo participant;
+        if (body.RefreshToken is { Length: > 0 } rt)
+        {
+            var owner = await refresh.Redeem(rt, ct);
+            if (owner is null)
+            {
+                limiter.Failed(ip);
+                return P.Create(401, "auth.invalid_refresh_token", "The refresh token is unknown, already used or expired; log in with your password.");
+            }
+            var user = await UserCommandHandler.Load(store, owner, ct);
+            if (user.Disabled) return P.Create(403, "auth.user_disabled", "This user is disabled.");
+            participant = (await directory.Find(user.Participant, ct))!;
+            login = owner;
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(body.Login) || string.IsNullOrEmpty(body.Password))
+                return P.BadRequest("request.invalid", "Send {\"login\",\"password\"} or {\"refreshToken\"}.", "login");
+            var result = await logins.Check(body.Login, body.Password, ct);
+            if (result.Error is { } e)
+            {
+                if (e.Code == "auth.invalid_credentials") limiter.Failed(ip);
+                return e.Code switch
+                {
+                    "auth.account_locked" => P.Create(StatusCodes.Status423Locked, e.Code, e.Message),
+                    "auth.user_disabled" => P.Create(403, e.Code, e.Message),
+                    _ => P.Create(401, e.Code, e.Message),
+                };
+            }
+            (login, participant) = (result.Login!, result.Participant!);
+        }
+        return TypedResults.Ok(new TokenResponse(tokens.Issue(login, participant), "Bearer", (int)TokenService.AccessLifetime.TotalSeconds,
+            await refresh.Issue(login, ct), login, participant.Id.Value, participant.Roles.Select(r => r.ToString()).ToList()));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using AssetLedger.Application.Ports;
+using AssetLedger.Application.Users;
+using AssetLedger.Domain.Common;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using P = AssetLedger.Api.Problems.Problems;
+
+namespace AssetLedger.Api.Security;
+
+/// <summary>
+/// Bearer tokens (ES256 JWT) on every endpoint but health, token and OpenAPI. On each request the participant's
+/// roles are read again from its stream, so a revoked role, a suspension or a disabled user takes effect at once.
+/// </summary>
+public static class JwtAuthentication
+{
+    public static void Configure(JwtBearerOptions o, JwtKeys keys)
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = TokenService.Validation(keys);
+        o.TokenValidationParameters.RoleClaimType = "role";
+        o.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = async context =>
+            {
+                var services = context.HttpContext.RequestServices;
+                var ct = context.HttpContext.RequestAborted;
+                var principal = context.Principal!;
+                var login = principal.FindFirstValue("sub");
+                var participantId = principal.FindFirstValue(TokenService.ParticipantClaim);
+                if (login is null || participantId is null) { context.Fail("The token names no user or participant."); return; }
+                var user = await UserCommandHandler.Load(services.GetRequiredService<IEventStore>(), login, ct);
+                if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
+                var participant = await services.GetRequiredService<IParticipantDirectory>().Find(new ParticipantId(participantId), ct);
+                if (participant is null) { context.Fail("The token's participant no longer exists."); return; }
+                var claims = principal.Claims.Where(c => c.Type != "role").ToList();
+                claims.AddRange(participant.Roles.Select(r => new Claim("role", r.ToString())));
+                context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, "sub", "role"));
+            },
+            OnChallenge = async context =>
+            {
+                context.HandleResponse();
+                var detail = context.AuthenticateFailure switch
+                {
+                    null => "Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/token.",
+                    SecurityTokenExpiredException => "The access token has expired; get a new one with your refresh token at POST /api/v1/auth/token.",
+                    SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The access token's signature is not valid for this registry.",
+                    SecurityTokenInvalidAlgorithmException => "The access token is not signed with ES256; unsigned ('alg: none') and other algorithms are refused.",
+                    SecurityTokenException e => $"The access token is not valid: {e.GetType().Name.Replace("SecurityToken", "").Replace("Exception", "")}.",
+                    var e => e.Message,
+                };
+                await P.Create(StatusCodes.Status401Unauthorized, "auth.required", detail).ExecuteAsync(context.HttpContext);
+            },
+            OnForbidden = async context =>
+                await P.Create(StatusCodes.Status403Forbidden, "auth.forbidden", "Your participant's roles do not allow this endpoint.").ExecuteAsync(context.HttpContext),
+        };
+    }
+}

@@ -1,0 +1,109 @@
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Domain.Users;
+
+/// <summary>
+/// A person who logs in on behalf of one participant (stream <c>user-{login}</c>). The password hash is not an event:
+/// an append-only, exportable log must never hold a credential, so events record only that the password was set.
+/// </summary>
+public interface IUserEvent
+{
+    string Login { get; }
+    DateTimeOffset At { get; }
+}
+
+[StoredEvent("user-created")]
+public sealed record UserCreated(string Login, ParticipantId Participant, string DisplayName, ParticipantId By, DateTimeOffset At) : IUserEvent;
+
+[StoredEvent("user-password-set")]
+public sealed record UserPasswordSet(string Login, ParticipantId By, DateTimeOffset At) : IUserEvent;
+
+[StoredEvent("user-disabled")]
+public sealed record UserDisabled(string Login, string Reason, ParticipantId By, DateTimeOffset At) : IUserEvent;
+
+[StoredEvent("user-enabled")]
+public sealed record UserEnabled(string Login, ParticipantId By, DateTimeOffset At) : IUserEvent;
+
+public static class UserEventTypes
+{
+    public static readonly IReadOnlyList<Type> All = [typeof(UserCreated), typeof(UserPasswordSet), typeof(UserDisabled), typeof(UserEnabled)];
+}
+
+public sealed record UserState
+{
+    public static readonly UserState Initial = new();
+    public string Login { get; init; } = "";
+    public ParticipantId Participant { get; init; }
+    public string DisplayName { get; init; } = "";
+    public bool Disabled { get; init; }
+    public long Version { get; init; }
+    public bool Exists => Version > 0;
+
+    public static UserState Evolve(UserState s, IUserEvent e) => (e switch
+    {
+        UserCreated c => s with { Login = c.Login, Participant = c.Participant, DisplayName = c.DisplayName },
+        UserPasswordSet => s,
+        UserDisabled => s with { Disabled = true },
+        UserEnabled => s with { Disabled = false },
+        _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
+    }) with { Version = s.Version + 1 };
+}
+
+public interface IUserCommand
+{
+    string Login { get; }
+    Actor Actor { get; }
+    DateTimeOffset At { get; }
+}
+
+public sealed record CreateUser(string Login, ParticipantId Participant, string DisplayName, Actor Actor, DateTimeOffset At) : IUserCommand;
+public sealed record SetPassword(string Login, Actor Actor, DateTimeOffset At) : IUserCommand;
+public sealed record DisableUser(string Login, string Reason, Actor Actor, DateTimeOffset At) : IUserCommand;
+public sealed record EnableUser(string Login, Actor Actor, DateTimeOffset At) : IUserCommand;
+
+/// <summary>
+/// Account management: the operator manages every account; a participant manages its own users.
+/// <paramref name="actorLogin"/> is the acting user, so a user may always change their own password.
+/// </summary>
+public static class UserDecider
+{
+    public static string StreamOf(string login) => $"user-{login}";
+
+    public static bool IsWellFormedLogin(string? login) =>
+        !string.IsNullOrEmpty(login) && login.Length is >= 3 and <= 64 &&
+        login.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.' or '@');
+
+    public static (IReadOnlyList<IUserEvent> Events, DomainError? Error) Decide(UserState s, IUserCommand c, string? actorLogin)
+    {
+        if (c is CreateUser create)
+        {
+            if (!IsWellFormedLogin(create.Login)) return Fail(UserErrors.Invalid("login", "login must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'."));
+            if (string.IsNullOrWhiteSpace(create.DisplayName) || create.DisplayName.Length > 200) return Fail(UserErrors.Invalid("displayName", "displayName is required (1–200 characters)."));
+            if (!c.Actor.Has(Role.Operator) && c.Actor.Id != create.Participant) return Fail(UserErrors.NotPermitted(c.Actor.Id, create.Participant));
+            if (s.Exists) return Fail(new DomainError("user.exists", $"The login '{create.Login}' is taken; choose another.", ErrorKind.Conflict, "login"));
+            return ([new UserCreated(create.Login, create.Participant, create.DisplayName.Trim(), c.Actor.Id, c.At), new UserPasswordSet(create.Login, c.Actor.Id, c.At)], null);
+        }
+        if (!s.Exists) return Fail(new DomainError("user.not_found", $"No user '{c.Login}'.", ErrorKind.NotFound));
+        var self = actorLogin == s.Login;
+        if (!self && !c.Actor.Has(Role.Operator) && c.Actor.Id != s.Participant) return Fail(UserErrors.NotPermitted(c.Actor.Id, s.Participant));
+        return c switch
+        {
+            SetPassword => ([new UserPasswordSet(s.Login, c.Actor.Id, c.At)], null),
+            DisableUser d when s.Disabled => Fail(new DomainError("user.already_disabled", $"'{s.Login}' is already disabled.", ErrorKind.Conflict)),
+            DisableUser d when self => Fail(UserErrors.Invalid("login", "A user cannot disable their own account.")),
+            DisableUser d => ([new UserDisabled(s.Login, d.Reason, c.Actor.Id, c.At)], null),
+            EnableUser when !s.Disabled => Fail(new DomainError("user.not_disabled", $"'{s.Login}' is not disabled.", ErrorKind.Conflict)),
+            EnableUser => ([new UserEnabled(s.Login, c.Actor.Id, c.At)], null),
+            _ => throw new ArgumentOutOfRangeException(nameof(c), c.GetType().Name, "No decision for this command."),
+        };
+    }
+
+    static (IReadOnlyList<IUserEvent>, DomainError?) Fail(DomainError e) => ([], e);
+}
+
+public static class UserErrors
+{
+    public static DomainError Invalid(string field, string message) => new("user.invalid", message, ErrorKind.Invalid, field);
+    public static DomainError NotPermitted(ParticipantId actor, ParticipantId owner) =>
+        new("user.not_permitted", $"{actor} may not manage the accounts of {owner}; the operator or {owner} itself does.", ErrorKind.Forbidden);
+}
