@@ -20,6 +20,7 @@ public sealed class SignedCommands(RequestDelegate next)
 {
     public const string Header = "Signature";
     public const string ItemKey = "assetledger.signature";
+    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task InvokeAsync(HttpContext http, IParticipantDirectory directory)
     {
@@ -64,7 +65,7 @@ public sealed class SignedCommands(RequestDelegate next)
             await Refuse(http, $"The Signature does not verify with {participant}'s key {info.SigningKeyId} over the canonical JSON of method, path, body and Idempotency-Key.");
             return;
         }
-        http.Items[ItemKey] = JsonSerializer.Serialize(new { alg = "ES256", keyId = info.SigningKeyId, payload, signature = Convert.ToBase64String(signature) });
+        http.Items[ItemKey] = JsonSerializer.Serialize(new { alg = "ES256", keyId = info.SigningKeyId, payload, signature = Convert.ToBase64String(signature) }, Relaxed);
         await next(http);
     }
 

@@ -115,6 +115,14 @@ public sealed class ApiServer : IAsyncLifetime
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    public async Task<string> Text(string sql)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToString(await cmd.ExecuteScalarAsync()) ?? "";
+    }
+
     public async Task<Reply> Post(string path, string? participant, object? body, params (string Name, string Value)[] headers) =>
         await Send(HttpMethod.Post, path, participant, body is string s ? s : body is null ? null : JsonSerializer.Serialize(body, Json), headers);
 

@@ -6,7 +6,7 @@ namespace AssetLedger.Api.Tests.Support;
 public static class AssetScenario
 {
     public static Task Cast(ApiServer api) => api.Participants(
-        ("owner-a", "Owner"), ("buyer-b", "Owner"), ("wh-1", "Warehouse"), ("wh-2", "Warehouse"), ("tc-1", "TradingCenter"),
+        ("owner-a", "Owner"), ("owner-z", "Owner"), ("buyer-b", "Owner"), ("wh-1", "Warehouse"), ("wh-2", "Warehouse"), ("tc-1", "TradingCenter"),
         ("bank-1", "FinancialInstitution"), ("reg-1", "Regulator"), ("debtor-1", "Debtor"), ("log-1", "Logistics"));
 
     public static object Receipt(string? number = null) => new
