@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AssetLedger.Api.Audit;
 using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Idempotency;
 using AssetLedger.Api.Problems;
@@ -6,8 +7,10 @@ using AssetLedger.Api.Security;
 using AssetLedger.Application;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Audit;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Projections;
 using Microsoft.AspNetCore.Authentication;
 using Npgsql;
 
@@ -43,8 +46,12 @@ public static class HostingExtensions
             o.KeyDirectory = ledger["KeyDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "keys");
             if (ledger["Origin"] is { } origin) o.Origin = origin;
         });
-        if (builder.Configuration.GetValue("AssetLedger:Workers", true))
+        var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
+        if (workers)
             s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
+        s.AddProjections(runInBackground: workers);
+        s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
+        s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
 

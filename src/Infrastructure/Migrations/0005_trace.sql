@@ -45,6 +45,9 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX assets_text_trgm ON assets USING gin (
     (coalesce(title, '') || ' ' || coalesce(receipt_number, '') || ' ' || coalesce(bill_number, '')) gin_trgm_ops);
 
--- Holdings: the freezes a regulator placed, and the custody a venue holds.
-CREATE INDEX encumbrances_freezes_by ON encumbrances (placed_by, placed_position) WHERE kind = 'Freeze';
-CREATE INDEX encumbrances_custody_venue ON encumbrances (counterparty_id, placed_position) WHERE kind = 'Custody';
+-- Holdings, newest first and as of any time: each relation in (participant, since, position) order, so asOf is
+-- where a backward index scan starts.
+CREATE INDEX ownership_owner_since ON ownership (owner_id, from_at, from_position);
+CREATE INDEX confirmations_participant_at ON confirmations (participant_id, at, position);
+CREATE INDEX encumbrances_custody_venue ON encumbrances (counterparty_id, placed_at, placed_position) WHERE kind = 'Custody';
+CREATE INDEX encumbrances_freezes_by ON encumbrances (placed_by, placed_at, placed_position) WHERE kind = 'Freeze';
