@@ -12,6 +12,11 @@ if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
   echo "installing jq and curl with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2; }
 fi
+# The timeline page test renders HTML in a real browser: Debian's chromium, run headless by the test itself.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; }
+fi
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
 cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }

@@ -13,6 +13,9 @@ app.MapParticipants();
 app.MapAssets();
 app.MapAssetCommands();
 app.MapLedger();
+app.MapTrace();
+app.MapRegistry();
+app.MapAudit();
 await app.PrepareDatabase();
 app.Run();
 

@@ -5,5 +5,6 @@ using AssetLedger.Cli.Commands;
 var root = new RootCommand("assetledger: the AssetLedger registry's command line.")
 {
     ProjectionsCommand.Create(),
+    SeedCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,7 @@
 using AssetLedger.Projections.Assets;
 using AssetLedger.Projections.Participants;
+using AssetLedger.Projections.Registry;
+using AssetLedger.Projections.Trace;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AssetLedger.Projections;
@@ -15,6 +17,9 @@ public static class DependencyInjection
         services.AddSingleton<ProjectionRunner>();
         services.AddSingleton<AssetQueries>();
         services.AddSingleton<ParticipantQueries>();
+        services.AddSingleton<TraceQueries>();
+        services.AddSingleton<HoldingsQueries>();
+        services.AddSingleton<RegistryQueries>();
         if (runInBackground) services.AddHostedService<ProjectionWorker>();
         return services;
     }

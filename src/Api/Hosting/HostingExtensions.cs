@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AssetLedger.Api.Audit;
 using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Idempotency;
 using AssetLedger.Api.Problems;
@@ -6,6 +7,7 @@ using AssetLedger.Api.Security;
 using AssetLedger.Application;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Audit;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Projections;
@@ -54,6 +56,8 @@ public static class HostingExtensions
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
+        s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
+        s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
 

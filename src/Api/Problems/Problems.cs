@@ -50,6 +50,7 @@ public static class Problems
         415 => "Unsupported media type",
         422 => "The request is invalid",
         429 => "Too many requests",
+        503 => "Not available yet",
         _ => "Server error",
     };
 }

@@ -11,7 +11,7 @@ public sealed class AssetQueries(NpgsqlDataSource db)
     public const int MaxLimit = 500;
     const string ListName = "assets";
 
-    const string Columns =
+    internal const string Columns =
         """
         replace(asset_id::text, '-', '') AS "Id", kind AS "Kind", status AS "Status", owner_id AS "OwnerId", natural_key AS "NaturalKey",
         warehouse_id AS "WarehouseId", receipt_number AS "ReceiptNumber", commodity AS "Commodity", quantity AS "Quantity",

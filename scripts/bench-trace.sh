@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Traceability benchmark on a cluster of its own (durable: fsync on), built from the committed HEAD:
+#   seed     `assetledger seed --assets N` through the Application layer: seed rate (events/s, assets/s)
+#   catchup  `assetledger projections rebuild` from an empty read model: projection catch-up rate (events/s)
+#   api      the Release API: ledger catch-up (Merkle tree, checkpoints, local anchors) over the whole log, then wrk
+#            at 16 connections on each trace endpoint (timeline, search per filter, holdings, encumbrance notice,
+#            timeline.html, access audit): p50/p99 and requests/s
+# Usage: scripts/bench-trace.sh [assets, default 1000000] [seconds per wrk run, default 20]
+# BENCH_DIR=/path keeps the cluster and results there and reuses them: a phase whose marker file exists is skipped,
+# so the api phase can run again on a seeded cluster. BENCH_PHASES="seed catchup api" chooses phases.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+ASSETS="${1:-1000000}"; SECS="${2:-20}"; CONNS=16
+PHASES="${BENCH_PHASES:-seed catchup api}"
+pg_install
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+DIR="${BENCH_DIR:-$(mktemp -d /tmp/assetledger-bench-trace.XXXXXX)}"; mkdir -p "$DIR"; chmod 755 "$DIR"
+RESULTS="$DIR/results.txt"
+PORT="$(cat "$DIR/pg.port" 2>/dev/null || pg_free_port)"; echo "$PORT" > "$DIR/pg.port"
+API_PID=""
+cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null || true; pg_stop "$DIR/pg"; [ -z "${BENCH_DIR:-}" ] && rm -rf "$DIR"; true; }
+trap cleanup EXIT
+log() { echo "$*" | tee -a "$RESULTS"; }
+has() { [[ " $PHASES " == *" $1 "* ]] && [ ! -f "$DIR/$1.done" ]; }
+
+# Build what is committed, in a directory of its own, so edits in the work tree cannot change a running benchmark.
+build() {
+  rm -rf "$DIR/src"; mkdir -p "$DIR/src"
+  git archive HEAD | tar -x -C "$DIR/src"
+  log "== build of $(git rev-parse --short HEAD) ($1)"
+  dotnet publish "$DIR/src/src/$1" -c Release -nologo -v q -o "$DIR/bin/$1" >/dev/null
+}
+
+pg_start "$DIR/pg" "$PORT" shared_buffers=2GB max_wal_size=8GB checkpoint_timeout=15min
+CS="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100"
+psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At "$@"; }
+log "== $(date -u +%FT%TZ) bench-trace: $ASSETS assets, cluster $DIR/pg on port $PORT, $(nproc) cores"
+
+if has seed; then
+  build Cli
+  log "== seed: $ASSETS assets"
+  start=$(date +%s)
+  dotnet "$DIR/bin/Cli/assetledger.dll" seed --assets "$ASSETS" --concurrency 64 --connection "$CS" | tee "$DIR/seed.log" | grep -E "^(SEED_RESULT|Participants)" | tee -a "$RESULTS"
+  log "seed_wall_seconds=$(( $(date +%s) - start )) events_in_log=$(psql_bench -c 'SELECT last_position FROM event_sequence')"
+  touch "$DIR/seed.done"
+fi
+
+if has catchup; then
+  [ -f "$DIR/bin/Cli/assetledger.dll" ] || build Cli
+  log "== projection catch-up: rebuild of the read models from the whole log"
+  start=$(date +%s)
+  dotnet "$DIR/bin/Cli/assetledger.dll" projections rebuild --connection "$CS" > "$DIR/catchup.log"
+  secs=$(( $(date +%s) - start )); events=$(psql_bench -c 'SELECT last_position FROM event_sequence')
+  log "catchup_events=$events catchup_wall_seconds=$secs catchup_events_per_s=$(( events / (secs > 0 ? secs : 1) ))"
+  grep -a "Rebuilt" "$DIR/catchup.log" | tee -a "$RESULTS" || true
+  psql_bench -c "VACUUM ANALYZE" >/dev/null
+  log "read models: assets=$(psql_bench -c 'SELECT count(*) FROM assets') asset_history=$(psql_bench -c 'SELECT count(*) FROM asset_history') size=$(psql_bench -c "SELECT pg_size_pretty(pg_database_size('bench'))")"
+  touch "$DIR/catchup.done"
+fi
+
+if has api; then
+  build Api
+  HTTP_PORT="$(pg_free_port)"; URL="http://127.0.0.1:$HTTP_PORT"
+  ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning ASSETLEDGER_DB="$CS" \
+    AssetLedger__Ledger__KeyDirectory="$DIR/keys" \
+    dotnet "$DIR/bin/Api/AssetLedger.Api.dll" --urls "$URL" >"$DIR/api.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 1 120); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+  head=$(psql_bench -c 'SELECT last_position FROM event_sequence')
+  log "== ledger catch-up: Merkle tree, checkpoints and local anchors over $head events (the API's ledger worker)"
+  start=$(date +%s)
+  until [ "$(psql_bench -c "SELECT coalesce((SELECT min(last_size) FROM anchor_cursors), 0) >= $head")" = t ]; do sleep 5; done
+  secs=$(( $(date +%s) - start ))
+  log "ledger_events=$head ledger_wall_seconds=$secs ledger_events_per_s=$(( head / (secs > 0 ? secs : 1) )) checkpoints=$(psql_bench -c 'SELECT count(*) FROM checkpoints')"
+  until [ "$(psql_bench -c "SELECT min(position) >= $head FROM projection_checkpoints")" = t ]; do sleep 2; done
+  psql_bench -c "ANALYZE" >/dev/null
+
+  # Request paths drawn from the data itself.
+  P="$DIR/paths"; mkdir -p "$P"
+  psql_bench -c "SELECT '/api/v1/trace/assets/' || replace(asset_id::text, '-', '') FROM assets ORDER BY random() LIMIT 20000" > "$P/timeline.txt"
+  sed 's|$|/timeline.html|' "$P/timeline.txt" > "$P/timeline-html.txt"
+  psql_bench -c "SELECT '/api/v1/registry/encumbrances?key=' || natural_key FROM assets ORDER BY random() LIMIT 20000" > "$P/notice.txt"
+  psql_bench -c "SELECT '/api/v1/trace/participants/' || participant_id || '/holdings' || CASE WHEN random() < 0.5 THEN '' ELSE '?asOf=' || to_char(timestamptz '2024-03-01' + random() * interval '700 days', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END FROM participants, generate_series(1, 4) ORDER BY random()" > "$P/holdings.txt"
+  S="/api/v1/trace/search?limit=50&"
+  psql_bench -c "SELECT '${S}ownerId=' || participant_id FROM participants WHERE 'Owner' = ANY(roles) ORDER BY random() LIMIT 2000" > "$P/search-owner.txt"
+  psql_bench -c "SELECT '${S}warehouseId=' || participant_id || '&status=Active' FROM participants WHERE 'Warehouse' = ANY(roles)" > "$P/search-warehouse-active.txt"
+  psql_bench -c "SELECT '${S}venueId=' || participant_id || '&lock=out' FROM participants WHERE 'FinancialInstitution' = ANY(roles) OR 'TradingCenter' = ANY(roles)" > "$P/search-venue-out.txt"
+  psql_bench -c "SELECT '${S}debtorId=' || participant_id FROM participants WHERE 'Debtor' = ANY(roles)" > "$P/search-debtor.txt"
+  psql_bench -c "SELECT DISTINCT '${S}commodity=' || commodity || '&kind=WarehouseReceipt' FROM assets WHERE commodity IS NOT NULL" > "$P/search-commodity.txt"
+  printf '%s\n' "${S}lock=frozen" "${S}lock=offered" "${S}lock=out" "${S}status=Pending" "${S}status=Rejected&kind=Intangible" "${S}kind=Receivable&status=Active" > "$P/search-lock-status.txt"
+  psql_bench -c "SELECT '${S}q=' || substr(coalesce(receipt_number, bill_number), 3, 10) FROM assets WHERE coalesce(receipt_number, bill_number) IS NOT NULL ORDER BY random() LIMIT 5000" > "$P/search-text.txt"
+  psql_bench -c "SELECT '${S}changedFrom=' || to_char(d, 'YYYY-MM-DD') || '&changedTo=' || to_char(d + interval '7 days', 'YYYY-MM-DD') FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '3 days') d" > "$P/search-changed-week.txt"
+  psql_bench -c "SELECT '${S}registeredFrom=' || to_char(d, 'YYYY-MM-DD') || '&registeredTo=' || to_char(d + interval '1 day', 'YYYY-MM-DD') || '&lock=none' FROM generate_series(timestamptz '2024-01-01', '2025-11-30', interval '1 day') d" > "$P/search-registered-day.txt"
+  printf '%s\n' "/api/v1/audit/access?limit=50" "/api/v1/audit/access?limit=50&participantId=reg-0001" > "$P/audit.txt"
+
+  run() { # name, paths file
+    local out; out="$(PATHS_FILE="$2" wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
+    log "$1 ${out#RESULT }"
+  }
+  log "== wrk: $CONNS connections, ${SECS}s per endpoint, as regulator reg-0001 (each request also writes an access_audit row)"
+  run warmup "$P/timeline.txt" >/dev/null
+  run trace_timeline "$P/timeline.txt"
+  run trace_timeline_html "$P/timeline-html.txt"
+  run registry_notice "$P/notice.txt"
+  run trace_holdings "$P/holdings.txt"
+  for f in "$P"/search-*.txt; do run "trace_$(basename "$f" .txt)" "$f"; done
+  run audit_access "$P/audit.txt"
+  log "access_audit_rows=$(psql_bench -c 'SELECT count(*) FROM access_audit') server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
+  touch "$DIR/api.done"
+fi
+log "== $(date -u +%FT%TZ) done; results in $RESULTS"

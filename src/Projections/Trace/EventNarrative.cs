@@ -1,0 +1,44 @@
+using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
+
+namespace AssetLedger.Projections.Trace;
+
+/// <summary>
+/// Says in one sentence what an event did, and in which capacity its actor acted, so a regulator reads the
+/// timeline without knowing the event schema. <paramref name="name"/> turns an id into "Name (id)".
+/// </summary>
+static class EventNarrative
+{
+    public static (string Summary, string ActingAs) Describe(IAssetEvent e, AssetState before, Func<ParticipantId, string> name) => e switch
+    {
+        AssetRegistered r => ($"Registered as {r.Kind} {r.Key} for {name(r.Owner)}{What(r.Details)}",
+            r.By == r.Owner ? "Owner" : "Warehouse"),
+        AssetConfirmed c => ($"Confirmed ({c.Slot}) by {name(c.By)}{Comment(c.Comment)}", SlotRole(before, c.Slot)),
+        AssetRejected j => ($"Rejected ({j.Slot}) by {name(j.By)}{Comment(j.Comment)}", SlotRole(before, j.Slot)),
+        AssetAmended a => ($"Amended{(a.Material ? " (material change: back to Pending for new confirmations)" : "")}{What(a.Details)}", "Owner"),
+        AssetTransferOffered o => ($"Offered for transfer by {name(o.From)} to {name(o.To)}", "Owner"),
+        AssetTransferred t => ($"Transferred from {name(t.From)} to {name(t.To)}", "Assignee"),
+        AssetTransferDeclined d => ($"Transfer offer declined by {name(d.By)}", "Assignee"),
+        AssetTransferWithdrawn w => ($"Transfer offer withdrawn by {name(w.By)}", "Owner"),
+        AssetTransferredOut o => ($"Transferred out to {name(o.Venue)} for {o.Purpose}{(o.Purpose == VenuePurpose.Financing ? " (pledge)" : "")}", "Owner"),
+        AssetReturned r => (r.Owner == r.PreviousOwner
+            ? $"Returned by {name(r.Venue)} to {name(r.Owner)}"
+            : $"Returned by {name(r.Venue)} to a new owner, {name(r.Owner)} (was {name(r.PreviousOwner)})", "Venue"),
+        AssetFrozen f => ($"Frozen ({f.Authority}, {f.FreezeId}) by {name(f.By)}: {f.Reason}", f.Authority == FreezeAuthority.IotAlarm ? "System" : "Regulator"),
+        AssetUnfrozen u => ($"Freeze {u.FreezeId} lifted by {name(u.By)}{Comment(u.Reason)}", "Regulator"),
+        AssetCancelled c => ($"Cancelled by {name(c.By)}: {c.Reason}", before.Kind == AssetKind.WarehouseReceipt ? "Warehouse" : "Owner"),
+        EvidenceAttached x => ($"Evidence attached by {name(x.By)}: {x.MediaType} sha256 {x.Sha256[..16]}…{Comment(x.Description)}",
+            x.By == before.Owner ? "Owner" : x.Source == "api" ? "Confirmer" : "Device"),
+        _ => (e.GetType().Name, "Participant"),
+    };
+
+    static string What(AssetDetails d) =>
+        d.Quantity is { } q ? $": {q.Value} {q.Unit} of {d.Commodity} at {d.Warehouse}"
+        : d.Amount is { } m ? $": {m.Value} {m.Currency} owed by {d.Debtor}, due {d.DueDate:yyyy-MM-dd}"
+        : d.Title is { } t ? $": {t}" : "";
+
+    static string Comment(string? text) => string.IsNullOrWhiteSpace(text) ? "" : $" — {text}";
+
+    static string SlotRole(AssetState s, string slot) =>
+        s.RequiredConfirmers.FirstOrDefault(r => r.Slot == slot)?.Role.ToString() ?? "Confirmer";
+}

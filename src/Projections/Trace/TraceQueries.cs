@@ -1,0 +1,258 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using AssetLedger.Application.Serialization;
+using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
+using AssetLedger.Projections.Assets;
+using Dapper;
+using Npgsql;
+
+namespace AssetLedger.Projections.Trace;
+
+/// <summary>
+/// The regulator's reads: an asset's timeline with the proof status of every event, and search. Each answer is
+/// read in one REPEATABLE READ transaction, so its parts (read models, checkpoints, anchors) show one moment.
+/// </summary>
+public sealed class TraceQueries(NpgsqlDataSource db)
+{
+    public const int MaxLimit = 500;
+    const string SearchList = "trace-search";
+
+    internal const string SnapshotSql =
+        """
+        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough",
+               (SELECT size FROM merkle_tree WHERE id = 1) AS "TreeSize",
+               c.tree_size AS "LatestCheckpoint", c.created_at AS "LatestCheckpointAt", now() AS "TakenAt"
+        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true;
+        """;
+
+    /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
+    public async Task<AssetTrace?> Timeline(AssetId id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var args = new { id = id.Value };
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            {SnapshotSql}
+            SELECT {AssetQueries.Columns} FROM assets WHERE asset_id = @id;
+            SELECT h.position AS "Position", h.version AS "Version", h.event_id AS "EventId", h.event_type AS "Type", h.actor_id AS "ActorId",
+                   h.at AS "At", h.recorded_at AS "RecordedAt", h.hash AS "Hash", h.previous_hash AS "PreviousHash",
+                   c.tree_size AS "Checkpoint", c.created_at AS "CheckpointAt", h.data::text AS "Data"
+            FROM asset_history h
+            LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints WHERE tree_size >= h.position ORDER BY tree_size LIMIT 1) c ON true
+            WHERE h.asset_id = @id ORDER BY h.version;
+            SELECT h.position AS "Position", r.anchor AS "Anchor", r.tree_size AS "TreeSize", r.transaction_ref AS "TransactionReference", r.anchored_at AS "AnchoredAt"
+            FROM asset_history h CROSS JOIN anchor_cursors ac
+            JOIN LATERAL (SELECT anchor, tree_size, transaction_ref, anchored_at FROM anchor_receipts
+                          WHERE anchor = ac.anchor AND tree_size >= h.position ORDER BY tree_size LIMIT 1) r ON true
+            WHERE h.asset_id = @id ORDER BY h.position, r.anchor;
+            SELECT owner_id AS "OwnerId", from_at AS "From", from_position AS "FromPosition", to_at AS "To", to_position AS "ToPosition"
+            FROM ownership WHERE asset_id = @id ORDER BY from_position;
+            SELECT placed_position AS "Id", kind AS "Kind", freeze_id AS "FreezeId", placed_by AS "PlacedBy", counterparty_id AS "CounterpartyId",
+                   authority AS "Authority", purpose AS "Purpose", reason AS "Reason", placed_at AS "PlacedAt", lifted_at AS "LiftedAt",
+                   lifted_by AS "LiftedBy", lifted_position AS "LiftedPosition", lifted_how AS "LiftedHow", lift_reason AS "LiftReason"
+            FROM encumbrances WHERE asset_id = @id ORDER BY placed_position;
+            SELECT round AS "Round", slot AS "Slot", participant_id AS "ParticipantId", decision AS "Decision", comment AS "Comment",
+                   at AS "At", position AS "Position"
+            FROM confirmations WHERE asset_id = @id ORDER BY position;
+            """, args, tx, cancellationToken: ct));
+        var snapshot = (await grid.ReadSingleAsync<SnapshotRow>()).ToSnapshot();
+        var asset = await grid.ReadSingleOrDefaultAsync<AssetView>();
+        if (asset is null) return null;
+        var history = (await grid.ReadAsync<HistoryRow>()).AsList();
+        var anchors = (await grid.ReadAsync<AnchorRow>()).ToLookup(a => a.Position);
+        var ownership = (await grid.ReadAsync<OwnershipPeriod>()).AsList();
+        var locks = (await grid.ReadAsync<EncumbranceView>()).AsList();
+        var confirmations = (await grid.ReadAsync<ConfirmationView>()).AsList();
+
+        var events = history.Select(h => (Row: h, Event: (IAssetEvent)EventSerializer.Instance.Deserialize(h.Type, h.Data))).ToList();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (row, e) in events) { if (row.ActorId is { } a) ids.Add(a); ids.UnionWith(Mentioned(e)); }
+        ids.UnionWith(ownership.Select(o => o.OwnerId));
+        foreach (var l in locks) { ids.Add(l.PlacedBy); if (l.CounterpartyId is { } c) ids.Add(c); if (l.LiftedBy is { } b) ids.Add(b); }
+        ids.UnionWith(confirmations.Select(c => c.ParticipantId));
+        var people = await Participants(conn, tx, ids, ct);
+        await tx.CommitAsync(ct);
+
+        ParticipantRef Ref(string pid) => people.TryGetValue(pid, out var p) ? p : new ParticipantRef(pid, null, []);
+        string Name(ParticipantId pid) => people.TryGetValue(pid.Value, out var p) && p.Name is { } n ? $"{n} ({pid})" : pid.Value;
+
+        var state = AssetState.Initial;
+        var trace = new List<TraceEvent>(events.Count);
+        var evidence = new List<TraceEvidence>();
+        foreach (var (row, e) in events)
+        {
+            var (summary, actingAs) = EventNarrative.Describe(e, state, Name);
+            state = AssetState.Evolve(state, e);
+            var actor = row.ActorId is { } aid ? Ref(aid) : null;
+            trace.Add(new TraceEvent(row.Position, row.Version, row.EventId, row.Type, summary,
+                actor is null ? null : new TraceActor(actor.Id, actor.Name, actor.Roles, actingAs), row.At, row.RecordedAt, row.Hash, row.PreviousHash,
+                Proof(row, anchors[row.Position].ToList()), JsonElement.Parse(row.Data)));
+            if (e is EvidenceAttached x) evidence.Add(new TraceEvidence(row.Position, x.Sha256, x.MediaType, x.Description, x.Source, Ref(x.By.Value), x.At));
+        }
+        return new AssetTrace(snapshot, asset, trace,
+            ownership.Select(o => new OwnershipLink(Ref(o.OwnerId), o.From, o.FromPosition, o.To, o.ToPosition)).ToList(),
+            locks.Select(l => new TraceLock(l.Id, l.Kind, l.FreezeId, Ref(l.PlacedBy), l.CounterpartyId is { } c ? Ref(c) : null, l.Authority?.ToString(),
+                l.Purpose?.ToString(), l.Reason, l.PlacedAt, l.Id, l.LiftedAt, l.LiftedBy is { } b ? Ref(b) : null, l.LiftedPosition, l.LiftedHow, l.LiftReason)).ToList(),
+            confirmations.Select(c => new TraceConfirmation(c.Round, c.Slot, Ref(c.ParticipantId), c.Decision, c.Comment, c.At, c.Position)).ToList(),
+            evidence);
+    }
+
+    static ProofStatus Proof(HistoryRow row, List<AnchorRow> anchors)
+    {
+        var refs = anchors.Select(a => new AnchorRef(a.Anchor, a.TreeSize, a.TransactionReference, a.AnchoredAt)).ToList();
+        if (refs.Count > 0)
+            return new ProofStatus(ProofState.Anchored, row.Checkpoint, row.CheckpointAt, refs,
+                $"in checkpoint {row.Checkpoint}; anchored at " + string.Join(", ", refs.Select(a => $"{a.Anchor} (checkpoint {a.TreeSize}, reference {a.TransactionReference})")));
+        if (row.Checkpoint is { } size)
+            return new ProofStatus(ProofState.Checkpointed, size, row.CheckpointAt, refs, $"in signed checkpoint {size}; not anchored yet");
+        return new ProofStatus(ProofState.Sequenced, null, null, refs, $"sequenced at log position {row.Position}; no signed checkpoint covers it yet");
+    }
+
+    static IEnumerable<string> Mentioned(IAssetEvent e) => e switch
+    {
+        AssetRegistered r => [r.Owner.Value, r.By.Value],
+        AssetTransferOffered o => [o.From.Value, o.To.Value],
+        AssetTransferred t => [t.From.Value, t.To.Value],
+        AssetTransferredOut o => [o.Venue.Value],
+        AssetReturned r => [r.Venue.Value, r.Owner.Value, r.PreviousOwner.Value],
+        _ => [],
+    };
+
+    internal static async Task<Dictionary<string, ParticipantRef>> Participants(NpgsqlConnection conn, NpgsqlTransaction? tx, IEnumerable<string> ids, CancellationToken ct)
+    {
+        var rows = await conn.QueryAsync<ParticipantRow>(new CommandDefinition(
+            """SELECT participant_id AS "Id", name AS "Name", roles AS "Roles" FROM participants WHERE participant_id = ANY(@ids)""",
+            new { ids = ids.Distinct().ToArray() }, tx, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => new ParticipantRef(r.Id, r.Name, r.Roles), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// One page of the assets matching <paramref name="search"/>, most recently changed first. Keyset paging on
+    /// (last change, last position): an asset that changes while a client pages moves to the front, so it is not repeated.
+    /// </summary>
+    /// <exception cref="InvalidCursorException">The cursor is not one this list gave out.</exception>
+    public async Task<TracePage> Search(TraceSearch search, string? cursor, int limit, CancellationToken ct)
+    {
+        var after = DecodeSearchCursor(cursor);
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var where = new List<string>();
+        var args = new DynamicParameters();
+        void Where(string condition, string name, object? value)
+        {
+            where.Add(condition);
+            args.Add(name, value);
+        }
+        if (after is { } a)
+        {
+            where.Add("(a.last_changed_at, a.last_position) < (@afterAt, @afterPosition)");
+            args.Add("afterAt", a.At);
+            args.Add("afterPosition", a.Position);
+        }
+        if (search.Kind is { } kind) Where("a.kind = @kind", "kind", kind.ToString());
+        if (search.Status is { } status) Where("a.status = @status", "status", status.ToString());
+        if (search.OwnerId is { } owner) Where("a.owner_id = @owner", "owner", owner);
+        if (search.VenueId is { } venue) Where("a.venue_id = @venue", "venue", venue);
+        if (search.WarehouseId is { } warehouse) Where("a.warehouse_id = @warehouse", "warehouse", warehouse);
+        if (search.DebtorId is { } debtor) Where("a.debtor_id = @debtor", "debtor", debtor);
+        if (search.Commodity is { } commodity) Where("a.commodity = @commodity", "commodity", commodity);
+        if (search.Text is { } text)
+            Where("(coalesce(a.title, '') || ' ' || coalesce(a.receipt_number, '') || ' ' || coalesce(a.bill_number, '')) ILIKE @text", "text", $"%{EscapeLike(text)}%");
+        if (search.RegisteredFrom is { } rf) Where("a.registered_at >= @registeredFrom", "registeredFrom", rf);
+        if (search.RegisteredTo is { } rt) Where("a.registered_at < @registeredTo", "registeredTo", rt);
+        if (search.ChangedFrom is { } cf) Where("a.last_changed_at >= @changedFrom", "changedFrom", cf);
+        if (search.ChangedTo is { } ctt) Where("a.last_changed_at < @changedTo", "changedTo", ctt);
+        switch (search.Lock)
+        {
+            case AssetLock.Any: where.Add("(a.frozen OR a.out OR a.offered)"); break;
+            case AssetLock.Frozen: where.Add("a.frozen"); break;
+            case AssetLock.Out: where.Add("a.out"); break;
+            case AssetLock.Offered: where.Add("a.offered"); break;
+            case AssetLock.None: where.Add("NOT (a.frozen OR a.out OR a.offered)"); break;
+        }
+        args.Add("take", limit + 1);
+        var sql =
+            $"""
+            {SnapshotSql}
+            SELECT replace(a.asset_id::text, '-', '') AS "Id", a.kind AS "Kind", a.status AS "Status", a.natural_key AS "NaturalKey",
+                   a.owner_id AS "OwnerId", p.name AS "OwnerName", a.warehouse_id AS "WarehouseId", a.receipt_number AS "ReceiptNumber",
+                   a.commodity AS "Commodity", a.quantity AS "Quantity", a.quantity_unit AS "QuantityUnit", a.debtor_id AS "DebtorId",
+                   a.bill_number AS "BillNumber", a.amount AS "Amount", a.currency AS "Currency", a.title AS "Title", a.frozen AS "Frozen",
+                   a.out AS "Out", a.venue_id AS "VenueId", a.venue_purpose AS "VenuePurpose", a.offered AS "Offered", a.version AS "Version",
+                   a.registered_at AS "RegisteredAt", a.last_changed_at AS "LastChangedAt", a.last_position AS "LastPosition"
+            FROM (SELECT * FROM assets a {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+                  ORDER BY a.last_changed_at DESC, a.last_position DESC LIMIT @take) a
+            LEFT JOIN participants p ON p.participant_id = a.owner_id
+            ORDER BY a.last_changed_at DESC, a.last_position DESC;
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(sql, args, tx, cancellationToken: ct));
+        var snapshot = (await grid.ReadSingleAsync<SnapshotRow>()).ToSnapshot();
+        var rows = (await grid.ReadAsync<TraceHit>()).AsList();
+        await tx.CommitAsync(ct);
+        if (rows.Count <= limit) return new TracePage(rows, null, snapshot.ProjectedThrough);
+        rows.RemoveAt(limit);
+        var last = rows[^1];
+        return new TracePage(rows, Cursor.Encode(SearchList, $"{ToMicros(last.LastChangedAt)}_{last.LastPosition}"), snapshot.ProjectedThrough);
+    }
+
+    static (DateTimeOffset At, long Position)? DecodeSearchCursor(string? cursor)
+    {
+        if (Cursor.Decode(SearchList, cursor) is not { } key) return null;
+        var parts = key.Split('_');
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            && micros is > -62135596800000000L and < 253402300800000000L)
+            return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), position);
+        throw new InvalidCursorException($"The cursor is not one this {SearchList} list gave out; pass back the nextCursor of the previous page unchanged, or omit it for the first page.");
+    }
+
+    static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    internal static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
+
+    sealed class HistoryRow
+    {
+        public long Position { get; init; }
+        public long Version { get; init; }
+        public Guid EventId { get; init; }
+        public string Type { get; init; } = "";
+        public string? ActorId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public DateTimeOffset RecordedAt { get; init; }
+        public string Hash { get; init; } = "";
+        public string? PreviousHash { get; init; }
+        public long? Checkpoint { get; init; }
+        public DateTimeOffset? CheckpointAt { get; init; }
+        public string Data { get; init; } = "";
+    }
+
+    internal sealed class SnapshotRow
+    {
+        public long ProjectedThrough { get; init; }
+        public long TreeSize { get; init; }
+        public long? LatestCheckpoint { get; init; }
+        public DateTimeOffset? LatestCheckpointAt { get; init; }
+        public DateTimeOffset TakenAt { get; init; }
+        public TraceSnapshot ToSnapshot() => new(ProjectedThrough, TreeSize, LatestCheckpoint, LatestCheckpointAt, TakenAt);
+    }
+
+    sealed class AnchorRow
+    {
+        public long Position { get; init; }
+        public string Anchor { get; init; } = "";
+        public long TreeSize { get; init; }
+        public string TransactionReference { get; init; } = "";
+        public DateTimeOffset AnchoredAt { get; init; }
+    }
+
+    sealed class ParticipantRow
+    {
+        public string Id { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string[] Roles { get; init; } = [];
+    }
+}
