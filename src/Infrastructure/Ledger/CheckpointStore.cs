@@ -89,7 +89,7 @@ public sealed class CheckpointCutter(NpgsqlDataSource db, PostgresMerkleTree tre
         if (previous is not null) await EnsureExtends(previous, size, root, ct);
         if (previous is not null && now < previous.Timestamp) now = previous.Timestamp; // never go back in time, even if clocks differ between processes
 
-        var note = SignedNote.Sign(new CheckpointBody(options.Origin, size, root, now, previous?.NoteHash).ToText(), signer);
+        var note = SignedNote.Sign(new CheckpointBody(signer.Name, size, root, now, previous?.NoteHash).ToText(), signer);
         var cut = new SignedCheckpoint(size, root, now, previous?.NoteHash, note, CheckpointBody.NoteHash(note));
         await using (var write = new NpgsqlBatch(conn, tx))
         {

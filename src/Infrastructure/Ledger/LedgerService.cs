@@ -39,12 +39,11 @@ public sealed class LedgerService
     readonly PostgresMerkleTree _tree;
     readonly CheckpointStore _checkpoints;
     readonly LedgerKeys _keys;
-    readonly LedgerOptions _options;
     readonly IntegrityCheck _integrity;
 
-    public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, LedgerOptions options)
+    public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys)
     {
-        (_db, _tree, _keys, _options) = (db, tree, keys, options);
+        (_db, _tree, _keys) = (db, tree, keys);
         _checkpoints = new CheckpointStore(db);
         _integrity = new IntegrityCheck(events, tree, _checkpoints, keys.Ledger.Verifier);
     }
@@ -126,7 +125,7 @@ public sealed class LedgerService
         return list;
     }
 
-    public LedgerPublicKeys PublicKeys() => new(_options.Origin, _keys.Ledger.VerifierKey, _options.AnchorOrigin, _keys.Anchor.VerifierKey);
+    public LedgerPublicKeys PublicKeys() => new(_keys.Ledger.Name, _keys.Ledger.VerifierKey, _keys.Anchor.Name, _keys.Anchor.VerifierKey);
 
     /// <summary>Recomputes events, chains, leaves, nodes and checkpoints over positions [from, to]; names the first bad position.</summary>
     public Task<IntegrityReport> CheckIntegrity(long fromPosition, long toPosition, CancellationToken ct) => _integrity.Run(fromPosition, toPosition, ct);
