@@ -18,7 +18,16 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     long _cachedSize = -1;
     Dictionary<int, byte[]> _cachedPartials = [];
 
-    public PostgresMerkleTree(NpgsqlDataSource db) => _db = db;
+    // Full tiles above the leaves never change and are few (≈ 1 per 65,536 leaves): proofs keep them here.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, byte[]>? _upperTiles;
+    const int MaxCachedTiles = 8192;
+
+    /// <param name="cacheUpperTiles">Keep full tiles above level 0 in memory; off for the integrity check, which must read what is stored.</param>
+    public PostgresMerkleTree(NpgsqlDataSource db, bool cacheUpperTiles = true)
+    {
+        _db = db;
+        if (cacheUpperTiles) _upperTiles = new();
+    }
 
     public async Task<long> Size(CancellationToken ct)
     {
@@ -125,8 +134,20 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     public async Task<IReadOnlyDictionary<NodeId, byte[]>> ReadNodes(IReadOnlyCollection<NodeId> nodes, CancellationToken ct)
     {
         var located = nodes.Select(n => (Node: n, At: Locate(n))).ToArray();
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        var tiles = await ReadTiles(conn, null, located.Select(l => l.At.Tile).Distinct().ToList(), ct);
+        var tiles = new Dictionary<TileId, byte[]>();
+        var missing = new List<TileId>();
+        foreach (var id in located.Select(l => l.At.Tile).Distinct())
+            if (_upperTiles is not null && _upperTiles.TryGetValue(id, out var cached)) tiles[id] = cached;
+            else missing.Add(id);
+        if (missing.Count > 0)
+        {
+            await using var conn = await _db.OpenConnectionAsync(ct);
+            foreach (var (id, tile) in await ReadTiles(conn, null, missing, ct))
+            {
+                tiles[id] = tile;
+                if (_upperTiles is not null && id.Level > 0 && tile.Length == FullBytes && _upperTiles.Count < MaxCachedTiles) _upperTiles.TryAdd(id, tile);
+            }
+        }
         var result = new Dictionary<NodeId, byte[]>(located.Length);
         foreach (var (node, at) in located)
         {
@@ -165,6 +186,7 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
             """, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => (short)i.Level).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Index).ToArray() });
+        await cmd.PrepareAsync(ct); // once per physical connection: proofs skip parsing and planning
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result[new TileId(r.GetInt16(0), r.GetInt64(1))] = (byte[])r[2];
         return result;
