@@ -45,7 +45,7 @@ public sealed class LedgerService
     {
         (_db, _tree, _keys) = (db, tree, keys);
         _checkpoints = new CheckpointStore(db);
-        _integrity = new IntegrityCheck(events, new PostgresMerkleTree(db, cacheUpperTiles: false), _checkpoints, keys.Ledger.Verifier);
+        _integrity = new IntegrityCheck(events, new PostgresMerkleTree(db, cacheTiles: false), _checkpoints, keys.Ledger.Verifier);
     }
 
     public Task<SignedCheckpoint?> LatestCheckpoint(CancellationToken ct) => _checkpoints.Latest(ct);

@@ -18,15 +18,17 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     long _cachedSize = -1;
     Dictionary<int, byte[]> _cachedPartials = [];
 
-    // Full tiles above the leaves never change and are few (≈ 1 per 65,536 leaves): proofs keep them here.
-    readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, byte[]>? _upperTiles;
+    // Tiles only ever grow, so a cached tile answers any read within the entries it has. Kept: tiles above
+    // the leaves (≈ 1 per 65,536 leaves) and partial leaf tiles (the right edge every proof touches).
+    readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, byte[]>? _cache;
+    volatile Tuple<TileId, byte[]>? _edgeLeafTile;
     const int MaxCachedTiles = 8192;
 
-    /// <param name="cacheUpperTiles">Keep full tiles above level 0 in memory; off for the integrity check, which must read what is stored.</param>
-    public PostgresMerkleTree(NpgsqlDataSource db, bool cacheUpperTiles = true)
+    /// <param name="cacheTiles">Off for the integrity check, which must read what is stored now.</param>
+    public PostgresMerkleTree(NpgsqlDataSource db, bool cacheTiles = true)
     {
         _db = db;
-        if (cacheUpperTiles) _upperTiles = new();
+        if (cacheTiles) _cache = new();
     }
 
     public async Task<long> Size(CancellationToken ct)
@@ -136,16 +138,21 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
         var located = nodes.Select(n => (Node: n, At: Locate(n))).ToArray();
         var tiles = new Dictionary<TileId, byte[]>();
         var missing = new List<TileId>();
-        foreach (var id in located.Select(l => l.At.Tile).Distinct())
-            if (_upperTiles is not null && _upperTiles.TryGetValue(id, out var cached)) tiles[id] = cached;
-            else missing.Add(id);
+        foreach (var group in located.GroupBy(l => l.At.Tile))
+        {
+            var needed = group.Max(l => l.At.Offset + l.At.Count) * MerkleHash.Size;
+            if (Cached(group.Key) is { } cached && cached.Length >= needed) tiles[group.Key] = cached;
+            else missing.Add(group.Key);
+        }
         if (missing.Count > 0)
         {
             await using var conn = await _db.OpenConnectionAsync(ct);
             foreach (var (id, tile) in await ReadTiles(conn, null, missing, ct))
             {
                 tiles[id] = tile;
-                if (_upperTiles is not null && id.Level > 0 && tile.Length == FullBytes && _upperTiles.Count < MaxCachedTiles) _upperTiles.TryAdd(id, tile);
+                if (_cache is null) continue;
+                if (id.Level > 0 && (_cache.Count < MaxCachedTiles || _cache.ContainsKey(id))) _cache[id] = tile;
+                else if (id.Level == 0 && tile.Length < FullBytes && (_edgeLeafTile is not { } edge || edge.Item1.Index <= id.Index)) _edgeLeafTile = Tuple.Create(id, tile);
             }
         }
         var result = new Dictionary<NodeId, byte[]>(located.Length);
@@ -156,6 +163,11 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
         }
         return result;
     }
+
+    byte[]? Cached(TileId id) =>
+        _cache is null ? null
+        : id.Level > 0 ? _cache.GetValueOrDefault(id)
+        : _edgeLeafTile is { } edge && edge.Item1 == id ? edge.Item2 : null;
 
     /// <summary>Leaf hashes [<paramref name="fromIndex"/>, fromIndex + count), as stored (for the integrity check).</summary>
     public async Task<byte[][]> LeafHashes(long fromIndex, int count, CancellationToken ct)
