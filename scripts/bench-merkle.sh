@@ -19,4 +19,6 @@ CS="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=merkle_bench;Maximum Po
 
 dotnet build scripts/bench/MerkleBench -c Release -nologo -v q >/dev/null
 echo "== Merkle log: append $LEAVES leaves in batches of $BATCH, then $PROOFS inclusion proofs at that size"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 dotnet scripts/bench/MerkleBench/bin/Release/net10.0/MerkleBench.dll "$CS" "$LEAVES" "$BATCH" "$PROOFS"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
