@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Merkle;
 using Npgsql;
 
@@ -40,12 +41,14 @@ public sealed class LedgerService
     readonly CheckpointStore _checkpoints;
     readonly LedgerKeys _keys;
     readonly IntegrityCheck _integrity;
+    readonly LocalAnchor _localAnchor;
 
     public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys)
     {
         (_db, _tree, _keys) = (db, tree, keys);
         _checkpoints = new CheckpointStore(db);
         _integrity = new IntegrityCheck(events, new PostgresMerkleTree(db, cacheTiles: false), _checkpoints, keys.Ledger.Verifier);
+        _localAnchor = new LocalAnchor(db, keys.Anchor, new SystemClock()); // read-only here
     }
 
     public Task<SignedCheckpoint?> LatestCheckpoint(CancellationToken ct) => _checkpoints.Latest(ct);
@@ -129,6 +132,12 @@ public sealed class LedgerService
 
     /// <summary>Recomputes events, chains, leaves, nodes and checkpoints over positions [from, to]; names the first bad position.</summary>
     public Task<IntegrityReport> CheckIntegrity(long fromPosition, long toPosition, CancellationToken ct) => _integrity.Run(fromPosition, toPosition, ct);
+
+    /// <summary>Checks the whole local anchor log: sequence, signatures by the anchor key, hash links, order.</summary>
+    public Task<(bool Ok, long? FirstBadSeq, string Message)> VerifyLocalAnchorLog(CancellationToken ct) => _localAnchor.VerifyLog(_keys.Anchor.Verifier, ct);
+
+    /// <summary>Entries of the local anchor log after <paramref name="afterSeq"/>, oldest first.</summary>
+    public Task<IReadOnlyList<LocalAnchorEntry>> LocalAnchorLog(long afterSeq, int limit, CancellationToken ct) => _localAnchor.ReadLog(afterSeq, limit, ct);
 
     async Task<LedgerResult<Box>> ResolveSize(long? treeSize, CancellationToken ct)
     {

@@ -140,6 +140,7 @@ public sealed class checkpoints_and_anchors : IAsyncLifetime
         for (var i = 1; i < log.Count; i++) Assert.Equal(log[i - 1].EntryHash, log[i].PreviousEntryHash);
         var verified = await second.LocalAnchor.VerifyLog(NoteVerifier.Parse(second.Service.PublicKeys().AnchorVerifierKey), default);
         Assert.True(verified.Ok, verified.Message);
+        Assert.True((await second.Service.VerifyLocalAnchorLog(default)).Ok);
 
         var receipts = await second.Service.Anchors(null, 0, 100, default);
         Assert.Equal([2L, 4, 6, 8, 10], receipts.Select(r => r.TreeSize));
