@@ -66,6 +66,10 @@ public sealed class CheckpointCutter(NpgsqlDataSource db, PostgresMerkleTree tre
 
     async Task<SignedCheckpoint?> Cut(bool force, CancellationToken ct)
     {
+        // Unlocked look first, so idle processes do not queue on the lock.
+        await using (var peek = db.CreateCommand("SELECT tree_size FROM checkpoint_head WHERE id = 1"))
+            if ((long)(await peek.ExecuteScalarAsync(ct))! >= await tree.Size(ct)) return null;
+
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         long headSize;
