@@ -66,6 +66,10 @@ public sealed class CheckpointCutter(NpgsqlDataSource db, PostgresMerkleTree tre
 
     async Task<SignedCheckpoint?> Cut(bool force, CancellationToken ct)
     {
+        // Unlocked look first, so idle processes do not queue on the lock.
+        await using (var peek = db.CreateCommand("SELECT tree_size FROM checkpoint_head WHERE id = 1"))
+            if ((long)(await peek.ExecuteScalarAsync(ct))! >= await tree.Size(ct)) return null;
+
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         long headSize;
@@ -89,7 +93,7 @@ public sealed class CheckpointCutter(NpgsqlDataSource db, PostgresMerkleTree tre
         if (previous is not null) await EnsureExtends(previous, size, root, ct);
         if (previous is not null && now < previous.Timestamp) now = previous.Timestamp; // never go back in time, even if clocks differ between processes
 
-        var note = SignedNote.Sign(new CheckpointBody(options.Origin, size, root, now, previous?.NoteHash).ToText(), signer);
+        var note = SignedNote.Sign(new CheckpointBody(signer.Name, size, root, now, previous?.NoteHash).ToText(), signer);
         var cut = new SignedCheckpoint(size, root, now, previous?.NoteHash, note, CheckpointBody.NoteHash(note));
         await using (var write = new NpgsqlBatch(conn, tx))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Merkle;
 using Npgsql;
 
@@ -39,14 +40,15 @@ public sealed class LedgerService
     readonly PostgresMerkleTree _tree;
     readonly CheckpointStore _checkpoints;
     readonly LedgerKeys _keys;
-    readonly LedgerOptions _options;
     readonly IntegrityCheck _integrity;
+    readonly LocalAnchor _localAnchor;
 
-    public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, LedgerOptions options)
+    public LedgerService(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys)
     {
-        (_db, _tree, _keys, _options) = (db, tree, keys, options);
+        (_db, _tree, _keys) = (db, tree, keys);
         _checkpoints = new CheckpointStore(db);
-        _integrity = new IntegrityCheck(events, tree, _checkpoints, keys.Ledger.Verifier);
+        _integrity = new IntegrityCheck(events, new PostgresMerkleTree(db, cacheTiles: false), _checkpoints, keys.Ledger.Verifier);
+        _localAnchor = new LocalAnchor(db, keys.Anchor, new SystemClock()); // read-only here
     }
 
     public Task<SignedCheckpoint?> LatestCheckpoint(CancellationToken ct) => _checkpoints.Latest(ct);
@@ -126,10 +128,16 @@ public sealed class LedgerService
         return list;
     }
 
-    public LedgerPublicKeys PublicKeys() => new(_options.Origin, _keys.Ledger.VerifierKey, _options.AnchorOrigin, _keys.Anchor.VerifierKey);
+    public LedgerPublicKeys PublicKeys() => new(_keys.Ledger.Name, _keys.Ledger.VerifierKey, _keys.Anchor.Name, _keys.Anchor.VerifierKey);
 
     /// <summary>Recomputes events, chains, leaves, nodes and checkpoints over positions [from, to]; names the first bad position.</summary>
     public Task<IntegrityReport> CheckIntegrity(long fromPosition, long toPosition, CancellationToken ct) => _integrity.Run(fromPosition, toPosition, ct);
+
+    /// <summary>Checks the whole local anchor log: sequence, signatures by the anchor key, hash links, order.</summary>
+    public Task<(bool Ok, long? FirstBadSeq, string Message)> VerifyLocalAnchorLog(CancellationToken ct) => _localAnchor.VerifyLog(_keys.Anchor.Verifier, ct);
+
+    /// <summary>Entries of the local anchor log after <paramref name="afterSeq"/>, oldest first.</summary>
+    public Task<IReadOnlyList<LocalAnchorEntry>> LocalAnchorLog(long afterSeq, int limit, CancellationToken ct) => _localAnchor.ReadLog(afterSeq, limit, ct);
 
     async Task<LedgerResult<Box>> ResolveSize(long? treeSize, CancellationToken ct)
     {

@@ -27,7 +27,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton<IAnchor>(sp => new LocalAnchor(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<LedgerKeys>().Anchor, sp.GetRequiredService<IClock>()));
         services.AddSingleton(sp => new AnchorWorker(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<IAnchor>(), options, sp.GetService<ILogger<AnchorWorker>>()));
         services.AddSingleton(sp => new LedgerService(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>(), options));
+            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>()));
         services.AddSingleton(sp => new LedgerWorker(sp.GetRequiredService<MerkleTreeBuilder>(), sp.GetRequiredService<CheckpointCutter>(),
             sp.GetRequiredService<AnchorWorker>(), options, sp.GetService<ILogger<LedgerWorker>>()));
         return services;

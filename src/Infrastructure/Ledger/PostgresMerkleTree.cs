@@ -18,7 +18,18 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     long _cachedSize = -1;
     Dictionary<int, byte[]> _cachedPartials = [];
 
-    public PostgresMerkleTree(NpgsqlDataSource db) => _db = db;
+    // Tiles only ever grow, so a cached tile answers any read within the entries it has. Kept: tiles above
+    // the leaves (≈ 1 per 65,536 leaves) and partial leaf tiles (the right edge every proof touches).
+    readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, byte[]>? _cache;
+    volatile Tuple<TileId, byte[]>? _edgeLeafTile;
+    const int MaxCachedTiles = 8192;
+
+    /// <param name="cacheTiles">Off for the integrity check, which must read what is stored now.</param>
+    public PostgresMerkleTree(NpgsqlDataSource db, bool cacheTiles = true)
+    {
+        _db = db;
+        if (cacheTiles) _cache = new();
+    }
 
     public async Task<long> Size(CancellationToken ct)
     {
@@ -125,8 +136,25 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     public async Task<IReadOnlyDictionary<NodeId, byte[]>> ReadNodes(IReadOnlyCollection<NodeId> nodes, CancellationToken ct)
     {
         var located = nodes.Select(n => (Node: n, At: Locate(n))).ToArray();
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        var tiles = await ReadTiles(conn, null, located.Select(l => l.At.Tile).Distinct().ToList(), ct);
+        var tiles = new Dictionary<TileId, byte[]>();
+        var missing = new List<TileId>();
+        foreach (var group in located.GroupBy(l => l.At.Tile))
+        {
+            var needed = group.Max(l => l.At.Offset + l.At.Count) * MerkleHash.Size;
+            if (Cached(group.Key) is { } cached && cached.Length >= needed) tiles[group.Key] = cached;
+            else missing.Add(group.Key);
+        }
+        if (missing.Count > 0)
+        {
+            await using var conn = await _db.OpenConnectionAsync(ct);
+            foreach (var (id, tile) in await ReadTiles(conn, null, missing, ct))
+            {
+                tiles[id] = tile;
+                if (_cache is null) continue;
+                if (id.Level > 0 && (_cache.Count < MaxCachedTiles || _cache.ContainsKey(id))) _cache[id] = tile;
+                else if (id.Level == 0 && tile.Length < FullBytes && (_edgeLeafTile is not { } edge || edge.Item1.Index <= id.Index)) _edgeLeafTile = Tuple.Create(id, tile);
+            }
+        }
         var result = new Dictionary<NodeId, byte[]>(located.Length);
         foreach (var (node, at) in located)
         {
@@ -135,6 +163,11 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
         }
         return result;
     }
+
+    byte[]? Cached(TileId id) =>
+        _cache is null ? null
+        : id.Level > 0 ? _cache.GetValueOrDefault(id)
+        : _edgeLeafTile is { } edge && edge.Item1 == id ? edge.Item2 : null;
 
     /// <summary>Leaf hashes [<paramref name="fromIndex"/>, fromIndex + count), as stored (for the integrity check).</summary>
     public async Task<byte[][]> LeafHashes(long fromIndex, int count, CancellationToken ct)
@@ -165,6 +198,7 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
             """, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => (short)i.Level).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids.Select(i => i.Index).ToArray() });
+        await cmd.PrepareAsync(ct); // once per physical connection: proofs skip parsing and planning
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result[new TileId(r.GetInt16(0), r.GetInt64(1))] = (byte[])r[2];
         return result;

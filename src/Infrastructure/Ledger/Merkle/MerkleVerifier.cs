@@ -33,7 +33,7 @@ public static class MerkleVerifier
         var r = leafHash.ToArray();
         foreach (var p in proof)
         {
-            if (sn == 0) return ProofVerification.Invalid($"proof has more than the {proof.Count - 1} or fewer hashes a tree of {treeSize} needs");
+            if (sn == 0) return ProofVerification.Invalid($"proof has more hashes than leaf {leafIndex} in a tree of {treeSize} needs");
             if ((fn & 1) == 1 || fn == sn)
             {
                 r = MerkleHash.Node(p, r);
