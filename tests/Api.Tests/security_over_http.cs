@@ -222,4 +222,17 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(HttpStatusCode.NotFound, (await api.Post($"/api/v1/assets/{id}/transfer-out", "owner-z", new { venueId = "bank-1", purpose = "Financing" })).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await api.Post($"/api/v1/assets/{id}/amendments", "owner-z", new { description = "x" }, ("If-Match", "\"1\""))).Status);
     }
+
+    [Fact]
+    public async Task refused_authorisations_and_regulator_reads_are_in_the_access_audit()
+    {
+        var id = await Active(api);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Get("/api/v1/ledger/integrity?from=1&to=1", "owner-z")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.Get($"/api/v1/assets/{id}", "reg-1")).Status);
+        var refused = (await api.Get("/api/v1/audit/access?participantId=owner-z&limit=50", "reg-1")).Json["items"]!.AsArray();
+        Assert.Contains(refused, r => r!["path"]!.GetValue<string>() == "/api/v1/ledger/integrity" && r["status"]!.GetValue<int>() == 403);
+        var reads = (await api.Get("/api/v1/audit/access?participantId=reg-1&limit=50", "operator")).Json["items"]!.AsArray();
+        Assert.Contains(reads, r => r!["path"]!.GetValue<string>() == $"/api/v1/assets/{id}" && r["status"]!.GetValue<int>() == 200);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Get("/api/v1/audit/access", "owner-a")).Status);
+    }
 }

@@ -110,6 +110,7 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseMiddleware<Audit.AccessAuditMiddleware>();
         app.UseMiddleware<SignedCommands>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
