@@ -109,6 +109,11 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(async (http, next) =>
+        {
+            using var scope = Application.Participants.ParticipantDirectory.BeginScope();
+            await next(http);
+        });
         app.UseAuthentication();
         app.UseMiddleware<Audit.AccessAuditMiddleware>();
         app.UseMiddleware<SignedCommands>();

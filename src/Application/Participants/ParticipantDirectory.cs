@@ -11,10 +11,31 @@ namespace AssetLedger.Application.Participants;
 /// </summary>
 public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirectory
 {
+    static readonly AsyncLocal<System.Collections.Concurrent.ConcurrentDictionary<ParticipantId, ParticipantInfo?>?> RequestScope = new();
+
+    /// <summary>
+    /// Within the returned scope (one HTTP request) each participant is read once: authentication, the signature
+    /// check, the actor check and the command's references all see the same answer, at a quarter of the reads.
+    /// </summary>
+    public static IDisposable BeginScope()
+    {
+        RequestScope.Value = new System.Collections.Concurrent.ConcurrentDictionary<ParticipantId, ParticipantInfo?>();
+        return new ScopeEnd();
+    }
+
+    sealed class ScopeEnd : IDisposable
+    {
+        public void Dispose() => RequestScope.Value = null;
+    }
+
     public async Task<ParticipantInfo?> Find(ParticipantId id, CancellationToken ct)
     {
+        var scope = RequestScope.Value;
+        if (scope is not null && scope.TryGetValue(id, out var known)) return known;
         var s = await Load(store, id, ct);
-        return s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki) : null;
+        var info = s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki) : null;
+        if (scope is not null) scope[id] = info;
+        return info;
     }
 
     public static async Task<ParticipantState> Load(IEventStore store, ParticipantId id, CancellationToken ct)
