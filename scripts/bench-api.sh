@@ -16,15 +16,22 @@ trap cleanup EXIT
 pg_start "$DIR/pg" "$PORT"
 dotnet build src/Api -c Release -nologo -v q >/dev/null
 URL="http://127.0.0.1:$HTTP_PORT"
-ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning \
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
+  AssetLedger__KeyDirectory="$DIR/keys" \
   ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
   dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
+OP="$(token operator bench-operator-password)"
 for p in owner-a:Owner wh-1:Warehouse; do
-  curl -sf -X POST "$URL/api/v1/participants" -H 'X-Participant-Id: operator' -H 'Content-Type: application/json' \
+  curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
     -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
 done
+curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+  -d '{"login":"owner-a.bench","participantId":"owner-a","displayName":"bench","password":"bench password 1"}' >/dev/null
+export TOKEN="$(token owner-a.bench 'bench password 1')"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== warm-up (5 s)"
 wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
 echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
@@ -34,3 +41,4 @@ as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c \
 echo "== GET /api/v1/assets/{id}: $CONNS connections, ${SECS}s over $(wc -l < "$DIR/ids.txt") assets"
 IDS_FILE="$DIR/ids.txt" wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/get_asset/'
 grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

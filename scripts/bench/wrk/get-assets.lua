@@ -2,7 +2,7 @@
 local ids = {}
 for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
 local i = math.random(1, #ids)
-wrk.headers["X-Participant-Id"] = "owner-a"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 request = function()
   i = i % #ids + 1
   return wrk.format("GET", "/api/v1/assets/" .. ids[i])

@@ -11,7 +11,7 @@ init = function(args)
 end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Participant-Id"] = "owner-a"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 request = function()
   counter = counter + 1
   local body = string.format('{"kind":"WarehouseReceipt","ownerId":"owner-a","warehouseId":"wh-1","receiptNumber":"B-%s-%d","commodity":"crude oil","quantity":"1200.5","unit":"bbl"}', thread_tag, counter)
