@@ -25,4 +25,5 @@ fi
 
 dotnet build src/Api -c Release -nologo -v q >/dev/null
 echo "AssetLedger API on $URL  (Swagger UI: $URL/swagger)"
-dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL"
+# Request-by-request framework logs are noise for a person watching the console.
+env "Logging__LogLevel__Microsoft.AspNetCore=${ASSETLEDGER_ASPNET_LOG:-Warning}" dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL"
