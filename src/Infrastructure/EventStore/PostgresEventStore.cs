@@ -35,7 +35,8 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public int MaxBatchEvents { get; init; } = 4096;
 
     /// <summary>Batches in flight at once: one committing, the others sent and queued on the sequence lock.</summary>
-    public int MaxBatchesInFlight { get; init; } = 2;
+    public int MaxBatchesInFlight { get; init; } = DefaultBatchesInFlight;
+    public const int DefaultBatchesInFlight = 2;
 
     public PostgresEventStore(NpgsqlDataSource db, ILogger<PostgresEventStore>? log = null)
     {
