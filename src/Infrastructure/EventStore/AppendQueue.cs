@@ -4,7 +4,7 @@ using AssetLedger.Application.Ports;
 namespace AssetLedger.Infrastructure.EventStore;
 
 /// <summary>An event canonicalised on the caller's thread, so a writer only concatenates and hashes.</summary>
-sealed record PreparedEvent(EventToAppend Source, string CanonicalData, string CanonicalMetadata);
+sealed record PreparedEvent(EventToAppend Source, byte[] CanonicalData, byte[] CanonicalMetadata);
 
 sealed record PendingAppend(AppendRequest Request, PreparedEvent[] Events, TaskCompletionSource<AppendResult> Completion);
 

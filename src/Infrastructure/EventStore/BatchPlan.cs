@@ -103,7 +103,7 @@ sealed class BatchPlan
         {
             var (e, s) = (events[j], events[j].Source);
             version++;
-            var hash = EventHasher.Hash(EventHasher.CanonicalEnvelope(e.CanonicalData, s.EventId, e.CanonicalMetadata, previous, s.SchemaVersion, req.StreamId, s.Type, version));
+            var hash = EventHasher.Hash(e.CanonicalData, s.EventId, e.CanonicalMetadata, previous, s.SchemaVersion, req.StreamId, s.Type, version);
             var ordinal = Rows.AddEvent(req.StreamId, version, s, hash, previousBytes);
             var hex = EventHasher.Hex(hash);
             planned[j] = new Planned(s.EventId, version, ordinal, 0, hex);

@@ -51,7 +51,7 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         for (var i = 0; i < events.Length; i++)
         {
             var e = request.Events[i];
-            events[i] = new PreparedEvent(e, Jcs.Canonicalize(e.Data), Jcs.Canonicalize(e.Metadata));
+            events[i] = new PreparedEvent(e, Jcs.CanonicalizeToUtf8(e.Data), Jcs.CanonicalizeToUtf8(e.Metadata));
         }
         // Continuations run where the result is set, which is a work item of its own (see Complete), not a writer.
         var pending = new PendingAppend(request, events, new TaskCompletionSource<AppendResult>());
