@@ -110,9 +110,33 @@ public sealed class appends_decided_from_known_heads : IClassFixture<PostgresDat
         Assert.Single(await store.ReadStream(stream, 1, 10, default));
     }
 
+    [Fact]
+    public async Task with_three_batches_in_flight_racing_appends_to_shared_streams_keep_whole_chains_and_a_gap_free_log()
+    {
+        await using var store = new PostgresEventStore(_db.NewDataSource()) { MaxBatchesInFlight = 3 };
+        var start = await store.HeadPosition(default);
+        var streams = new[] { NewStream(), NewStream(), NewStream() };
+        var appended = 0;
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(w => Task.Run(async () =>
+        {
+            var stream = streams[w % streams.Length];
+            for (var i = 0; i < 40; i++)
+            {
+                var head = (await store.ReadStream(stream, 1, 1000, default)).Count;
+                var r = await store.Append(Events.Append(stream, head, Events.Any(), Events.Any()), default);
+                if (r.Status == AppendStatus.Appended) Interlocked.Increment(ref appended);
+                else Assert.Equal(AppendStatus.WrongExpectedVersion, r.Status);
+            }
+        })));
+
+        foreach (var stream in streams) await AssertChain(store, stream, (await store.ReadStream(stream, 1, 1000, default)).Count);
+        var log = await store.ReadAll(start, 10_000, default);
+        Assert.Equal(Enumerable.Range(1, 2 * appended).Select(i => start + i), log.Select(e => e.Position));
+    }
+
     static async Task AssertChain(PostgresEventStore store, string stream, int count)
     {
-        var read = await store.ReadStream(stream, 1, 100, default);
+        var read = await store.ReadStream(stream, 1, 1000, default);
         Assert.Equal(Enumerable.Range(1, count).Select(v => (long)v), read.Select(e => e.Version));
         for (var i = 0; i < read.Count; i++)
         {
