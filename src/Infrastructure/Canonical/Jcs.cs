@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -8,60 +10,130 @@ namespace AssetLedger.Infrastructure.Canonical;
 /// RFC 8785 JSON Canonicalization Scheme: object members sorted by UTF-16 code units, no whitespace,
 /// strings with the minimal escapes of ECMAScript's JSON.stringify, numbers in ECMAScript's shortest form.
 /// Anyone can recompute an event's hash from its JSON with any JCS implementation.
+/// <para>
+/// The canonical form is written as UTF-8, the bytes that are hashed, straight from the parsed document:
+/// a string with no escape and an integer of at most 15 digits are already canonical as they were sent,
+/// so they are copied, not decoded and encoded again. That is most of any event's JSON.
+/// </para>
 /// </summary>
 public static class Jcs
 {
-    public static string Canonicalize(string json)
-    {
-        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
-        var sb = new StringBuilder(json.Length);
-        Write(sb, doc.RootElement);
-        return sb.ToString();
-    }
+    public static string Canonicalize(string json) => Encoding.UTF8.GetString(CanonicalizeToUtf8(json));
 
     public static string Canonicalize(JsonElement element)
     {
-        var sb = new StringBuilder();
-        Write(sb, element);
-        return sb.ToString();
+        var w = new ArrayBufferWriter<byte>();
+        Write(w, element);
+        return Encoding.UTF8.GetString(w.WrittenSpan);
     }
 
-    public static void Write(StringBuilder sb, JsonElement e)
+    public static byte[] CanonicalizeToUtf8(string json)
+    {
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        var w = new ArrayBufferWriter<byte>(json.Length + 16);
+        Write(w, doc.RootElement);
+        return w.WrittenSpan.ToArray();
+    }
+
+    public static void Write(StringBuilder sb, JsonElement e) => sb.Append(Canonicalize(e));
+
+    static void Write(ArrayBufferWriter<byte> w, JsonElement e)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = e.EnumerateObject().ToList();
+                // Names are read once: JsonProperty.Name makes a new string on every call, and sorting calls it often.
+                var members = new List<(string Name, JsonProperty Member)>();
+                foreach (var m in e.EnumerateObject()) members.Add((m.Name, m));
                 members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                sb.Append('{');
+                w.Write("{"u8);
                 for (var i = 0; i < members.Count; i++)
                 {
-                    if (i > 0) sb.Append(',');
-                    WriteString(sb, members[i].Name);
-                    sb.Append(':');
-                    Write(sb, members[i].Value);
+                    if (i > 0) w.Write(","u8);
+                    var raw = JsonMarshal.GetRawUtf8PropertyName(members[i].Member);
+                    if (raw.IndexOf((byte)'\\') < 0) WriteQuoted(w, raw);
+                    else WriteString(w, members[i].Name);
+                    w.Write(":"u8);
+                    Write(w, members[i].Member.Value);
                 }
-                sb.Append('}');
+                w.Write("}"u8);
                 break;
             case JsonValueKind.Array:
-                sb.Append('[');
+                w.Write("["u8);
                 var first = true;
                 foreach (var item in e.EnumerateArray())
                 {
-                    if (!first) sb.Append(',');
+                    if (!first) w.Write(","u8);
                     first = false;
-                    Write(sb, item);
+                    Write(w, item);
                 }
-                sb.Append(']');
+                w.Write("]"u8);
                 break;
-            case JsonValueKind.String: WriteString(sb, e.GetString()!); break;
-            case JsonValueKind.Number: sb.Append(FormatNumber(e.GetDouble())); break;
-            case JsonValueKind.True: sb.Append("true"); break;
-            case JsonValueKind.False: sb.Append("false"); break;
-            case JsonValueKind.Null: sb.Append("null"); break;
+            case JsonValueKind.String:
+                // Valid JSON has no raw control character or quote in a string, so without a backslash it is canonical.
+                var rawString = JsonMarshal.GetRawUtf8Value(e);
+                if (rawString.IndexOf((byte)'\\') < 0) w.Write(rawString);
+                else WriteString(w, e.GetString()!);
+                break;
+            case JsonValueKind.Number:
+                var rawNumber = JsonMarshal.GetRawUtf8Value(e);
+                if (IsCanonicalInteger(rawNumber)) w.Write(rawNumber);
+                else WriteAscii(w, FormatNumber(e.GetDouble()));
+                break;
+            case JsonValueKind.True: w.Write("true"u8); break;
+            case JsonValueKind.False: w.Write("false"u8); break;
+            case JsonValueKind.Null: w.Write("null"u8); break;
             default: throw new FormatException($"Unexpected JSON value kind {e.ValueKind}.");
         }
     }
+
+    /// <summary>
+    /// An integer written as ECMAScript writes it: no leading zero, no fraction or exponent, not "-0", and at
+    /// most 15 digits so that it is exactly a double (ECMAScript prints integers below 10^21 in full).
+    /// </summary>
+    static bool IsCanonicalInteger(ReadOnlySpan<byte> raw)
+    {
+        var digits = raw.Length > 0 && raw[0] == (byte)'-' ? raw[1..] : raw;
+        if (digits.Length is 0 or > 15 || (digits[0] == (byte)'0' && (digits.Length > 1 || digits.Length != raw.Length))) return false;
+        foreach (var b in digits) if (b is < (byte)'0' or > (byte)'9') return false;
+        return true;
+    }
+
+    static void WriteQuoted(ArrayBufferWriter<byte> w, ReadOnlySpan<byte> utf8)
+    {
+        w.Write("\""u8);
+        w.Write(utf8);
+        w.Write("\""u8);
+    }
+
+    static void WriteAscii(ArrayBufferWriter<byte> w, string ascii)
+    {
+        var span = w.GetSpan(ascii.Length);
+        for (var i = 0; i < ascii.Length; i++) span[i] = (byte)ascii[i];
+        w.Advance(ascii.Length);
+    }
+
+    /// <summary>A JSON string in canonical form, as UTF-8.</summary>
+    public static void WriteString(ArrayBufferWriter<byte> w, string s)
+    {
+        if (s.AsSpan().IndexOfAny(NeedsEscape) < 0)
+        {
+            w.Write("\""u8);
+            var span = w.GetSpan(Encoding.UTF8.GetMaxByteCount(s.Length));
+            w.Advance(Encoding.UTF8.GetBytes(s, span));
+            w.Write("\""u8);
+            return;
+        }
+        var sb = new StringBuilder(s.Length + 8);
+        WriteString(sb, s);
+        var escaped = sb.ToString();
+        var target = w.GetSpan(Encoding.UTF8.GetMaxByteCount(escaped.Length));
+        w.Advance(Encoding.UTF8.GetBytes(escaped, target));
+    }
+
+    static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
 
     public static void WriteString(StringBuilder sb, string s)
     {

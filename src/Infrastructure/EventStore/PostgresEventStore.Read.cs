@@ -14,7 +14,10 @@ public sealed partial class PostgresEventStore
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
         cmd.Parameters.Add(new NpgsqlParameter { Value = fromVersion });
         cmd.Parameters.Add(new NpgsqlParameter { Value = maxCount });
-        return await ReadEvents(cmd, ct);
+        var events = await ReadEvents(cmd, ct);
+        // The caller usually appends next, expecting this version: knowing its hash spares that append a read.
+        if (events.Count > 0) _heads.Observe(streamId, events[^1].Version, events[^1].Hash);
+        return events;
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct)

@@ -35,6 +35,21 @@ public class event_hash_vectors
         Assert.Equal(v.GetProperty("sha256").GetString(), EventHasher.Hex(EventHasher.Hash(canonical)));
     }
 
+    [Theory]
+    [MemberData(nameof(Indexes))]
+    public void the_utf8_path_the_store_uses_hashes_each_vector_to_the_pinned_value(int index)
+    {
+        var v = Load()[index];
+        var previous = v.GetProperty("previousHash").ValueKind == JsonValueKind.Null ? null : v.GetProperty("previousHash").GetString();
+
+        var hash = EventHasher.Hash(
+            Jcs.CanonicalizeToUtf8(v.GetProperty("data").GetRawText()), v.GetProperty("eventId").GetGuid(), Jcs.CanonicalizeToUtf8(v.GetProperty("metadata").GetRawText()),
+            previous, v.GetProperty("schemaVersion").GetInt32(), v.GetProperty("streamId").GetString()!, v.GetProperty("type").GetString()!,
+            v.GetProperty("version").GetInt64());
+
+        Assert.Equal(v.GetProperty("sha256").GetString(), EventHasher.Hex(hash));
+    }
+
     [Fact]
     public void the_vectors_form_one_hash_chain()
     {

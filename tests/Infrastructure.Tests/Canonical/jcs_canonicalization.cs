@@ -53,4 +53,20 @@ public class jcs_canonicalization
     {
         Assert.Equal(Jcs.Canonicalize("{\"b\":[1,2],\"a\":\"x\"}"), Jcs.Canonicalize("{ \"a\" : \"\\u0078\" ,\n \"b\" : [ 1.0 , 2e0 ] }"));
     }
+
+    [Fact]
+    public void integers_copied_as_sent_and_other_numbers_formatted_give_the_ecmascript_form()
+    {
+        // Up to 15 digits an integer is copied as sent; beyond, or with a sign of zero, a fraction or an exponent, it is formatted.
+        const string input = "[0,-0,10,-10,1e2,1E2,-1.0,123456789012345,-123456789012345,1234567890123456789,1.50,0.1]";
+        Assert.Equal("[0,0,10,-10,100,100,-1,123456789012345,-123456789012345,1234567890123456800,1.5,0.1]", Jcs.Canonicalize(input));
+    }
+
+    [Fact]
+    public void names_and_strings_with_escapes_are_rewritten_and_others_copied()
+    {
+        const string input = """{"b\u0041":"\u00e9\/\t","plain":"é and 原油","a":"quote \" backslash \\"}""";
+        Assert.Equal("""{"a":"quote \" backslash \\","bA":"é/\t","plain":"é and 原油"}""", Jcs.Canonicalize(input));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(Jcs.Canonicalize(input)), Jcs.CanonicalizeToUtf8(input));
+    }
 }
