@@ -98,11 +98,11 @@ if has api; then
   psql_bench -c "SELECT '${S}warehouseId=' || participant_id || '&status=Active' FROM participants WHERE 'Warehouse' = ANY(roles)" > "$P/search-warehouse-active.txt"
   psql_bench -c "SELECT '${S}venueId=' || participant_id || '&lock=out' FROM participants WHERE 'FinancialInstitution' = ANY(roles) OR 'TradingCenter' = ANY(roles)" > "$P/search-venue-out.txt"
   psql_bench -c "SELECT '${S}debtorId=' || participant_id FROM participants WHERE 'Debtor' = ANY(roles)" > "$P/search-debtor.txt"
-  psql_bench -c "SELECT DISTINCT commodity FROM assets WHERE commodity IS NOT NULL" | jq -Rr '@uri' | sed "s|^|${S}kind=WarehouseReceipt\&commodity=|" > "$P/search-commodity.txt"
+  psql_bench -c "SELECT DISTINCT commodity FROM assets WHERE commodity IS NOT NULL" | jq -Rr '@uri' | awk -v p="${S}kind=WarehouseReceipt&commodity=" '{print p $0}' > "$P/search-commodity.txt"
   printf '%s\n' "${S}lock=frozen" "${S}lock=offered" "${S}lock=out" "${S}status=Pending" "${S}status=Rejected&kind=Intangible" "${S}kind=Receivable&status=Active" > "$P/search-lock-status.txt"
   # Free text as people type it: the distinctive end of a receipt or bill number, or words of a title (percent-encoded by jq).
   psql_bench -c "SELECT CASE WHEN title IS NOT NULL THEN substr(title, 3, 4) ELSE right(coalesce(receipt_number, bill_number), 8) END FROM assets ORDER BY random() LIMIT 5000" \
-    | jq -Rr '@uri' | sed "s|^|${S}q=|" > "$P/search-text.txt"
+    | jq -Rr '@uri' | awk -v p="${S}q=" '{print p $0}' > "$P/search-text.txt"
   psql_bench -c "SELECT '${S}changedFrom=' || to_char(d, 'YYYY-MM-DD') || '&changedTo=' || to_char(d + interval '7 days', 'YYYY-MM-DD') FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '3 days') d" > "$P/search-changed-week.txt"
   psql_bench -c "SELECT '${S}registeredFrom=' || to_char(d, 'YYYY-MM-DD') || '&registeredTo=' || to_char(d + interval '1 day', 'YYYY-MM-DD') || '&lock=none' FROM generate_series(timestamptz '2024-01-01', '2025-11-30', interval '1 day') d" > "$P/search-registered-day.txt"
   printf '%s\n' "/api/v1/audit/access?limit=50" "/api/v1/audit/access?limit=50&participantId=reg-0001" > "$P/audit.txt"
