@@ -94,9 +94,11 @@ if has api; then
   psql_bench -c "SELECT '${S}registeredFrom=' || to_char(d, 'YYYY-MM-DD') || '&registeredTo=' || to_char(d + interval '1 day', 'YYYY-MM-DD') || '&lock=none' FROM generate_series(timestamptz '2024-01-01', '2025-11-30', interval '1 day') d" > "$P/search-registered-day.txt"
   printf '%s\n' "/api/v1/audit/access?limit=50" "/api/v1/audit/access?limit=50&participantId=reg-0001" > "$P/audit.txt"
 
-  run() { # name, paths file
-    local out; out="$(PATHS_FILE="$2" wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
-    log "$1 ${out#RESULT }"
+  run() { # name, paths file [connections, seconds]
+    local c="${3:-$CONNS}" d="${4:-$SECS}" t=2 out
+    [ "$c" -lt 2 ] && t=1
+    out="$(PATHS_FILE="$2" wrk -t"$t" -c"$c" -d"${d}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
+    log "$1 connections=$c ${out#RESULT }"
   }
   log "== wrk: $CONNS connections, ${SECS}s per endpoint, as regulator reg-0001, API without background workers; each request also writes an access_audit row"
   log "ledger: $(psql_bench -c 'SELECT count(*) FROM checkpoints') checkpoints, anchored through $(psql_bench -c 'SELECT coalesce(min(last_size), 0) FROM anchor_cursors') of $(psql_bench -c 'SELECT last_position FROM event_sequence') events"
@@ -107,6 +109,8 @@ if has api; then
   run trace_holdings "$P/holdings.txt"
   for f in "$P"/search-*.txt; do run "trace_$(basename "$f" .txt)" "$f"; done
   run audit_access "$P/audit.txt"
+  log "== the same searches one at a time (1 connection, 5 s each): the answer time without queueing for the 2 cores"
+  for f in "$P"/search-*.txt; do run "trace_$(basename "$f" .txt)" "$f" 1 5; done
   log "access_audit_rows=$(psql_bench -c 'SELECT count(*) FROM access_audit') server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
   stop_api
   touch "$DIR/api.done"
