@@ -2,9 +2,10 @@
 # Traceability benchmark on a cluster of its own (durable: fsync on), built from the committed HEAD:
 #   seed     `assetledger seed --assets N` through the Application layer: seed rate (events/s, assets/s)
 #   catchup  `assetledger projections rebuild` from an empty read model: projection catch-up rate (events/s)
-#   api      the Release API: ledger catch-up (Merkle tree, checkpoints, local anchors) over the whole log, then wrk
-#            at 16 connections on each trace endpoint (timeline, search per filter, holdings, encumbrance notice,
-#            timeline.html, access audit): p50/p99 and requests/s
+#   api      the Release API serving reads only (no background workers): wrk at 16 connections on each trace endpoint
+#            (timeline, timeline.html, encumbrance notice, holdings, search per kind of filter, access audit): p50/p99, requests/s
+#   ledger   the API with its workers: ledger catch-up (Merkle tree, checkpoints, local anchors) over the whole log
+#            (BENCH_LEDGER_MAX_SECONDS stops waiting and reports the rate so far; a later run continues where it stopped)
 # Usage: scripts/bench-trace.sh [assets, default 1000000] [seconds per wrk run, default 20]
 # BENCH_DIR=/path keeps the cluster and results there and reuses them: a phase whose marker file exists is skipped,
 # so the api phase can run again on a seeded cluster. BENCH_PHASES="seed catchup api" chooses phases.
@@ -12,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 ASSETS="${1:-1000000}"; SECS="${2:-20}"; CONNS=16
-PHASES="${BENCH_PHASES:-seed catchup api}"
+PHASES="${BENCH_PHASES:-seed catchup api ledger}"
 pg_install
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DIR="${BENCH_DIR:-$(mktemp -d /tmp/assetledger-bench-trace.XXXXXX)}"; mkdir -p "$DIR"; chmod 755 "$DIR"
@@ -59,23 +60,20 @@ if has catchup; then
   touch "$DIR/catchup.done"
 fi
 
-if has api; then
-  build Api
+start_api() { # workers: true runs the ledger and projection workers in the API, false serves reads only
   HTTP_PORT="$(pg_free_port)"; URL="http://127.0.0.1:$HTTP_PORT"
   ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning ASSETLEDGER_DB="$CS" \
-    AssetLedger__Ledger__KeyDirectory="$DIR/keys" \
-    dotnet "$DIR/bin/Api/AssetLedger.Api.dll" --urls "$URL" >"$DIR/api.log" 2>&1 &
+    AssetLedger__Workers="$1" AssetLedger__Ledger__KeyDirectory="$DIR/keys" \
+    dotnet "$DIR/bin/Api/AssetLedger.Api.dll" --urls "$URL" >>"$DIR/api.log" 2>&1 &
   API_PID=$!
   for _ in $(seq 1 120); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
-  head=$(psql_bench -c 'SELECT last_position FROM event_sequence')
-  log "== ledger catch-up: Merkle tree, checkpoints and local anchors over $head events (the API's ledger worker)"
-  start=$(date +%s)
-  until [ "$(psql_bench -c "SELECT coalesce((SELECT min(last_size) FROM anchor_cursors), 0) >= $head")" = t ]; do sleep 5; done
-  secs=$(( $(date +%s) - start ))
-  log "ledger_events=$head ledger_wall_seconds=$secs ledger_events_per_s=$(( head / (secs > 0 ? secs : 1) )) checkpoints=$(psql_bench -c 'SELECT count(*) FROM checkpoints')"
-  until [ "$(psql_bench -c "SELECT min(position) >= $head FROM projection_checkpoints")" = t ]; do sleep 2; done
-  psql_bench -c "ANALYZE" >/dev/null
+}
+stop_api() { kill "$API_PID" 2>/dev/null; wait "$API_PID" 2>/dev/null || true; API_PID=""; }
 
+if has api; then
+  build Api
+  psql_bench -c "ANALYZE" >/dev/null
+  start_api false
   # Request paths drawn from the data itself.
   P="$DIR/paths"; mkdir -p "$P"
   psql_bench -c "SELECT '/api/v1/trace/assets/' || replace(asset_id::text, '-', '') FROM assets ORDER BY random() LIMIT 20000" > "$P/timeline.txt"
@@ -87,18 +85,23 @@ if has api; then
   psql_bench -c "SELECT '${S}warehouseId=' || participant_id || '&status=Active' FROM participants WHERE 'Warehouse' = ANY(roles)" > "$P/search-warehouse-active.txt"
   psql_bench -c "SELECT '${S}venueId=' || participant_id || '&lock=out' FROM participants WHERE 'FinancialInstitution' = ANY(roles) OR 'TradingCenter' = ANY(roles)" > "$P/search-venue-out.txt"
   psql_bench -c "SELECT '${S}debtorId=' || participant_id FROM participants WHERE 'Debtor' = ANY(roles)" > "$P/search-debtor.txt"
-  psql_bench -c "SELECT DISTINCT '${S}commodity=' || commodity || '&kind=WarehouseReceipt' FROM assets WHERE commodity IS NOT NULL" > "$P/search-commodity.txt"
+  psql_bench -c "SELECT DISTINCT commodity FROM assets WHERE commodity IS NOT NULL" | jq -Rr '@uri' | awk -v p="${S}kind=WarehouseReceipt&commodity=" '{print p $0}' > "$P/search-commodity.txt"
   printf '%s\n' "${S}lock=frozen" "${S}lock=offered" "${S}lock=out" "${S}status=Pending" "${S}status=Rejected&kind=Intangible" "${S}kind=Receivable&status=Active" > "$P/search-lock-status.txt"
-  psql_bench -c "SELECT '${S}q=' || substr(coalesce(receipt_number, bill_number), 3, 10) FROM assets WHERE coalesce(receipt_number, bill_number) IS NOT NULL ORDER BY random() LIMIT 5000" > "$P/search-text.txt"
+  # Free text as people type it: the distinctive end of a receipt or bill number, or words of a title (percent-encoded by jq).
+  psql_bench -c "SELECT CASE WHEN title IS NOT NULL THEN substr(title, 3, 4) ELSE right(coalesce(receipt_number, bill_number), 8) END FROM assets ORDER BY random() LIMIT 5000" \
+    | jq -Rr '@uri' | awk -v p="${S}q=" '{print p $0}' > "$P/search-text.txt"
   psql_bench -c "SELECT '${S}changedFrom=' || to_char(d, 'YYYY-MM-DD') || '&changedTo=' || to_char(d + interval '7 days', 'YYYY-MM-DD') FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '3 days') d" > "$P/search-changed-week.txt"
   psql_bench -c "SELECT '${S}registeredFrom=' || to_char(d, 'YYYY-MM-DD') || '&registeredTo=' || to_char(d + interval '1 day', 'YYYY-MM-DD') || '&lock=none' FROM generate_series(timestamptz '2024-01-01', '2025-11-30', interval '1 day') d" > "$P/search-registered-day.txt"
   printf '%s\n' "/api/v1/audit/access?limit=50" "/api/v1/audit/access?limit=50&participantId=reg-0001" > "$P/audit.txt"
 
-  run() { # name, paths file
-    local out; out="$(PATHS_FILE="$2" wrk -t2 -c"$CONNS" -d"${SECS}s" --latency -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
-    log "$1 ${out#RESULT }"
+  run() { # name, paths file [connections, seconds]
+    local c="${3:-$CONNS}" d="${4:-$SECS}" t=2 out
+    [ "$c" -lt 2 ] && t=1
+    out="$(PATHS_FILE="$2" wrk -t"$t" -c"$c" -d"${d}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
+    log "$1 connections=$c ${out#RESULT }"
   }
-  log "== wrk: $CONNS connections, ${SECS}s per endpoint, as regulator reg-0001 (each request also writes an access_audit row)"
+  log "== wrk: $CONNS connections, ${SECS}s per endpoint, as regulator reg-0001, API without background workers; each request also writes an access_audit row"
+  log "ledger: $(psql_bench -c 'SELECT count(*) FROM checkpoints') checkpoints, anchored through $(psql_bench -c 'SELECT coalesce(min(last_size), 0) FROM anchor_cursors') of $(psql_bench -c 'SELECT last_position FROM event_sequence') events"
   run warmup "$P/timeline.txt" >/dev/null
   run trace_timeline "$P/timeline.txt"
   run trace_timeline_html "$P/timeline-html.txt"
@@ -106,7 +109,26 @@ if has api; then
   run trace_holdings "$P/holdings.txt"
   for f in "$P"/search-*.txt; do run "trace_$(basename "$f" .txt)" "$f"; done
   run audit_access "$P/audit.txt"
+  log "== the same searches one at a time (1 connection, 5 s each): the answer time without queueing for the 2 cores"
+  for f in "$P"/search-*.txt; do run "trace_$(basename "$f" .txt)" "$f" 1 5; done
   log "access_audit_rows=$(psql_bench -c 'SELECT count(*) FROM access_audit') server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
+  stop_api
   touch "$DIR/api.done"
 fi
+if has ledger; then
+  [ -f "$DIR/bin/Api/AssetLedger.Api.dll" ] || build Api
+  start_api true
+  head=$(psql_bench -c 'SELECT last_position FROM event_sequence')
+  log "== ledger catch-up: Merkle tree, checkpoints and local anchors over $head events (the API's ledger worker)"
+  start=$(date +%s)
+  base=$(psql_bench -c 'SELECT coalesce(min(last_size), 0) FROM anchor_cursors'); limit="${BENCH_LEDGER_MAX_SECONDS:-0}"
+  until [ "$(psql_bench -c "SELECT coalesce((SELECT min(last_size) FROM anchor_cursors), 0) >= $head")" = t ]; do
+    sleep 5; [ "$limit" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$limit" ] && break
+  done
+  secs=$(( $(date +%s) - start )); done_size=$(psql_bench -c 'SELECT coalesce(min(last_size), 0) FROM anchor_cursors')
+  log "ledger_events=$head anchored_through=$done_size (from $base) tree_size=$(psql_bench -c 'SELECT size FROM merkle_tree') ledger_wall_seconds=$secs ledger_events_per_s=$(( (done_size - base) / (secs > 0 ? secs : 1) )) checkpoints=$(psql_bench -c 'SELECT count(*) FROM checkpoints')"
+  stop_api
+  [ "$done_size" -ge "$head" ] && touch "$DIR/ledger.done"
+fi
+
 log "== $(date -u +%FT%TZ) done; results in $RESULTS"

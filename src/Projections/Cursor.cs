@@ -40,6 +40,21 @@ static class Cursor
         return position;
     }
 
+    /// <summary>A (time, position) keyset key: the time in microseconds since the Unix epoch (PostgreSQL's precision), then the position.</summary>
+    public static string EncodeTimePosition(string list, DateTimeOffset at, long position) =>
+        Encode(list, $"{(at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10}_{position}");
+
+    public static (DateTimeOffset At, long Position)? DecodeTimePosition(string list, string? cursor)
+    {
+        if (Decode(list, cursor) is not { } key) return null;
+        var parts = key.Split('_');
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            && micros is > -62135596800000000L and < 253402300800000000L)
+            return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), position);
+        throw Invalid(list);
+    }
+
     static InvalidCursorException Invalid(string list) =>
         new($"The cursor is not one this {list} list gave out; pass back the nextCursor of the previous page unchanged, or omit it for the first page.");
 }

@@ -22,9 +22,9 @@ public static class TraceEndpoints
             .RequireAuthorization(p => p.RequireRole("Regulator", "Operator"))
             .AddEndpointFilter<AccessAuditFilter>()
             .WithReadProblems().ProducesProblem(403).ProducesProblem(422);
-        g.MapGet("/assets/{id}", Timeline)
+        g.MapGet("/assets/{id}", Timeline).ProducesProblem(503)
             .WithSummary("An asset's full timeline in one snapshot: every event with actor, hash and proof status; owners, locks, confirmations, evidence (regulator, operator)");
-        g.MapGet("/assets/{id}/timeline.html", TimelineHtml).Produces(200, contentType: "text/html")
+        g.MapGet("/assets/{id}/timeline.html", TimelineHtml).Produces(200, contentType: "text/html").ProducesProblem(503)
             .WithSummary("The same timeline as a page to read in a browser: chain of custody, and a green or red proof mark per event (regulator, operator)");
         g.MapGet("/search", Search)
             .WithSummary("Search assets by kind, status, lock, owner, venue, warehouse, debtor, commodity, time ranges and free text; newest change first, cursor paging (regulator, operator)");

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -24,7 +23,7 @@ public sealed class HoldingsQueries(NpgsqlDataSource db)
     public async Task<Holdings?> For(ParticipantId participant, DateTimeOffset? asOf, HoldingRelation? only, string? cursor, int limit, CancellationToken ct)
     {
         limit = Math.Clamp(limit, 1, MaxLimit);
-        var after = only is { } o ? DecodeCursor(o, cursor) : null;
+        var after = only is { } o ? Cursor.DecodeTimePosition(ListName(o), cursor) : null;
         var relations = only is { } one ? [one] : Enum.GetValues<HoldingRelation>();
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -58,7 +57,7 @@ public sealed class HoldingsQueries(NpgsqlDataSource db)
                 return new Holding(r.AssetId.ToString("N"), info.Kind, info.NaturalKey, info.Commodity, info.Title, r.Since, r.SincePosition, r.Until, r.Detail,
                     new HoldingState(s.Status, s.Owner.Value, s.Version, s.IsFrozen, s.IsOut, s.Custody?.Venue.Value, s.PendingOffer is not null));
             }).ToList();
-            return new HoldingList(items, more ? Cursor.Encode(ListName(relation), $"{ToMicros(items[^1].Since)}_{items[^1].SincePosition}") : null);
+            return new HoldingList(items, more ? Cursor.EncodeTimePosition(ListName(relation), items[^1].Since, items[^1].SincePosition) : null);
         }
         return new Holdings(who, asOf, projectedThrough, List(HoldingRelation.Owned), List(HoldingRelation.HeldAsVenue), List(HoldingRelation.Confirmed), List(HoldingRelation.Frozen));
     }
@@ -120,19 +119,6 @@ public sealed class HoldingsQueries(NpgsqlDataSource db)
     }
 
     static string ListName(HoldingRelation relation) => $"holdings-{relation}";
-
-    static (DateTimeOffset At, long Position)? DecodeCursor(HoldingRelation relation, string? cursor)
-    {
-        if (Cursor.Decode(ListName(relation), cursor) is not { } key) return null;
-        var parts = key.Split('_');
-        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
-            && micros is > -62135596800000000L and < 253402300800000000L)
-            return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), position);
-        throw new InvalidCursorException($"The cursor is not one the {relation} holdings list gave out; pass back its nextCursor unchanged with relation={relation}.");
-    }
-
-    static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     sealed class Row
     {

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using System.Text.Json;
 using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
@@ -136,7 +135,7 @@ public sealed class TraceQueries(NpgsqlDataSource db)
     /// <exception cref="InvalidCursorException">The cursor is not one this list gave out.</exception>
     public async Task<TracePage> Search(TraceSearch search, string? cursor, int limit, CancellationToken ct)
     {
-        var after = DecodeSearchCursor(cursor);
+        var after = Cursor.DecodeTimePosition(SearchList, cursor);
         limit = Math.Clamp(limit, 1, MaxLimit);
         var where = new List<string>();
         var args = new DynamicParameters();
@@ -196,21 +195,8 @@ public sealed class TraceQueries(NpgsqlDataSource db)
         if (rows.Count <= limit) return new TracePage(rows, null, snapshot.ProjectedThrough);
         rows.RemoveAt(limit);
         var last = rows[^1];
-        return new TracePage(rows, Cursor.Encode(SearchList, $"{ToMicros(last.LastChangedAt)}_{last.LastPosition}"), snapshot.ProjectedThrough);
+        return new TracePage(rows, Cursor.EncodeTimePosition(SearchList, last.LastChangedAt, last.LastPosition), snapshot.ProjectedThrough);
     }
-
-    static (DateTimeOffset At, long Position)? DecodeSearchCursor(string? cursor)
-    {
-        if (Cursor.Decode(SearchList, cursor) is not { } key) return null;
-        var parts = key.Split('_');
-        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var micros)
-            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
-            && micros is > -62135596800000000L and < 253402300800000000L)
-            return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), position);
-        throw new InvalidCursorException($"The cursor is not one this {SearchList} list gave out; pass back the nextCursor of the previous page unchanged, or omit it for the first page.");
-    }
-
-    static long ToMicros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     internal static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
