@@ -10,6 +10,7 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Audit;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Projections;
 using AssetLedger.Application.Users;
 using AssetLedger.Infrastructure.Security;
@@ -52,7 +53,11 @@ public static class HostingExtensions
         {
             o.KeyDirectory = ledger["KeyDirectory"] ?? KeyDirectory(builder);
             if (ledger["Origin"] is { } origin) o.Origin = origin;
+            if (ledger.GetValue<TimeSpan?>("AnchorDegradedAfter") is { } degradedAfter) o.AnchorDegradedAfter = degradedAfter;
+            if (ledger.GetValue<TimeSpan?>("AnchorMaxBackoff") is { } maxBackoff) o.AnchorMaxBackoff = maxBackoff;
         });
+        // An EVM chain as a further anchor target when AssetLedger:Chains:Evm:RpcUrl is set (docs/chains.md).
+        if (builder.Configuration.GetSection("AssetLedger:Chains:Evm").Get<EvmAnchorOptions>() is { RpcUrl.Length: > 0 } evm) s.AddEvmAnchor(evm);
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());

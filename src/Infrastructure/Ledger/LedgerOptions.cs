@@ -28,6 +28,12 @@ public sealed class LedgerOptions
 
     /// <summary>Longest wait between anchoring runs after repeated failures.</summary>
     public TimeSpan AnchorMaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest one submission attempt may take (a chain that hangs counts as failing).</summary>
+    public TimeSpan AnchorSubmitTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The health check reports an anchor target failing for longer than this as degraded.</summary>
+    public TimeSpan AnchorDegradedAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>The ledger's two keys: one signs checkpoints, the other the local anchor log.</summary>

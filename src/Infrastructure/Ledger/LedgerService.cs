@@ -26,7 +26,17 @@ public sealed record ConsistencyProof(long FirstSize, long SecondSize, byte[] Fi
 /// <summary>The public keys in note verifier-key form (<c>name+id+base64</c>).</summary>
 public sealed record LedgerPublicKeys(string Origin, string LedgerVerifierKey, string AnchorOrigin, string AnchorVerifierKey);
 
-public sealed record AnchorStatus(string Anchor, long LastAnchoredSize, int Failures, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset UpdatedAt);
+/// <summary>One anchor target's progress.</summary>
+/// <param name="LastAnchoredSize">Tree size of the last checkpoint anchored there (0 before the first).</param>
+/// <param name="Failures">Failed runs in a row (0 while it succeeds).</param>
+/// <param name="LastError">Why the last run failed, while failing.</param>
+/// <param name="LastAnchoredAt">When the last anchored checkpoint was anchored, as the target's receipt says.</param>
+/// <param name="LagCheckpoints">Checkpoints cut but not yet anchored there.</param>
+/// <param name="LagSeconds">Age of the oldest checkpoint not yet anchored there (0 when none waits).</param>
+/// <param name="FailingSince">Start of the current run of failures, null while it succeeds.</param>
+public sealed record AnchorStatus(
+    string Anchor, long LastAnchoredSize, int Failures, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? LastAnchoredAt = null, long LagCheckpoints = 0, double LagSeconds = 0, DateTimeOffset? FailingSince = null);
 
 /// <summary>What the API asks of the verifiable ledger.</summary>
 public sealed class LedgerService
@@ -120,11 +130,20 @@ public sealed class LedgerService
     /// <summary>Each anchor's cursor: how far it got and whether it is failing.</summary>
     public async Task<IReadOnlyList<AnchorStatus>> AnchorStatuses(CancellationToken ct)
     {
-        await using var cmd = _db.CreateCommand("SELECT anchor, last_size, failures, last_error, next_attempt_at, updated_at FROM anchor_cursors ORDER BY anchor");
+        await using var cmd = _db.CreateCommand("""
+            SELECT c.anchor, c.last_size, c.failures, c.last_error, c.next_attempt_at, c.updated_at, r.anchored_at,
+                   (SELECT count(*) FROM checkpoints k WHERE k.tree_size > c.last_size),
+                   coalesce(extract(epoch FROM now() - (SELECT k.created_at FROM checkpoints k WHERE k.tree_size > c.last_size ORDER BY k.tree_size LIMIT 1)), 0)::float8,
+                   c.failing_since
+            FROM anchor_cursors c LEFT JOIN anchor_receipts r ON r.anchor = c.anchor AND r.tree_size = c.last_size
+            ORDER BY c.anchor
+            """);
         var list = new List<AnchorStatus>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new AnchorStatus(r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5)));
+            list.Add(new AnchorStatus(r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),
+                r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetInt64(7), Math.Max(0, Math.Round(r.GetDouble(8), 3)),
+                r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9)));
         return list;
     }
 

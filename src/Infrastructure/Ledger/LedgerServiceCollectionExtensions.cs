@@ -32,4 +32,17 @@ public static class LedgerServiceCollectionExtensions
             sp.GetRequiredService<AnchorWorker>(), options, sp.GetService<ILogger<LedgerWorker>>()));
         return services;
     }
+
+    /// <summary>
+    /// Adds an EVM chain as one more anchor target (beside <c>local</c>), with its own cursor, retries and status.
+    /// Checks the configuration now (endpoint, chain id, that the private key can be read), so a mistake stops the
+    /// start-up instead of failing quietly later; a chain that is merely down is retried in the background.
+    /// </summary>
+    public static IServiceCollection AddEvmAnchor(this IServiceCollection services, EvmAnchorOptions evm)
+    {
+        evm.Validate();
+        services.AddSingleton(sp => new EvmAnchor(evm, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<ILogger<EvmAnchor>>()));
+        services.AddSingleton<IAnchor>(sp => sp.GetRequiredService<EvmAnchor>());
+        return services;
+    }
 }

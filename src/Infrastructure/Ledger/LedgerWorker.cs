@@ -8,7 +8,9 @@ namespace AssetLedger.Infrastructure.Ledger;
 /// <summary>
 /// Runs the ledger in the background of every API process: append new events as leaves, cut a checkpoint
 /// when due, anchor pending checkpoints. Each step is made single across processes by the database, so
-/// running it everywhere is safe; a failing step is logged and retried on the next round.
+/// running it everywhere is safe; a failing step is logged and retried on the next round. In the background
+/// each anchor runs in a loop of its own (<see cref="AnchorWorker.Run"/>), beside the tree loop, so a slow or
+/// unreachable chain never holds up the checkpoints, the local anchor or another chain.
 /// </summary>
 public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cutter, AnchorWorker anchors, LedgerOptions options, ILogger<LedgerWorker>? log = null) : BackgroundService
 {
@@ -17,21 +19,30 @@ public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cut
     /// <summary>One round; returns whether it did anything (so the loop only sleeps when idle).</summary>
     public async Task<bool> RunOnce(CancellationToken ct)
     {
+        var worked = await GrowTree(ct);
+        worked |= await Step("anchor checkpoints", async () => await anchors.AnchorPending(ct, maxPerAnchor: 10) > 0, ct);
+        return worked;
+    }
+
+    async Task<bool> GrowTree(CancellationToken ct)
+    {
         var worked = false;
         worked |= await Step("append leaves", async () => await builder.AppendNext(ct) > 0, ct);
         worked |= await Step("cut a checkpoint", async () => await cutter.TryCut(ct) is not null, ct);
-        worked |= await Step("anchor checkpoints", async () => await anchors.AnchorPending(ct, maxPerAnchor: 10) > 0, ct);
         return worked;
     }
 
     public Task RunAsync(CancellationToken ct) => ExecuteAsync(ct);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Task.Run(() => TreeLoop(stoppingToken), CancellationToken.None), anchors.Run(stoppingToken));
+
+    async Task TreeLoop(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked;
-            try { worked = await RunOnce(stoppingToken); }
+            try { worked = await GrowTree(stoppingToken); }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
             if (!worked)
             {

@@ -13,6 +13,8 @@ namespace AssetLedger.Infrastructure.Ledger.Anchors;
 /// SKIP LOCKED while a checkpoint is submitted: one process works an anchor at a time, the others skip
 /// it. A submission is retried with exponential backoff (Polly); if it still fails the cursor records
 /// the error and waits (doubling up to <see cref="LedgerOptions.AnchorMaxBackoff"/>) before the next run.
+/// Each attempt is cut off after <see cref="LedgerOptions.AnchorSubmitTimeout"/>, and <see cref="Run"/> gives every
+/// anchor a loop of its own, so a target that hangs or is down delays neither the others nor the checkpoints.
 /// The cursor and the receipt are committed together, so a restart resumes at the next checkpoint.
 /// </summary>
 public sealed class AnchorWorker
@@ -40,16 +42,42 @@ public sealed class AnchorWorker
             UseJitter = true,
             Delay = options.AnchorRetryDelay,
             MaxDelay = options.AnchorMaxBackoff,
-        }).Build();
+        }).AddTimeout(options.AnchorSubmitTimeout).Build();
     }
 
-    /// <summary>Anchors the pending checkpoints of every anchor, up to <paramref name="maxPerAnchor"/> each; returns how many.</summary>
+    public IReadOnlyList<IAnchor> Anchors => _anchors;
+
+    /// <summary>Anchors the pending checkpoints of every anchor, the anchors side by side, up to <paramref name="maxPerAnchor"/> each; returns how many.</summary>
     public async Task<int> AnchorPending(CancellationToken ct, int maxPerAnchor = 100)
     {
-        var total = 0;
-        foreach (var anchor in _anchors)
-            for (var i = 0; i < maxPerAnchor && await AnchorNext(anchor, ct); i++) total++;
-        return total;
+        var counts = await Task.WhenAll(_anchors.Select(async anchor =>
+        {
+            var n = 0;
+            while (n < maxPerAnchor && await AnchorNext(anchor, ct)) n++;
+            return n;
+        }));
+        return counts.Sum();
+    }
+
+    /// <summary>Runs one loop per anchor until cancelled: each anchors what is pending, then polls; a failure is logged and backed off.</summary>
+    public Task Run(CancellationToken ct) => Task.WhenAll(_anchors.Select(a => Task.Run(() => RunAnchor(a, ct), CancellationToken.None)));
+
+    async Task RunAnchor(IAnchor anchor, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            bool worked;
+            try { worked = await AnchorNext(anchor, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "Anchor worker for {Anchor} could not read its cursor or checkpoints; it will try again.", anchor.Name);
+                worked = false;
+            }
+            if (worked) continue;
+            try { await Task.Delay(_options.PollInterval, ct); }
+            catch (OperationCanceledException) { return; }
+        }
     }
 
     /// <summary>Anchors the next checkpoint for one anchor; false if there was none, another process holds the cursor, or it failed.</summary>
@@ -86,7 +114,7 @@ public sealed class AnchorWorker
             var wait = TimeSpan.FromTicks(Math.Min(_options.AnchorMaxBackoff.Ticks, TimeSpan.FromSeconds(1).Ticks << Math.Min(failures, 20)));
             _log.LogWarning(ex, "Anchoring checkpoint {Size} to {Anchor} failed ({Failures} runs in a row); next try in {Wait}.", next.TreeSize, anchor.Name, failures + 1, wait);
             await using var fail = new NpgsqlCommand(
-                "UPDATE anchor_cursors SET failures = failures + 1, last_error = $2, next_attempt_at = now() + $3, updated_at = now() WHERE anchor = $1", conn, tx);
+                "UPDATE anchor_cursors SET failures = failures + 1, last_error = $2, next_attempt_at = now() + $3, failing_since = coalesce(failing_since, now()), updated_at = now() WHERE anchor = $1", conn, tx);
             fail.Parameters.Add(new NpgsqlParameter { Value = anchor.Name });
             fail.Parameters.Add(new NpgsqlParameter { Value = ex.Message });
             fail.Parameters.Add(new NpgsqlParameter { Value = wait });
@@ -102,7 +130,7 @@ public sealed class AnchorWorker
             foreach (var v in new object[] { anchor.Name, receipt.TreeSize, receipt.TransactionReference, receipt.AnchoredAt, receipt.ProofJson })
                 insert.Parameters.Add(new NpgsqlParameter { Value = v });
             done.BatchCommands.Add(insert);
-            var advance = new NpgsqlBatchCommand("UPDATE anchor_cursors SET last_size = $2, failures = 0, last_error = NULL, next_attempt_at = now(), updated_at = now() WHERE anchor = $1");
+            var advance = new NpgsqlBatchCommand("UPDATE anchor_cursors SET last_size = $2, failures = 0, last_error = NULL, failing_since = NULL, next_attempt_at = now(), updated_at = now() WHERE anchor = $1");
             advance.Parameters.Add(new NpgsqlParameter { Value = anchor.Name });
             advance.Parameters.Add(new NpgsqlParameter { Value = next.TreeSize });
             done.BatchCommands.Add(advance);

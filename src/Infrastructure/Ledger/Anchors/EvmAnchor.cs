@@ -1,0 +1,178 @@
+using System.Text.Json;
+using AssetLedger.Application.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.Ledger.Anchors;
+
+/// <summary>
+/// Anchors checkpoints to a CheckpointAnchor contract on an EVM chain: <c>anchor(size, root, prev, sig)</c>
+/// where prev is the root of the ledger's checkpoint before (zero for the first) and sig the ledger's signature
+/// line of the checkpoint note (4-byte key id ‖ Ed25519 signature). Only these hashes go on chain.
+/// Deploys the contract on first use when none is configured and records its address in <c>evm_contracts</c>.
+/// Submit is idempotent: if the chain already holds the size (a resubmission after a crash or a lost answer),
+/// the receipt is read back from the chain; the receipt (block, transaction, log index, contract, chain id,
+/// block time) is always built from what the chain holds, so a later read gives the same receipt.
+/// </summary>
+public sealed class EvmAnchor : IAnchor
+{
+    readonly EvmAnchorOptions _options;
+    readonly Web3 _web3;
+    readonly EvmAnchorReader _reader;
+    readonly EvmDeployments _deployments;
+    readonly CheckpointStore _checkpoints;
+    readonly ILogger _log;
+    readonly SemaphoreSlim _gate = new(1, 1);
+    readonly Dictionary<long, string> _sent = [];
+    string? _contract;
+
+    public EvmAnchor(EvmAnchorOptions options, NpgsqlDataSource db, ILogger<EvmAnchor>? log = null)
+    {
+        options.Validate();
+        _options = options;
+        var account = new Account(options.ReadPrivateKey(), options.ChainId);
+        _web3 = new Web3(account, new RpcClient(new Uri(options.RpcUrl!)));
+        if (options.LegacyTransactions) _web3.TransactionManager.UseLegacyAsDefault = true;
+        AccountAddress = account.Address;
+        _reader = new EvmAnchorReader(_web3, options.RpcTimeout);
+        _deployments = new EvmDeployments(db);
+        _checkpoints = new CheckpointStore(db);
+        _log = log ?? (ILogger)NullLogger.Instance;
+    }
+
+    public string Name => _options.AnchorName;
+
+    /// <summary>The anchoring account (public address; the key stays in its file or variable).</summary>
+    public string AccountAddress { get; }
+
+    /// <summary>The contract in use, once known.</summary>
+    public string? ContractAddress => _contract;
+
+    public EvmAnchorReader Reader => _reader;
+
+    public async Task<AnchorReceipt> Submit(CheckpointToAnchor checkpoint, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var contract = await EnsureContract(ct);
+            var root = Convert.FromHexString(checkpoint.RootHash);
+            if (await _reader.Find(contract, checkpoint.TreeSize, ct) is { } held) return Matching(held, root);
+
+            if (_sent.Remove(checkpoint.TreeSize, out var earlier))
+            {
+                // A transaction of ours for this size may still be mined: wait for it before sending another.
+                var r = await WaitForReceipt(earlier, ct);
+                if (r is not null && await _reader.Find(contract, checkpoint.TreeSize, ct) is { } late) return Matching(late, root);
+            }
+
+            var prev = await PreviousRoot(checkpoint.TreeSize, ct);
+            var (latestSize, latestRoot) = await _reader.Latest(contract, ct);
+            if (latestSize >= checkpoint.TreeSize || !latestRoot.AsSpan().SequenceEqual(prev))
+                throw new InvalidOperationException(
+                    $"Contract {contract} on chain {_options.ChainId} holds size {latestSize} (root {Hex(latestRoot)}) last, not the ledger's checkpoint before {checkpoint.TreeSize} " +
+                    $"(root {Hex(prev)}): the chain was reset or the contract serves another ledger; configure a new contract and anchor name.");
+
+            var message = new AnchorFunction { Size = (ulong)checkpoint.TreeSize, Root = root, Prev = prev, Sig = LedgerSignature(checkpoint) };
+            string tx;
+            try { tx = await _web3.Eth.GetContractTransactionHandler<AnchorFunction>().SendRequestAsync(contract, message).WaitAsync(_options.RpcTimeout * 3, ct); }
+            catch (Exception ex) when (CheckpointAnchorRefusedException.From(ex) is { } refused) { throw refused; }
+            _sent[checkpoint.TreeSize] = tx;
+
+            var receipt = await WaitForReceipt(tx, ct)
+                ?? throw new TimeoutException($"Transaction {tx} anchoring size {checkpoint.TreeSize} has no receipt after {_options.ReceiptTimeout}; it is checked again on the next try.");
+            _sent.Remove(checkpoint.TreeSize);
+            if (receipt.Status?.Value != 1)
+                throw new InvalidOperationException($"Transaction {tx} anchoring size {checkpoint.TreeSize} failed in block {receipt.BlockNumber?.Value}.");
+            return Matching(await _reader.Find(contract, checkpoint.TreeSize, ct)
+                ?? throw new InvalidOperationException($"Transaction {tx} succeeded but the contract holds no size {checkpoint.TreeSize}."), root);
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>The contract to anchor to: configured, recorded, or deployed now (and recorded).</summary>
+    public async Task<string> EnsureContract(CancellationToken ct)
+    {
+        if (_contract is not null) return _contract;
+        var chainId = await _reader.ChainId(ct);
+        if (chainId != _options.ChainId)
+            throw new InvalidOperationException($"{_options.RpcUrl} serves chain {chainId}, not the configured chain {_options.ChainId}.");
+
+        var address = _options.ContractAddress is { Length: > 0 } configured ? configured
+            : (await _deployments.Find(Name, ct))?.ContractAddress ?? await Deploy(ct);
+        if (!await _reader.HasCode(address, ct))
+            throw new InvalidOperationException($"No contract at {address} on chain {chainId}: the chain was reset or the address is wrong.");
+        var owner = await _reader.Owner(address, ct);
+        if (!string.Equals(owner, AccountAddress, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Contract {address} belongs to {owner}; this ledger anchors as {AccountAddress}.");
+        return _contract = EvmAnchorReader.Checksummed(address);
+    }
+
+    async Task<string> Deploy(CancellationToken ct)
+    {
+        var tx = await _web3.Eth.GetContractDeploymentHandler<CheckpointAnchorDeployment>().SendRequestAsync(new CheckpointAnchorDeployment()).WaitAsync(_options.RpcTimeout * 3, ct);
+        var receipt = await WaitForReceipt(tx, ct) ?? throw new TimeoutException($"Deployment transaction {tx} has no receipt after {_options.ReceiptTimeout}.");
+        if (receipt.Status?.Value != 1 || string.IsNullOrEmpty(receipt.ContractAddress))
+            throw new InvalidOperationException($"Deploying CheckpointAnchor failed (transaction {tx}).");
+        var recorded = await _deployments.Record(new EvmDeployment(Name, _options.ChainId, EvmAnchorReader.Checksummed(receipt.ContractAddress), AccountAddress, tx,
+            (long)receipt.BlockNumber.Value, DateTimeOffset.UtcNow), ct);
+        _log.LogInformation("Deployed CheckpointAnchor for {Anchor} at {Address} (transaction {Tx}, block {Block}).", Name, recorded.ContractAddress, tx, recorded.DeployBlock);
+        return recorded.ContractAddress;
+    }
+
+    /// <summary>Polls for a receipt until <see cref="EvmAnchorOptions.ReceiptTimeout"/>; null on timeout or if the node no longer knows the transaction.</summary>
+    async Task<TransactionReceipt?> WaitForReceipt(string tx, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + _options.ReceiptTimeout;
+        for (var i = 0; ; i++)
+        {
+            var receipt = await _web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(tx).WaitAsync(_options.RpcTimeout, ct);
+            if (receipt is not null) return receipt;
+            if (DateTime.UtcNow >= deadline) return null;
+            // Every 20 polls: a node restarted without its pool has forgotten the transaction, so it must be sent again.
+            if (i % 20 == 19 && await _web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(tx).WaitAsync(_options.RpcTimeout, ct) is null) return null;
+            await Task.Delay(_options.ReceiptPollInterval, ct);
+        }
+    }
+
+    async Task<byte[]> PreviousRoot(long treeSize, CancellationToken ct) =>
+        (await _checkpoints.Before(treeSize, ct))?.RootHash ?? Bytes32.Zero;
+
+    AnchorReceipt Matching(EvmAnchoredCheckpoint held, byte[] root) =>
+        held.Root.AsSpan().SequenceEqual(root) ? ToReceipt(Name, held)
+            : throw new InvalidOperationException($"Contract {held.ContractAddress} holds root {Hex(held.Root)} for size {held.TreeSize}, not the ledger's {Hex(root)}.");
+
+    /// <summary>The anchor receipt for a checkpoint as the chain holds it (also what a verifier rebuilds from the chain).</summary>
+    public static AnchorReceipt ToReceipt(string anchorName, EvmAnchoredCheckpoint c) => new(anchorName, c.TreeSize, c.TransactionHash, c.BlockTime, JsonSerializer.Serialize(new
+    {
+        chain = "evm",
+        chainId = c.ChainId,
+        contractAddress = c.ContractAddress,
+        blockNumber = c.BlockNumber,
+        blockHash = c.BlockHash,
+        transactionHash = c.TransactionHash,
+        logIndex = c.LogIndex,
+        treeSize = c.TreeSize,
+        root = Hex(c.Root),
+        previousRoot = Hex(c.PreviousRoot),
+        signature = Hex(c.Signature),
+    }));
+
+    /// <summary>The ledger key's signature line of the checkpoint note, as bytes: 4-byte key id ‖ 64-byte Ed25519 signature.</summary>
+    public static byte[] LedgerSignature(CheckpointToAnchor checkpoint)
+    {
+        var prefix = $"\u2014 {checkpoint.Origin} ";
+        var line = checkpoint.SignedNote.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"Checkpoint {checkpoint.TreeSize} carries no signature by {checkpoint.Origin}.");
+        var blob = Convert.FromBase64String(line[prefix.Length..]);
+        if (blob.Length != 68) throw new InvalidOperationException($"Checkpoint {checkpoint.TreeSize}'s signature is {blob.Length} bytes, not 4 + 64.");
+        return blob;
+    }
+
+    static string Hex(byte[] b) => "0x" + Convert.ToHexStringLower(b);
+}
