@@ -53,6 +53,7 @@ public static class HostingExtensions
             o.KeyDirectory = ledger["KeyDirectory"] ?? KeyDirectory(builder);
             if (ledger["Origin"] is { } origin) o.Origin = origin;
         });
+        s.AddFabricAnchor(builder.Configuration.GetSection("AssetLedger:Chains:Fabric"));
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
