@@ -58,6 +58,7 @@ public static class HostingExtensions
         });
         // An EVM chain as a further anchor target when AssetLedger:Chains:Evm:RpcUrl is set (docs/chains.md).
         if (builder.Configuration.GetSection("AssetLedger:Chains:Evm").Get<EvmAnchorOptions>() is { RpcUrl.Length: > 0 } evm) s.AddEvmAnchor(evm);
+        s.AddFabricAnchor(builder.Configuration.GetSection("AssetLedger:Chains:Fabric"));
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
