@@ -17,6 +17,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; }
 fi
+# The EVM anchor tests run a real Anvil node from npm (chain/evm); npm ci installs the pinned packages where missing.
+for dir in chain/evm; do
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "installing $dir's npm packages (npm ci)" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "npm ci failed in $dir" >&2
+  fi
+done
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
 cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }
