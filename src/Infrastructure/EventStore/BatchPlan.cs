@@ -14,7 +14,8 @@ sealed record StoredState(
 /// <list type="bullet">
 /// <item><see cref="FromHints"/> (the fast path) decides only what it can prove will hold if the database
 /// accepts the rows: an append at a head it knows, or a repeat of an append earlier in the same batch.
-/// Anything else (an unknown head, a version that does not match, a key claimed twice) returns null.
+/// Anything else (an unknown head, <see cref="ExpectedVersion.Any"/> or a version that does not match, a key
+/// claimed twice in the batch) returns null.
 /// The database then confirms the decision by its constraints or refuses the whole batch.</item>
 /// <item><see cref="FromStored"/> (the checked path) decides every append from state read under the lock,
 /// exactly: version conflicts, retries of stored appends, taken keys.</item>
