@@ -96,8 +96,7 @@ public static class HostingExtensions
         var jwtKeys = new JwtKeys(keyDirectory);
         s.AddSingleton(jwtKeys);
         s.AddSingleton<TokenService>();
-        s.AddSingleton<Application.Ports.IPasswordHasher, IdentityPasswordHasher>();
-        s.AddSingleton<ICredentialStore, PostgresCredentialStore>();
+        s.AddCredentials();
         s.AddSingleton<RefreshTokenStore>();
         s.AddSingleton<LoginService>();
         s.AddSingleton(_ => new FailedLoginLimiter(builder.Configuration.GetValue("AssetLedger:FailedLoginsPerMinutePerIp", 20)));

@@ -51,7 +51,8 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
             var decision = AssetDecider.Decide(state, command, policy);
             // A refusal never tells an outsider that the asset exists.
             if (decision.Error is { } error)
-                return CommandOutcome.Failed(state.Exists && !AssetAccess.CanRead(command.Actor, state) ? AssetAccess.NotFound(command.Asset) : error, state.Version);
+                return CommandOutcome.Failed(state.Exists && command is not RegisterAsset && !AssetAccess.CanRead(command.Actor, state)
+                    ? AssetAccess.NotFound(command.Asset) : error, state.Version);
 
             var keys = decision.Events.OfType<AssetRegistered>().Select(r => r.Key).ToList();
             var append = AssetStreams.ToAppend(decision.Events, command.Actor, request.Context);

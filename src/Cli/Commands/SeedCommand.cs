@@ -1,3 +1,4 @@
+using AssetLedger.Infrastructure.Security;
 using System.CommandLine;
 using System.Diagnostics;
 using AssetLedger.Application;
@@ -51,6 +52,8 @@ public static class SeedCommand
         await using var store = new PostgresEventStore(db);
         var services = new ServiceCollection()
             .AddApplication()
+            .AddSingleton(db)
+            .AddCredentials()
             .AddSingleton<IEventStore>(store)
             .AddSingleton<IParticipantDirectory>(new CachedParticipantDirectory(new ParticipantDirectory(store)));
         await using var provider = services.BuildServiceProvider();

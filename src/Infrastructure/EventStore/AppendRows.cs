@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace AssetLedger.Infrastructure.EventStore;
 
 /// <summary>
-/// The arguments of one call of <c>event_store_append</c> (Migrations/0005_event_store_append.sql): the
+/// The arguments of one call of <c>event_store_append</c> (Migrations/0008_event_store_append.sql): the
 /// events as column arrays (a multi-row insert through unnest), the hash links the database must confirm,
 /// and the unique keys claimed.
 /// </summary>
