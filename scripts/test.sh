@@ -17,16 +17,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; }
 fi
-# The EVM anchor tests run a real chain node (Anvil) and check the contract artifact against solc: both come from
-# npm, pinned in chain/evm/package-lock.json.
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "installing nodejs and npm with apt-get" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2; }
-fi
-if [ ! -x chain/evm/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ] || [ ! -f chain/evm/node_modules/solc/package.json ]; then
-  echo "installing solc and anvil with npm ci in chain/evm" >&2
-  (cd chain/evm && npm ci --no-audit --no-fund >&2) || echo "npm ci in chain/evm failed: the EVM tests will fail" >&2
-fi
+# The EVM anchor tests run a real Anvil node from npm (chain/evm); npm ci installs the pinned packages where missing.
+for dir in chain/evm; do
+  if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
+    echo "installing $dir's npm packages (npm ci)" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "npm ci failed in $dir" >&2
+  fi
+done
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
 cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }
