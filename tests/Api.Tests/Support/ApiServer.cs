@@ -20,7 +20,7 @@ public sealed class ApiServer : IAsyncLifetime
     public const string OperatorPassword = "operator-test-password";
     public const string UserPassword = "user-test-password";
 
-    sealed class Factory(string connectionString, string keyDirectory) : WebApplicationFactory<Program>
+    sealed class Factory(string connectionString, string keyDirectory, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -29,8 +29,12 @@ public sealed class ApiServer : IAsyncLifetime
             builder.UseSetting("AssetLedger:OperatorPassword", OperatorPassword);
             builder.UseSetting("AssetLedger:KeyDirectory", keyDirectory);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>Further configuration, e.g. an anchor target under AssetLedger:Chains:Evm (set before InitializeAsync).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     public string KeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
     readonly Dictionary<string, string> _tokens = new();
@@ -85,7 +89,7 @@ public sealed class ApiServer : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database }.ConnectionString;
-        _factory = new Factory(ConnectionString, KeyDirectory);
+        _factory = new Factory(ConnectionString, KeyDirectory, Settings);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

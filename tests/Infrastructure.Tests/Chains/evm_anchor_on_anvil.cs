@@ -216,11 +216,32 @@ public sealed class evm_anchor_on_anvil : IAsyncLifetime
     }
 
     [Fact]
+    public async Task with_one_second_blocks_checkpoints_sent_ahead_share_blocks_and_stay_in_order()
+    {
+        await using var node = await AnvilNode.Start(blockTime: 1);
+        var options = FastOptions();
+        await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), new SystemClock(), options);
+        var target = Target(node);
+        target.MaxInFlight = 8;
+        var evm = new EvmAnchor(target, _db.DataSource);
+        await CutCheckpoints(l, 16);
+
+        Assert.Equal(16, await new AnchorWorker(l.Db, [evm], options).AnchorPending(default));
+
+        var checkpoints = await l.Checkpoints.Range(0, 100, default);
+        var onChain = await new EvmAnchorReader(node.RpcUrl).Events(evm.ContractAddress!, null, 0, null, default);
+        Assert.Equal(checkpoints.Select(c => c.TreeSize), onChain.Select(e => e.TreeSize));
+        Assert.True(onChain.Select(e => e.BlockNumber).Distinct().Count() <= 6, $"16 checkpoints took blocks {string.Join(",", onChain.Select(e => e.BlockNumber))}");
+        var stored = (await l.Service.Anchors(null, 0, 100, default)).ToList();
+        foreach (var (e, r) in onChain.Zip(stored)) AssertSameReceipt(EvmAnchor.ToReceipt("evm:31337", e), r);
+    }
+
+    [Fact]
     public async Task the_contract_refuses_a_size_that_does_not_grow_a_previous_root_that_is_not_its_last_and_a_stranger()
     {
         await using var node = await AnvilNode.Start();
         await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), new SystemClock(), FastOptions());
-        await CutCheckpoints(l, 2);
+        await CutCheckpoints(l, 1);
         var evm = new EvmAnchor(Target(node), _db.DataSource);
         var first = (await l.Checkpoints.Range(0, 10, default))[0];
         await evm.Submit(AnchorWorker.ToAnchor(first), default);

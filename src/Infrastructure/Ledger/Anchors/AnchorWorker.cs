@@ -116,7 +116,7 @@ public sealed class AnchorWorker
             await using var fail = new NpgsqlCommand(
                 "UPDATE anchor_cursors SET failures = failures + 1, last_error = $2, next_attempt_at = now() + $3, failing_since = coalesce(failing_since, now()), updated_at = now() WHERE anchor = $1", conn, tx);
             fail.Parameters.Add(new NpgsqlParameter { Value = anchor.Name });
-            fail.Parameters.Add(new NpgsqlParameter { Value = ex.Message });
+            fail.Parameters.Add(new NpgsqlParameter { Value = Describe(ex) });
             fail.Parameters.Add(new NpgsqlParameter { Value = wait });
             await fail.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
@@ -138,6 +138,14 @@ public sealed class AnchorWorker
         }
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>The error for the status: the message, and the root cause's when a client library wraps it (e.g. "connection refused").</summary>
+    static string Describe(Exception ex)
+    {
+        var root = ex;
+        while (root.InnerException is not null) root = root.InnerException;
+        return root == ex || ex.Message.Contains(root.Message, StringComparison.Ordinal) ? ex.Message : $"{ex.Message} ({root.Message})";
     }
 
     public static CheckpointToAnchor ToAnchor(SignedCheckpoint c)

@@ -61,38 +61,90 @@ public sealed class EvmAnchor : IAnchor
         try
         {
             var contract = await EnsureContract(ct);
+            var size = checkpoint.TreeSize;
             var root = Convert.FromHexString(checkpoint.RootHash);
-            if (await _reader.Find(contract, checkpoint.TreeSize, ct) is { } held) return Matching(held, root);
-
-            if (_sent.Remove(checkpoint.TreeSize, out var earlier))
+            if (_sent.TryGetValue(size, out var inFlight))
             {
-                // A transaction of ours for this size may still be mined: wait for it before sending another.
-                var r = await WaitForReceipt(earlier, ct);
-                if (r is not null && await _reader.Find(contract, checkpoint.TreeSize, ct) is { } late) return Matching(late, root);
+                // Sent ahead, or by a try that timed out: wait for that transaction rather than send another.
+                var r = await WaitForReceipt(inFlight, ct);
+                if (r is null || r.Status?.Value != 1) ForgetFrom(size); // dropped, timed out or reverted: resend it and all sent after it
             }
+            if (await _reader.Find(contract, size, ct) is { } held)
+            {
+                ForgetUpTo(size);
+                return Matching(held, root);
+            }
+            ForgetFrom(size);
 
-            var prev = await PreviousRoot(checkpoint.TreeSize, ct);
+            var prev = await PreviousRoot(size, ct);
             var (latestSize, latestRoot) = await _reader.Latest(contract, ct);
-            if (latestSize >= checkpoint.TreeSize || !latestRoot.AsSpan().SequenceEqual(prev))
+            if (latestSize >= size || !latestRoot.AsSpan().SequenceEqual(prev))
                 throw new InvalidOperationException(
-                    $"Contract {contract} on chain {_options.ChainId} holds size {latestSize} (root {Hex(latestRoot)}) last, not the ledger's checkpoint before {checkpoint.TreeSize} " +
+                    $"Contract {contract} on chain {_options.ChainId} holds size {latestSize} (root {Hex(latestRoot)}) last, not the ledger's checkpoint before {size} " +
                     $"(root {Hex(prev)}): the chain was reset or the contract serves another ledger; configure a new contract and anchor name.");
 
-            var message = new AnchorFunction { Size = (ulong)checkpoint.TreeSize, Root = root, Prev = prev, Sig = LedgerSignature(checkpoint) };
-            string tx;
-            try { tx = await _web3.Eth.GetContractTransactionHandler<AnchorFunction>().SendRequestAsync(contract, message).WaitAsync(_options.RpcTimeout * 3, ct); }
-            catch (Exception ex) when (CheckpointAnchorRefusedException.From(ex) is { } refused) { throw refused; }
-            _sent[checkpoint.TreeSize] = tx;
-
+            var tx = await SendWithFollowers(contract, checkpoint, root, prev, ct);
             var receipt = await WaitForReceipt(tx, ct)
-                ?? throw new TimeoutException($"Transaction {tx} anchoring size {checkpoint.TreeSize} has no receipt after {_options.ReceiptTimeout}; it is checked again on the next try.");
-            _sent.Remove(checkpoint.TreeSize);
+                ?? throw new TimeoutException($"Transaction {tx} anchoring size {size} has no receipt after {_options.ReceiptTimeout}; it is checked again on the next try.");
             if (receipt.Status?.Value != 1)
-                throw new InvalidOperationException($"Transaction {tx} anchoring size {checkpoint.TreeSize} failed in block {receipt.BlockNumber?.Value}.");
-            return Matching(await _reader.Find(contract, checkpoint.TreeSize, ct)
-                ?? throw new InvalidOperationException($"Transaction {tx} succeeded but the contract holds no size {checkpoint.TreeSize}."), root);
+            {
+                ForgetFrom(size);
+                throw new InvalidOperationException($"Transaction {tx} anchoring size {size} failed in block {receipt.BlockNumber?.Value}.");
+            }
+            var anchored = await _reader.Find(contract, size, ct) ?? throw new InvalidOperationException($"Transaction {tx} succeeded but the contract holds no size {size}.");
+            ForgetUpTo(size);
+            return Matching(anchored, root);
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>
+    /// Sends the checkpoint's transaction and, up to <see cref="EvmAnchorOptions.MaxInFlight"/> in all, those of the
+    /// checkpoints after it, with consecutive nonces: the chain executes them in nonce order, each naming the root
+    /// before it, so several land in one block and stay in order. Should one fail, those after it are refused by the
+    /// contract (wrong previous root) and sent again when their turn comes.
+    /// </summary>
+    async Task<string> SendWithFollowers(string contract, CheckpointToAnchor checkpoint, byte[] root, byte[] prev, CancellationToken ct)
+    {
+        var handler = _web3.Eth.GetContractTransactionHandler<AnchorFunction>();
+        var first = new AnchorFunction { Size = (ulong)checkpoint.TreeSize, Root = root, Prev = prev, Sig = LedgerSignature(checkpoint) };
+        try { first.Gas = (await handler.EstimateGasAsync(contract, first).WaitAsync(_options.RpcTimeout, ct)).Value; }
+        catch (Exception ex) when (CheckpointAnchorRefusedException.From(ex) is { } refused) { throw refused; }
+        var nonce = (await _web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(AccountAddress, BlockParameter.CreatePending()).WaitAsync(_options.RpcTimeout, ct)).Value;
+        first.Nonce = nonce;
+        var tx = await handler.SendRequestAsync(contract, first).WaitAsync(_options.RpcTimeout * 3, ct);
+        _sent[checkpoint.TreeSize] = tx;
+        if (_options.MaxInFlight <= 1) return tx;
+
+        // The first anchor on a contract sets fresh storage and costs the most; later ones cost less than this.
+        var followerGas = first.Gas.Value * 5 / 4;
+        var previous = root;
+        foreach (var next in await _checkpoints.Range(checkpoint.TreeSize, _options.MaxInFlight - 1, ct))
+        {
+            var message = new AnchorFunction
+            {
+                Size = (ulong)next.TreeSize, Root = next.RootHash, Prev = previous, Sig = LedgerSignature(AnchorWorker.ToAnchor(next)),
+                Gas = followerGas, Nonce = ++nonce,
+            };
+            try { _sent[next.TreeSize] = await handler.SendRequestAsync(contract, message).WaitAsync(_options.RpcTimeout, ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                _log.LogDebug(ex, "Sending checkpoint {Size} ahead to {Anchor} failed; it is sent in its turn.", next.TreeSize, Name);
+                break;
+            }
+            previous = next.RootHash;
+        }
+        return tx;
+    }
+
+    void ForgetFrom(long size)
+    {
+        foreach (var key in _sent.Keys.Where(k => k >= size).ToList()) _sent.Remove(key);
+    }
+
+    void ForgetUpTo(long size)
+    {
+        foreach (var key in _sent.Keys.Where(k => k <= size).ToList()) _sent.Remove(key);
     }
 
     /// <summary>The contract to anchor to: configured, recorded, or deployed now (and recorded).</summary>

@@ -27,6 +27,12 @@ public sealed class EvmAnchorOptions
     /// <summary>Send legacy (pre-EIP-1559) transactions, for consortium chains without a fee market.</summary>
     public bool LegacyTransactions { get; set; }
 
+    /// <summary>
+    /// Most anchoring transactions in flight at once: the next checkpoints are sent ahead with consecutive nonces, so
+    /// several land in one block (1 sends one transaction per block, which caps anchoring at one checkpoint per block).
+    /// </summary>
+    public int MaxInFlight { get; set; } = 16;
+
     /// <summary>How long to wait for a transaction's receipt before the submission counts as failed (it is retried, idempotently).</summary>
     public TimeSpan ReceiptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -30,7 +30,10 @@ public sealed class EvmAnchorReader
     public static async Task<byte[]?> ReadAnchoredRoot(string rpcUrl, string contractAddress, long treeSize, CancellationToken ct) =>
         await new EvmAnchorReader(rpcUrl).AnchoredRoot(contractAddress, treeSize, ct);
 
-    public async Task<long> ChainId(CancellationToken ct) => (long)(await _web3.Eth.ChainId.SendRequestAsync().WaitAsync(_timeout, ct)).Value;
+    long? _chainId;
+
+    /// <summary>The chain id the endpoint reports (asked once, then remembered).</summary>
+    public async Task<long> ChainId(CancellationToken ct) => _chainId ??= (long)(await _web3.Eth.ChainId.SendRequestAsync().WaitAsync(_timeout, ct)).Value;
 
     public async Task<byte[]?> AnchoredRoot(string contractAddress, long treeSize, CancellationToken ct)
     {
