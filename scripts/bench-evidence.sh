@@ -34,7 +34,8 @@ assets=$(( EVENTS / 5 ))
 head=0
 while [ "$head" -lt "$EVENTS" ]; do
   echo "== seed: $assets assets"
-  dotnet "$DIR/bin/Cli/assetledger.dll" seed --assets "$assets" --connection "$CS" | grep -E "^SEED_RESULT" || true
+  dotnet "$DIR/bin/Cli/assetledger.dll" seed --assets "$assets" --connection "$CS" > "$DIR/seed.log" 2>&1 || true
+  grep -E "^SEED_RESULT" "$DIR/seed.log" || { tail -5 "$DIR/seed.log"; echo "the seed failed"; exit 1; }
   head=$(psql_bench -c 'SELECT last_position FROM event_sequence')
   assets=$(( assets + (EVENTS - head) / 4 + 100 ))
 done
