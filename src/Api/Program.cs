@@ -13,6 +13,7 @@ app.MapParticipants();
 app.MapAssets();
 app.MapAssetCommands();
 app.MapLedger();
+app.MapEvidence();
 app.MapTrace();
 app.MapRegistry();
 app.MapAudit();

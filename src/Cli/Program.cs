@@ -1,10 +1,7 @@
-using System.CommandLine;
-using AssetLedger.Cli.Commands;
+namespace AssetLedger.Cli;
 
-// One file per command group in Commands/; add a group here (verify, seed, export…).
-var root = new RootCommand("assetledger: the AssetLedger registry's command line.")
+/// <summary>The entry point (a named class, so that test projects referencing both the API and the CLI see one global Program).</summary>
+public static class Program
 {
-    ProjectionsCommand.Create(),
-    SeedCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => CliApp.Create().Parse(args).InvokeAsync();
+}

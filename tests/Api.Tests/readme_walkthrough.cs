@@ -45,5 +45,21 @@ public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(expected, history);
         Assert.DoesNotContain("\"status\":4", output);
         Assert.DoesNotContain("\"status\":5", output);
+
+        // The asset's evidence bundle, exported by its last owner, verifies offline with the CLI's verify command (exit code 0).
+        var bundle = await api.Download($"/api/v1/evidence/assets/{assetId}?wait=20", "buyer-b");
+        Assert.True(bundle.Status == System.Net.HttpStatusCode.OK, bundle.ToString());
+        var path = Path.Combine(Path.GetTempPath(), $"walkthrough-{assetId}.zip");
+        await File.WriteAllBytesAsync(path, bundle.Bytes);
+        try
+        {
+            var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
+            var exit = await AssetLedger.Cli.CliApp.Create().Parse(["verify", path, "--ledger-key", ledgerKey]).InvokeAsync();
+            Assert.True(exit == 0, $"verify exited with {exit}:\n{Support.Evidence.Describe(AssetLedger.Infrastructure.Evidence.BundleVerifier.Verify(path))}");
+            var report = AssetLedger.Infrastructure.Evidence.BundleVerifier.Verify(path);
+            Assert.Contains("(8 in events.jsonl", report.Checks.Single(c => c.Name == "event hashes").Summary);
+            Assert.Equal("1 asset replayed through the Domain reach the state in state.json", report.Checks.Single(c => c.Name == "replay").Summary);
+        }
+        finally { File.Delete(path); }
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Infrastructure.Security;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Security;
@@ -65,7 +66,7 @@ public sealed class SignedCommands(RequestDelegate next)
             await Refuse(http, $"The Signature does not verify with {participant}'s key {info.SigningKeyId} over the canonical JSON of method, path, body and Idempotency-Key.");
             return;
         }
-        http.Items[ItemKey] = JsonSerializer.Serialize(new { alg = "ES256", keyId = info.SigningKeyId, payload, signature = Convert.ToBase64String(signature) }, Relaxed);
+        http.Items[ItemKey] = JsonSerializer.Serialize(new { alg = CommandSignature.Algorithm, keyId = info.SigningKeyId, payload, signature = Convert.ToBase64String(signature) }, Relaxed);
         await next(http);
     }
 
@@ -88,9 +89,7 @@ public sealed class SignedCommands(RequestDelegate next)
         return Jcs.Canonicalize(envelope.ToJsonString());
     }
 
-    public static bool Verify(ECDsa key, byte[] data, byte[] signature) =>
-        (signature.Length == 64 && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-        || key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    public static bool Verify(ECDsa key, byte[] data, byte[] signature) => CommandSignature.Verify(key, data, signature);
 
     public static ECDsa? ParsePublicKey(string? text)
     {
@@ -107,7 +106,7 @@ public sealed class SignedCommands(RequestDelegate next)
     }
 
     /// <summary>First 16 hex digits of SHA-256 of the key's SubjectPublicKeyInfo.</summary>
-    public static string KeyIdOf(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
+    public static string KeyIdOf(ECDsa key) => CommandSignature.KeyIdOf(key);
 
     static Task Refuse(HttpContext http, string detail) => P.Create(StatusCodes.Status401Unauthorized, "signature.invalid", detail).ExecuteAsync(http);
 }

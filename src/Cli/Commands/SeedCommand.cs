@@ -55,7 +55,10 @@ public static class SeedCommand
             .AddSingleton(db)
             .AddCredentials()
             .AddSingleton<IEventStore>(store)
-            .AddSingleton<IParticipantDirectory>(new CachedParticipantDirectory(new ParticipantDirectory(store)));
+            .AddSingleton<IParticipantDirectory>(new CachedParticipantDirectory(new ParticipantDirectory(store)))
+            // The user handler is built with the others; the seed creates no user, so it never hashes a password.
+            .AddSingleton<ICredentialStore>(new AssetLedger.Infrastructure.Security.PostgresCredentialStore(db))
+            .AddSingleton<IPasswordHasher, NoPasswords>();
         await using var provider = services.BuildServiceProvider();
         var mediator = provider.GetRequiredService<IMediator>();
 
@@ -140,4 +143,11 @@ public static class SeedCommand
         }
         return new PlanOutcome(appended, resumed, null);
     }
+}
+
+/// <summary>The seed registers participants and drives assets; it never creates a user, so it needs no password hashing.</summary>
+sealed class NoPasswords : IPasswordHasher
+{
+    public string Hash(string password) => throw new NotSupportedException("The seed creates no users.");
+    public bool Verify(string hash, string password) => throw new NotSupportedException("The seed creates no users.");
 }

@@ -9,7 +9,7 @@ namespace AssetLedger.Infrastructure.Ledger;
 public static class LedgerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ledger (tree, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>,
+    /// Registers the ledger (tree, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>, the evidence exporter,
     /// <see cref="LedgerWorker"/>). Needs an <see cref="NpgsqlDataSource"/>, an <see cref="IEventStore"/> and an
     /// <see cref="IClock"/>. The worker is not started: <c>services.AddHostedService(sp => sp.GetRequiredService&lt;LedgerWorker&gt;())</c>.
     /// More anchors: register further <see cref="IAnchor"/> singletons.
@@ -28,6 +28,8 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton(sp => new AnchorWorker(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<IAnchor>(), options, sp.GetService<ILogger<AnchorWorker>>()));
         services.AddSingleton(sp => new LedgerService(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>()));
+        services.AddSingleton(sp => new Evidence.EvidenceExporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>(), sp.GetServices<IAnchor>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton(sp => new LedgerWorker(sp.GetRequiredService<MerkleTreeBuilder>(), sp.GetRequiredService<CheckpointCutter>(),
             sp.GetRequiredService<AnchorWorker>(), options, sp.GetService<ILogger<LedgerWorker>>()));
         return services;

@@ -148,6 +148,17 @@ public sealed class ApiServer : IAsyncLifetime
             response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>A GET whose answer is binary (an evidence bundle's ZIP), as the participant (or anonymous, null) asks it.</summary>
+    public async Task<Download> Download(string path, string? participant)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (participant is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Token(participant));
+        using var response = await Http.SendAsync(request);
+        return new Download(response.StatusCode, await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.MediaType,
+            response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName,
+            response.Headers.RetryAfter?.Delta);
+    }
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Registers participants as the operator; ignores ones that exist.</summary>
@@ -159,6 +170,13 @@ public sealed class ApiServer : IAsyncLifetime
             if (r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict)) throw new InvalidOperationException($"registering {id}: {r}");
         }
     }
+}
+
+public sealed record Download(HttpStatusCode Status, byte[] Bytes, string? ContentType, string? FileName, TimeSpan? RetryAfter)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Bytes);
+    public string? Code => ContentType == "application/problem+json" ? JsonNode.Parse(Text)?["code"]?.GetValue<string>() : null;
+    public override string ToString() => $"{(int)Status} {(ContentType == "application/zip" ? $"ZIP of {Bytes.Length} bytes" : Text)}";
 }
 
 public sealed record Reply(HttpStatusCode Status, string Body, string? ETag, string? Location, bool Replayed, string? ContentType)

@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AssetLedger.Application.Ports;
+using AssetLedger.Application.Serialization;
+using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Participants;
+using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Infrastructure.EventStore;
+using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Infrastructure.Ledger.Notes;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.Evidence;
+
+/// <summary>What an export wrote.</summary>
+public sealed record EvidenceExport(long TreeSize, long Events, long ParticipantEvents, int Checkpoints, string FileName);
+
+/// <summary>
+/// Writes evidence bundles (docs/evidence-bundle.md): an asset's stream, or every event of a position range, with each
+/// event's inclusion proof in the latest anchored checkpoint, that checkpoint and the earlier ones that first logged the
+/// events (with consistency proofs), the anchor receipts, the participant streams that hold the signers' keys, the state
+/// replay must reach, a report for people, and a manifest of SHA-256 hashes signed by the ledger key. It exports what is
+/// stored, as stored: it never refuses a ledger that does not verify, so that the verifier can say where it breaks.
+/// </summary>
+public sealed class EvidenceExporter
+{
+    const int Page = 1000;
+    /// <summary>More distinct first-logging checkpoints than this, and only the first and last event's are included.</summary>
+    public const int MaxEarlierCheckpoints = 1000;
+
+    readonly NpgsqlDataSource _db;
+    readonly IEventStore _events;
+    readonly PostgresMerkleTree _tree;
+    readonly LedgerKeys _keys;
+    readonly string[] _anchors;
+    readonly IClock _clock;
+
+    public EvidenceExporter(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, IEnumerable<IAnchor> anchors, IClock clock)
+    {
+        (_db, _events, _tree, _keys, _clock) = (db, events, tree, keys, clock);
+        _anchors = anchors.Select(a => a.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The largest checkpoint every configured anchor has anchored (0 if none has).</summary>
+    public async Task<long> AnchoredSize(CancellationToken ct)
+    {
+        if (_anchors.Length == 0) return 0;
+        await using var cmd = _db.CreateCommand(
+            "SELECT coalesce(min(coalesce(c.last_size, 0)), 0) FROM unnest($1::text[]) AS a(name) LEFT JOIN anchor_cursors c ON c.anchor = a.name");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = _anchors });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Waits (polling) until an anchored checkpoint covers <paramref name="position"/> or <paramref name="wait"/> is over; returns the anchored size.</summary>
+    public async Task<long> WaitForAnchored(long position, TimeSpan wait, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var size = await AnchoredSize(ct);
+            if (size >= position || clock.Elapsed >= wait) return size;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, Math.Max(1, (wait - clock.Elapsed).TotalMilliseconds))), ct);
+        }
+    }
+
+    /// <summary>The position of a stream's last event (0 if it has none).</summary>
+    public async Task<long> LastPosition(string streamId, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT coalesce(max(position), 0) FROM events WHERE stream_id = $1");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>An asset's bundle: its stream's events up to the anchored checkpoint of <paramref name="treeSize"/>.</summary>
+    public Task<EvidenceExport> ExportAsset(AssetId asset, long treeSize, Stream output, CancellationToken ct) =>
+        Export(new Subject("asset", asset, 0, 0, $"evidence-asset-{asset}-{treeSize}.zip"), c => StreamPages(asset.StreamId, treeSize, c), treeSize, output, ct);
+
+    /// <summary>A ledger bundle: every event at positions [<paramref name="from"/>, <paramref name="to"/>], to ≤ <paramref name="treeSize"/>.</summary>
+    public Task<EvidenceExport> ExportRange(long from, long to, long treeSize, Stream output, CancellationToken ct)
+    {
+        if (from < 1 || to < from || to > treeSize) throw new ArgumentOutOfRangeException(nameof(to), $"Need 1 ≤ from ({from}) ≤ to ({to}) ≤ checkpoint size ({treeSize}).");
+        return Export(new Subject("ledger", null, from, to, $"evidence-ledger-{from}-{to}-{treeSize}.zip"), c => RangePages(from, to, c), treeSize, output, ct);
+    }
+
+    sealed record Subject(string Kind, AssetId? Asset, long From, long To, string FileName);
+
+    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> StreamPages(string streamId, long treeSize, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (long next = 1; ;)
+        {
+            var page = await _events.ReadStream(streamId, next, Page, ct);
+            var inTree = page.Where(e => e.Position <= treeSize).ToList();
+            if (inTree.Count > 0) yield return inTree;
+            if (page.Count < Page) yield break;
+            next = page[^1].Version + 1;
+        }
+    }
+
+    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> RangePages(long from, long to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var after = from - 1; after < to;)
+        {
+            var page = (await _events.ReadAll(after, (int)Math.Min(Page, to - after), ct)).Where(e => e.Position <= to).ToList();
+            if (page.Count == 0) yield break;
+            yield return page;
+            after = page[^1].Position;
+        }
+    }
+
+    readonly record struct Logged(long Position, string StreamId);
+
+    async Task<EvidenceExport> Export(Subject subject, Func<CancellationToken, IAsyncEnumerable<IReadOnlyList<StoredEvent>>> pages, long treeSize, Stream output, CancellationToken ct)
+    {
+        var checkpoint = await CheckpointOf(treeSize, ct) ?? throw new InvalidOperationException($"No checkpoint of size {treeSize}.");
+        var generatedAt = CheckpointBody.Truncate(_clock.UtcNow);
+        using var zip = new BundleWriter(output, generatedAt);
+
+        // 1. The subject's events, as EventHasher hashes them.
+        var main = new List<Logged>();
+        var states = new SortedDictionary<string, AssetState>(StringComparer.Ordinal);
+        var actors = new SortedSet<string>(StringComparer.Ordinal);
+        var timeline = new List<ReportEvent>();
+        using (var file = zip.Open(BundleFormat.Events))
+            await foreach (var page in pages(ct))
+                foreach (var e in page)
+                {
+                    file.WriteLine(Line(e));
+                    main.Add(new Logged(e.Position, e.StreamId));
+                    var meta = Meta.Of(e.Metadata);
+                    if (e.StreamId.StartsWith("asset-", StringComparison.Ordinal))
+                    {
+                        if (meta.Participant is { } p) actors.Add(p);
+                        Fold(states, e);
+                    }
+                    if (timeline.Count < EvidenceReport.MaxTimelineRows)
+                        timeline.Add(new ReportEvent(e.Position, e.StreamId, e.Version, e.EventId, e.Type, e.RecordedAt, e.Hash, meta.Participant, meta.User, meta.KeyId, null,
+                            EvidenceReport.Summarise(e.Type, e.Data)));
+                }
+
+        // 2. The participant streams of the asset events' actors: they hold the keys signed commands are checked with.
+        var participantEvents = new List<StoredEvent>();
+        foreach (var actor in actors)
+            await foreach (var page in StreamPages(ParticipantStream(actor), treeSize, ct)) participantEvents.AddRange(page);
+        participantEvents.Sort((a, b) => a.Position.CompareTo(b.Position));
+        var signingKeys = new List<(string, string, long)>();
+        using (var file = zip.Open(BundleFormat.Participants))
+            foreach (var e in participantEvents)
+            {
+                file.WriteLine(Line(e));
+                if (e.Type == "participant-signing-key-registered" && TryDeserialize(e) is ParticipantSigningKeyRegistered k) signingKeys.Add((k.Participant.Value, k.KeyId, e.Position));
+            }
+
+        // 3. Inclusion proofs in the checkpoint, and the checkpoint that first logged each event.
+        var sizes = main.Count == 0 ? [] : await CheckpointSizes(main.Min(m => m.Position), treeSize, ct);
+        var firstOf = new Dictionary<long, long>();
+        foreach (var m in main)
+        {
+            var i = sizes.BinarySearch(m.Position);
+            firstOf[m.Position] = i >= 0 ? sizes[i] : ~i < sizes.Count ? sizes[~i] : treeSize;
+        }
+        if (firstOf.Values.Where(s => s < treeSize).Distinct().Count() > MaxEarlierCheckpoints)
+        {
+            var keep = new HashSet<long> { main[0].Position, main[^1].Position };
+            foreach (var p in firstOf.Keys.Where(p => !keep.Contains(p)).ToList()) firstOf.Remove(p);
+        }
+        var earlier = firstOf.Values.Where(s => s < treeSize).Distinct().Order().ToList();
+        var positions = main.Select(m => m.Position).Concat(participantEvents.Select(e => e.Position)).Distinct().Order().ToList();
+        using (var file = zip.Open(BundleFormat.Proofs))
+            for (var start = 0; start < positions.Count; start += Page)
+            {
+                var chunk = positions.Skip(start).Take(Page).ToList();
+                var plans = chunk.Select(p => TreePlan.Inclusion(p - 1, treeSize)).ToList();
+                var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+                var offset = 0;
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    file.WriteLine(BundleFormat.ProofLine(chunk[i], treeSize, hashes.AsSpan(offset, plans[i].Count).ToArray(), firstOf.TryGetValue(chunk[i], out var first) ? first : null));
+                    offset += plans[i].Count;
+                }
+            }
+
+        // 4. Checkpoints, consistency proofs from the earlier ones, anchor receipts.
+        var checkpoints = new List<SignedCheckpoint> { checkpoint };
+        checkpoints.AddRange(await CheckpointsOf(earlier, ct));
+        foreach (var c in checkpoints.OrderBy(c => c.TreeSize)) zip.Write(BundleFormat.CheckpointFile(c.TreeSize), c.Note);
+        using (var file = zip.Open(BundleFormat.Consistency))
+        {
+            var plans = earlier.Select(s => TreePlan.Consistency(s, treeSize)).ToList();
+            var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+            var offset = 0;
+            for (var i = 0; i < earlier.Count; i++)
+            {
+                file.WriteLine(BundleFormat.ConsistencyLine(earlier[i], treeSize, hashes.AsSpan(offset, plans[i].Count).ToArray()));
+                offset += plans[i].Count;
+            }
+        }
+        var receipts = await Receipts(checkpoints.Select(c => c.TreeSize).ToArray(), ct);
+        zip.Write(BundleFormat.Anchors, AnchorsJson(receipts));
+
+        // 5. The state replay must reach: every asset stream whose first event is in the bundle.
+        zip.Write(BundleFormat.State, StateJson(states));
+
+        // 6. For people.
+        for (var i = 0; i < timeline.Count; i++)
+            if (firstOf.TryGetValue(timeline[i].Position, out var by)) timeline[i] = timeline[i] with { LoggedBy = by };
+        var model = new ReportModel(
+            subject.Asset is { } a ? $"Evidence bundle: asset {a}" : $"Evidence bundle: ledger positions {subject.From}–{subject.To}",
+            subject.Asset is { } id
+                ? $"The complete history of asset {id} (stream {id.StreamId}) as logged by {_keys.Ledger.Name}, up to its signed and anchored checkpoint of {treeSize} events."
+                : $"Every event of {_keys.Ledger.Name} at log positions {subject.From} to {subject.To}, proven against its signed and anchored checkpoint of {treeSize} events.",
+            generatedAt, _keys.Ledger.Name, _keys.Ledger.VerifierKey, _keys.Anchor.VerifierKey, treeSize, BundleFormat.Hex(checkpoint.RootHash), checkpoint.Timestamp,
+            receipts.Where(r => r.TreeSize == treeSize).Select(r => $"{r.Anchor} anchor, {r.TransactionReference}, at {BundleFormat.Time(r.AnchoredAt)}").ToList(),
+            timeline, main.Count, signingKeys,
+            subject.Asset is { } s && states.TryGetValue(s.StreamId, out var state) ? EvidenceReport.Facts(state) : [],
+            participantEvents.Count, earlier.Count, subject.FileName);
+        zip.Write(BundleFormat.ReportMarkdown, EvidenceReport.Markdown(model));
+        zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
+
+        // 7. The manifest, and the ledger key's signature over it.
+        var manifest = ManifestJson(subject, generatedAt, checkpoint, main.Count, participantEvents.Count, checkpoints.Count, zip.Files);
+        zip.Write(BundleFormat.Manifest, manifest, listed: false);
+        zip.Write(BundleFormat.ManifestSignature, SignedNote.Sign(BundleFormat.SignatureText(_keys.Ledger.Name, zip.LastUnlistedHash!), _keys.Ledger), listed: false);
+        return new EvidenceExport(treeSize, main.Count, participantEvents.Count, checkpoints.Count, subject.FileName);
+    }
+
+    static string ParticipantStream(string participant) => $"participant-{participant}";
+
+    static string Line(StoredEvent e) => BundleFormat.EventLine(
+        EventHasher.CanonicalEnvelope(Jcs.Canonicalize(e.Data), e.EventId, Jcs.Canonicalize(e.Metadata), e.PreviousHash, e.SchemaVersion, e.StreamId, e.Type, e.Version),
+        e.Hash, e.Position, e.RecordedAt);
+
+    static object? TryDeserialize(StoredEvent e)
+    {
+        try { return EventSerializer.Instance.Deserialize(e.Type, e.Data); }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException) { return null; }
+    }
+
+    /// <summary>Folds an asset stream that starts in the bundle; a stream whose events do not fold gets no state.</summary>
+    static void Fold(SortedDictionary<string, AssetState> states, StoredEvent e)
+    {
+        if (e.Version == 1) states[e.StreamId] = AssetState.Initial;
+        if (!states.TryGetValue(e.StreamId, out var s)) return;
+        try { states[e.StreamId] = AssetState.Evolve(s, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)); }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or InvalidCastException or NotSupportedException or FormatException) { states.Remove(e.StreamId); }
+    }
+
+    /// <summary>The few metadata fields the report shows.</summary>
+    sealed record Meta(string? Participant, string? User, string? KeyId)
+    {
+        public static Meta Of(string metadataJson)
+        {
+            try
+            {
+                var m = EventMetadata.FromJson(metadataJson);
+                string? keyId = null;
+                if (m.Signature is { } sig)
+                {
+                    try { keyId = JsonNode.Parse(sig)?["keyId"]?.GetValue<string>(); }
+                    catch (Exception ex) when (ex is JsonException or InvalidOperationException) { keyId = "(unreadable)"; }
+                }
+                return new Meta(m.Participant, m.User, keyId);
+            }
+            catch (JsonException) { return new Meta(null, null, null); }
+        }
+    }
+
+    async Task<SignedCheckpoint?> CheckpointOf(long treeSize, CancellationToken ct) => (await CheckpointsOf([treeSize], ct)).FirstOrDefault();
+
+    async Task<IReadOnlyList<SignedCheckpoint>> CheckpointsOf(IReadOnlyList<long> sizes, CancellationToken ct)
+    {
+        if (sizes.Count == 0) return [];
+        await using var cmd = _db.CreateCommand("SELECT tree_size, root_hash, created_at, previous_hash, note, note_hash FROM checkpoints WHERE tree_size = ANY($1) ORDER BY tree_size");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sizes.ToArray() });
+        return await CheckpointStore.Read(cmd, ct);
+    }
+
+    async Task<List<long>> CheckpointSizes(long from, long to, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT tree_size FROM checkpoints WHERE tree_size >= $1 AND tree_size <= $2 ORDER BY tree_size");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
+        var list = new List<long>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetInt64(0));
+        return list;
+    }
+
+    async Task<IReadOnlyList<AnchorReceipt>> Receipts(long[] sizes, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand(
+            "SELECT anchor, tree_size, transaction_ref, anchored_at, proof::text FROM anchor_receipts WHERE tree_size = ANY($1) ORDER BY tree_size, anchor");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sizes });
+        var list = new List<AnchorReceipt>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new AnchorReceipt(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3), r.GetString(4)));
+        return list;
+    }
+
+    static string AnchorsJson(IReadOnlyList<AnchorReceipt> receipts)
+    {
+        var sb = new StringBuilder("{\"receipts\":[\n");
+        for (var i = 0; i < receipts.Count; i++)
+        {
+            var r = receipts[i];
+            sb.Append("{\"anchor\":"); Jcs.WriteString(sb, r.Anchor);
+            sb.Append(",\"anchoredAt\":"); Jcs.WriteString(sb, BundleFormat.Time(r.AnchoredAt));
+            sb.Append(",\"proof\":").Append(Jcs.Canonicalize(r.ProofJson));
+            sb.Append(",\"transactionReference\":"); Jcs.WriteString(sb, r.TransactionReference);
+            sb.Append(",\"treeSize\":").Append(r.TreeSize).Append('}');
+            sb.Append(i + 1 < receipts.Count ? ",\n" : "\n");
+        }
+        return sb.Append("]}\n").ToString();
+    }
+
+    static string StateJson(SortedDictionary<string, AssetState> states)
+    {
+        var root = new JsonObject();
+        foreach (var (stream, state) in states) root[stream] = JsonSerializer.SerializeToNode(state, EventSerializer.Options);
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    string ManifestJson(Subject subject, DateTimeOffset generatedAt, SignedCheckpoint checkpoint, long events, long participantEvents, int checkpoints, IReadOnlyList<BundleFile> files)
+    {
+        var manifest = new JsonObject
+        {
+            ["formatVersion"] = BundleFormat.Version,
+            ["kind"] = subject.Kind,
+            ["origin"] = _keys.Ledger.Name,
+            ["keys"] = new JsonObject { ["ledger"] = _keys.Ledger.VerifierKey, ["anchor"] = _keys.Anchor.VerifierKey },
+            ["generatedAt"] = BundleFormat.Time(generatedAt),
+            ["generator"] = "AssetLedger",
+        };
+        if (subject.Asset is { } a) manifest["asset"] = new JsonObject { ["id"] = a.ToString(), ["streamId"] = a.StreamId };
+        else manifest["range"] = new JsonObject { ["from"] = subject.From, ["to"] = subject.To };
+        manifest["checkpoint"] = new JsonObject { ["treeSize"] = checkpoint.TreeSize, ["file"] = BundleFormat.CheckpointFile(checkpoint.TreeSize) };
+        manifest["counts"] = new JsonObject { ["events"] = events, ["participantEvents"] = participantEvents, ["checkpoints"] = checkpoints };
+        manifest["files"] = new JsonArray(files.OrderBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["sha256"] = f.Sha256, ["bytes"] = f.Bytes }).ToArray());
+        return manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+}
