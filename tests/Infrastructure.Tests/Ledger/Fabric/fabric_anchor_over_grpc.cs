@@ -76,6 +76,24 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
         var latest = JsonDocument.Parse(await client.Evaluate("mychannel", "checkpoint-anchor", "GetLatest", [], default)).RootElement;
         Assert.Equal(Convert.ToHexStringLower(checkpoints[1].RootHash), latest.GetProperty("prev").GetString());
 
+        // A verifier's checks of the receipts: offline against the checkpoints, online against the channel.
+        var contract = new FabricGatewayContract(client, "mychannel", "checkpoint-anchor");
+        var stored = (await l.Service.Anchors(null, 0, 100, default)).Where(r => r.Anchor == fabric.Name).ToList();
+        Assert.Equal(3, stored.Count);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            Assert.Empty(FabricReceiptCheck.Offline(stored[i], checkpoints[i], i == 0 ? "" : Convert.ToHexStringLower(checkpoints[i - 1].RootHash)));
+            Assert.Empty(await FabricReceiptCheck.Online(stored[i], contract, default));
+        }
+        var forged = stored[1] with { ProofJson = stored[1].ProofJson.Replace(Convert.ToHexStringLower(checkpoints[1].RootHash), new string('0', 64)) };
+        Assert.Contains(FabricReceiptCheck.Offline(forged, checkpoints[1], null), p => p.Contains("root is not the checkpoint's"));
+        Assert.Contains(await FabricReceiptCheck.Online(forged, contract, default), p => p.Contains("root "));
+        var moved = System.Text.Json.Nodes.JsonNode.Parse(stored[1].ProofJson)!;
+        moved["blockNumber"] = 9;
+        var otherBlock = stored[1] with { ProofJson = moved.ToJsonString() };
+        Assert.Contains(await FabricReceiptCheck.Online(otherBlock, contract, default), p => p.Contains("in block 2, the receipt says 9"));
+        Assert.Contains(FabricReceiptCheck.Offline(stored[2], checkpoints[1], null), p => p.Contains("not 4"));
+
         // The chaincode's refusal comes back as an error with its reason (an older checkpoint cannot be slipped in).
         var refused = await Assert.ThrowsAsync<FabricGatewayException>(() => client.Submit("mychannel", "checkpoint-anchor", "AnchorCheckpoint",
             ["3", new string('0', 64), Convert.ToHexStringLower(checkpoints[2].RootHash), "c2ln"], default));
