@@ -17,12 +17,22 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; }
 fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "installing nodejs and npm with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2; }
+fi
 # The EVM anchor tests run a real Anvil node from npm (chain/evm); npm ci installs the pinned packages where missing.
 for dir in chain/evm; do
   if [ -f "$dir/package-lock.json" ] && [ ! -d "$dir/node_modules" ]; then
     echo "installing $dir's npm packages (npm ci)" >&2
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "npm ci failed in $dir" >&2
   fi
+done
+# The Fabric tests run Node (tests/Infrastructure.Tests/Ledger/Fabric): the chaincode's unit tests, the official Fabric
+# Gateway client for the compatibility test, and the pinned fabric-protos package the committed .proto copies are
+# checked against. Each folder is installed from its lock file where node_modules is missing (no install scripts).
+for d in chain/fabric/chaincode chain/fabric/compat chain/fabric/protos; do
+  [ -d "$d/node_modules" ] || (cd "$d" && npm ci --ignore-scripts --no-audit --no-fund >&2) || echo "npm ci failed in $d" >&2
 done
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"

@@ -64,13 +64,16 @@ public static class FabricAnchorRegistration
         var options = section.Get<FabricAnchorOptions>() ?? new FabricAnchorOptions();
         if (!options.IsConfigured) return services;
         options.Validate();
-        services.AddSingleton<IAnchor>(sp =>
-        {
-            var checkpoints = new CheckpointStore(sp.GetRequiredService<NpgsqlDataSource>());
-            return new FabricAnchor(options.Channel!, options.Chaincode, options.MspId!, Connector(options), (c, ct) => PreviousRoot(checkpoints, c, ct),
-                sp.GetRequiredService<IClock>());
-        });
+        services.AddSingleton<IAnchor>(sp => CreateFabricAnchor(options, sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IClock>()));
         return services;
+    }
+
+    /// <summary>A Fabric anchor target from its options (from configuration, or from a managed chain record).</summary>
+    public static FabricAnchor CreateFabricAnchor(FabricAnchorOptions options, NpgsqlDataSource db, IClock clock)
+    {
+        options.Validate();
+        var checkpoints = new CheckpointStore(db);
+        return new FabricAnchor(options.Channel!, options.Chaincode, options.MspId!, Connector(options), (c, ct) => PreviousRoot(checkpoints, c, ct), clock);
     }
 
     /// <summary>Connects once, on first use; a failed attempt is retried at the next use.</summary>

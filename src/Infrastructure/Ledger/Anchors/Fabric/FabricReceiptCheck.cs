@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AssetLedger.Application.Ports;
+
+namespace AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
+
+/// <summary>
+/// Checks of a Fabric anchor receipt for a verifier (the evidence bundle's <c>anchors.json</c>): offline, that the
+/// receipt is well formed and names exactly the checkpoint it claims (size, root, the ledger's signature, the previous
+/// root when the previous checkpoint is known); online, against the channel, that the chaincode holds that checkpoint
+/// under that transaction and the transaction committed VALID in that block.
+/// </summary>
+public static partial class FabricReceiptCheck
+{
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Hex64();
+
+    /// <summary>Problems found without the network (empty: the receipt holds).</summary>
+    /// <param name="previousRootHex">The root of the checkpoint before, "" if this is the first, null if unknown.</param>
+    public static IReadOnlyList<string> Offline(AnchorReceipt receipt, SignedCheckpoint checkpoint, string? previousRootHex)
+    {
+        var problems = new List<string>();
+        FabricAnchorProof? proof;
+        try
+        {
+            proof = JsonSerializer.Deserialize<FabricAnchorProof>(receipt.ProofJson);
+        }
+        catch (JsonException ex)
+        {
+            return [$"{receipt.Anchor} receipt {receipt.TreeSize}: the proof is not a Fabric proof ({ex.Message})"];
+        }
+        if (proof is null) return [$"{receipt.Anchor} receipt {receipt.TreeSize}: no proof"];
+        void Expect(bool ok, string what) { if (!ok) problems.Add($"{receipt.Anchor} receipt {receipt.TreeSize}: {what}"); }
+        Expect(proof.Network == "fabric", "network is not fabric");
+        Expect(!string.IsNullOrEmpty(proof.Channel) && !string.IsNullOrEmpty(proof.Chaincode) && receipt.Anchor == FabricAnchor.NameOf(proof.Channel, proof.Chaincode),
+            "the anchor's name is not fabric:<channel>/<chaincode> of its proof");
+        Expect(proof.Function == FabricAnchor.AnchorFunction, $"function is not {FabricAnchor.AnchorFunction}");
+        Expect(proof.TransactionId is not null && Hex64().IsMatch(proof.TransactionId), "the transaction id is not 64 hex digits");
+        Expect(proof.TransactionId == receipt.TransactionReference, "the transaction reference is not the proof's transaction id");
+        Expect(proof.ValidationCode == "VALID", $"the transaction committed as {proof.ValidationCode}");
+        Expect(!string.IsNullOrEmpty(proof.MspId), "no MSP id");
+        Expect(proof.TreeSize == receipt.TreeSize && proof.TreeSize == checkpoint.TreeSize, $"it is for size {proof.TreeSize}, not {checkpoint.TreeSize}");
+        Expect(proof.Root == Convert.ToHexStringLower(checkpoint.RootHash), "the anchored root is not the checkpoint's");
+        Expect(proof.Sig == FabricAnchor.LedgerSignature(checkpoint.Note), "the anchored signature is not the checkpoint note's");
+        if (previousRootHex is not null) Expect(proof.Prev == previousRootHex, "the anchored previous root is not the previous checkpoint's");
+        return problems;
+    }
+
+    /// <summary>Problems found on the channel: the chaincode's record of that size, and the transaction's commit.</summary>
+    public static async Task<IReadOnlyList<string>> Online(AnchorReceipt receipt, IFabricContract contract, CancellationToken ct)
+    {
+        var proof = JsonSerializer.Deserialize<FabricAnchorProof>(receipt.ProofJson)!;
+        var problems = new List<string>();
+        void Expect(bool ok, string what) { if (!ok) problems.Add($"{receipt.Anchor} receipt {receipt.TreeSize} on the channel: {what}"); }
+        var held = JsonSerializer.Deserialize<FabricAnchor.HeldCheckpoint>(
+            await contract.Evaluate("GetCheckpoint", [receipt.TreeSize.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct),
+            new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+        Expect(held is not null, "no checkpoint of that size");
+        if (held is null) return problems;
+        Expect(held.Root == proof.Root, $"root {held.Root}, the receipt says {proof.Root}");
+        Expect(held.Prev == proof.Prev, "another previous root");
+        Expect(held.Sig == proof.Sig, "another signature");
+        Expect(held.TxId == proof.TransactionId, $"anchored by transaction {held.TxId}, the receipt says {proof.TransactionId}");
+        var commit = await contract.CommitStatus(proof.TransactionId, ct);
+        Expect(commit.IsValid, $"the transaction committed as {commit.ValidationCodeName}");
+        Expect(commit.BlockNumber == proof.BlockNumber, $"the transaction is in block {commit.BlockNumber}, the receipt says {proof.BlockNumber}");
+        return problems;
+    }
+}
