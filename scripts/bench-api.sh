@@ -37,7 +37,7 @@ wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESUL
 echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
 wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/post_assets/'
 as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c \
-  "SELECT replace(substring(stream_id from 7), '-', '') FROM streams WHERE stream_id LIKE 'asset-%' ORDER BY random() LIMIT 20000" > "$DIR/ids.txt"
+  "SELECT DISTINCT substring(stream_id from 7) FROM events WHERE stream_id LIKE 'asset-%' AND version = 1 ORDER BY 1 LIMIT 20000" > "$DIR/ids.txt"
 echo "== GET /api/v1/assets/{id}: $CONNS connections, ${SECS}s over $(wc -l < "$DIR/ids.txt") assets"
 IDS_FILE="$DIR/ids.txt" wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/get_asset/'
 grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
