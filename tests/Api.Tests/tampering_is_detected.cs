@@ -202,10 +202,6 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
             foreach (var v in new object[] { $"asset-{id}", forgedId, data, metadata, Convert.FromHexString(hash), Convert.FromHexString(last["hash"]!.GetValue<string>()) })
                 cmd.Parameters.Add(new NpgsqlParameter { Value = v });
             await cmd.ExecuteNonQueryAsync();
-            await using var head = new NpgsqlCommand("UPDATE streams SET version = 2, last_hash = $2 WHERE stream_id = $1", conn, tx);
-            head.Parameters.Add(new NpgsqlParameter { Value = $"asset-{id}" });
-            head.Parameters.Add(new NpgsqlParameter { Value = Convert.FromHexString(hash) });
-            await head.ExecuteNonQueryAsync();
             await tx.CommitAsync();
         }
 
