@@ -237,6 +237,28 @@ public sealed class evm_anchor_on_anvil : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_chain_restarted_empty_stops_the_target_with_a_clear_error_and_deploys_nothing()
+    {
+        await using var node = await AnvilNode.Start(persistState: false);
+        await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), new SystemClock(), FastOptions());
+        await CutCheckpoints(l, 2);
+        var checkpoints = (await l.Checkpoints.Range(0, 10, default)).Select(AnchorWorker.ToAnchor).ToList();
+        var evm = new EvmAnchor(Target(node), _db.DataSource);
+        await evm.Submit(checkpoints[0], default);
+        var contract = evm.ContractAddress!;
+
+        await node.Stop();
+        await node.Restart(); // no saved state: a new, empty chain on the same endpoint
+
+        var running = await Assert.ThrowsAsync<InvalidOperationException>(() => evm.Submit(checkpoints[1], default));
+        var restarted = await Assert.ThrowsAsync<InvalidOperationException>(() => new EvmAnchor(Target(node), _db.DataSource).Submit(checkpoints[1], default));
+        Assert.Contains("chain was reset", running.Message);
+        Assert.Contains("chain was reset", restarted.Message);
+        Assert.False(await new EvmAnchorReader(node.RpcUrl).HasCode(contract, default));
+        Assert.Equal(contract, (await new EvmDeployments(_db.DataSource).Find("evm:31337", default))!.ContractAddress);
+    }
+
+    [Fact]
     public async Task the_contract_refuses_a_size_that_does_not_grow_a_previous_root_that_is_not_its_last_and_a_stranger()
     {
         await using var node = await AnvilNode.Start();

@@ -145,5 +145,5 @@ public sealed class CheckpointAnchorRefusedException(string error, string messag
 internal static class Bytes32
 {
     public static readonly byte[] Zero = new byte[32];
-    public static bool IsZero(byte[] b) => b.All(x => x == 0);
+    public static bool IsZero(byte[]? b) => b is null || b.All(x => x == 0);
 }

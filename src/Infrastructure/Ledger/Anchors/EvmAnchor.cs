@@ -69,7 +69,10 @@ public sealed class EvmAnchor : IAnchor
                 var r = await WaitForReceipt(inFlight, ct);
                 if (r is null || r.Status?.Value != 1) ForgetFrom(size); // dropped, timed out or reverted: resend it and all sent after it
             }
-            if (await _reader.Find(contract, size, ct) is { } held)
+            EvmAnchoredCheckpoint? held;
+            try { held = await _reader.Find(contract, size, ct); }
+            catch (Exception ex) when (ex is not OperationCanceledException) { await ThrowIfContractGone(contract, ex, ct); throw; }
+            if (held is not null)
             {
                 ForgetUpTo(size);
                 return Matching(held, root);
@@ -79,9 +82,12 @@ public sealed class EvmAnchor : IAnchor
             var prev = await PreviousRoot(size, ct);
             var (latestSize, latestRoot) = await _reader.Latest(contract, ct);
             if (latestSize >= size || !latestRoot.AsSpan().SequenceEqual(prev))
+            {
+                await ThrowIfContractGone(contract, null, ct);
                 throw new InvalidOperationException(
                     $"Contract {contract} on chain {_options.ChainId} holds size {latestSize} (root {Hex(latestRoot)}) last, not the ledger's checkpoint before {size} " +
                     $"(root {Hex(prev)}): the chain was reset or the contract serves another ledger; configure a new contract and anchor name.");
+            }
 
             var tx = await SendWithFollowers(contract, checkpoint, root, prev, ct);
             var receipt = await WaitForReceipt(tx, ct)
@@ -135,6 +141,21 @@ public sealed class EvmAnchor : IAnchor
             previous = next.RootHash;
         }
         return tx;
+    }
+
+    /// <summary>
+    /// A contract without code is a chain that was reset (a development node restarted empty): its anchors are gone.
+    /// Deploying a new contract quietly would leave the stored receipts pointing at nothing, so the target stops here
+    /// and says so; a new anchor name (or a configured contract) anchors the whole history afresh.
+    /// </summary>
+    async Task ThrowIfContractGone(string contract, Exception? cause, CancellationToken ct)
+    {
+        if (await _reader.HasCode(contract, ct)) return;
+        _contract = null;
+        _sent.Clear();
+        throw new InvalidOperationException(
+            $"No contract at {contract} on chain {_options.ChainId} any more: the chain was reset, and the anchors it held are gone. " +
+            $"Give this target a new AssetLedger:Chains:Evm:Name to anchor the whole history to a new contract.", cause);
     }
 
     void ForgetFrom(long size)
