@@ -62,11 +62,19 @@ fi
 
 start_api() { # workers: true runs the ledger and projection workers in the API, false serves reads only
   HTTP_PORT="$(pg_free_port)"; URL="http://127.0.0.1:$HTTP_PORT"
-  ASPNETCORE_ENVIRONMENT=Development Logging__LogLevel__Default=Warning ASSETLEDGER_DB="$CS" \
-    AssetLedger__Workers="$1" AssetLedger__Ledger__KeyDirectory="$DIR/keys" \
+  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning ASSETLEDGER_DB="$CS" \
+    AssetLedger__Workers="$1" AssetLedger__KeyDirectory="$DIR/keys" AssetLedger__Ledger__KeyDirectory="$DIR/keys" \
+    AssetLedger__OperatorPassword=bench-operator-password \
     dotnet "$DIR/bin/Api/AssetLedger.Api.dll" --urls "$URL" >>"$DIR/api.log" 2>&1 &
   API_PID=$!
   for _ in $(seq 1 120); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+  # wrk reads as a regulator user of the seeded regulator, with a bearer token (15 minutes; a run is shorter).
+  local op; op="$(curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d '{"login":"operator","password":"bench-operator-password"}' | jq -r .accessToken)"
+  curl -s -o /dev/null -X POST "$URL/api/v1/users" -H "Authorization: Bearer $op" -H 'Content-Type: application/json' \
+    -d "{\"login\":\"bench.regulator\",\"participantId\":\"${PARTICIPANT:-reg-0001}\",\"displayName\":\"bench\",\"password\":\"bench regulator 1\"}"
+  export TOKEN; TOKEN="$(curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d '{"login":"bench.regulator","password":"bench regulator 1"}' | jq -r .accessToken)"
 }
 stop_api() { kill "$API_PID" 2>/dev/null; wait "$API_PID" 2>/dev/null || true; API_PID=""; }
 

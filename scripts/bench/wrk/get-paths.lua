@@ -2,7 +2,7 @@
 local paths = {}
 for line in io.lines(os.getenv("PATHS_FILE")) do if #line > 0 then paths[#paths + 1] = line end end
 local i = math.random(1, #paths)
-wrk.headers["X-Participant-Id"] = os.getenv("PARTICIPANT") or "reg-0001"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
