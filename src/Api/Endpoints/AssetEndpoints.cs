@@ -33,22 +33,15 @@ public static class AssetEndpoints
         string? kind = null, string? status = null, string? ownerId = null, string? warehouseId = null, string? debtorId = null,
         string? venueId = null, string? commodity = null, string? locked = null, string? cursor = null, int? limit = null)
     {
-        var filter = new AssetFilter { OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity };
-        if (kind is not null)
+        var kindFilter = OptionalEnum<AssetKind>(kind, "kind");
+        var statusFilter = OptionalEnum<AssetStatus>(status, "status");
+        var lockFilter = OptionalEnum<AssetLock>(locked, "locked");
+        if ((kindFilter.Error ?? statusFilter.Error ?? lockFilter.Error) is { } bad) return P.BadRequest("request.invalid", bad.Message, bad.Field);
+        var filter = new AssetFilter
         {
-            if (Contracts.RequestMapping.ParseEnum<AssetKind>(kind, "kind") is { Error: { } e } ) return P.BadRequest("request.invalid", e.Message, "kind");
-            filter = filter with { Kind = Enum.Parse<AssetKind>(kind) };
-        }
-        if (status is not null)
-        {
-            if (Contracts.RequestMapping.ParseEnum<AssetStatus>(status, "status") is { Error: { } e }) return P.BadRequest("request.invalid", e.Message, "status");
-            filter = filter with { Status = Enum.Parse<AssetStatus>(status) };
-        }
-        if (locked is not null)
-        {
-            if (Contracts.RequestMapping.ParseEnum<AssetLock>(locked, "locked") is { Error: { } e }) return P.BadRequest("request.invalid", e.Message, "locked");
-            filter = filter with { Locked = Enum.Parse<AssetLock>(locked) };
-        }
+            Kind = kindFilter.Value, Status = statusFilter.Value, Locked = lockFilter.Value,
+            OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity,
+        };
         var actor = http.User.ToActor();
         if (!actor.Has(Role.Regulator) && !actor.Has(Role.Operator))
             filter = filter with { VisibleTo = actor.Id.Value, VisiblePending = actor.Has(Role.TradingCenter) };
@@ -61,6 +54,14 @@ public static class AssetEndpoints
         {
             return P.BadRequest("request.invalid_cursor", "cursor is not one this list handed out; start again without a cursor and follow nextCursor.", "cursor");
         }
+    }
+
+    /// <summary>An absent filter is null; a present one must name a member, or its error names the parameter.</summary>
+    static Result<T?> OptionalEnum<T>(string? text, string field) where T : struct, Enum
+    {
+        if (text is null) return Result<T?>.Of(null);
+        var parsed = Contracts.RequestMapping.ParseEnum<T>(text, field);
+        return parsed.Error is { } e ? e : Result<T?>.Of(parsed.Value);
     }
 
     static async Task<Results<Ok<AssetResource>, ProblemHttpResult>> GetAsset(string id, IEventStore store, HttpContext http, CancellationToken ct)
