@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using AssetLedger.Infrastructure.Tests.Support;
+
+namespace AssetLedger.Cli.Tests;
+
+/// <summary>
+/// <c>assetledger verify [--online --evm-rpc URL] bundle.zip</c> as a process (the built CLI, its output and exit code),
+/// on a bundle of a real ledger anchored on a real Anvil node.
+/// </summary>
+public sealed class verifying_chain_receipts_online : IAsyncLifetime
+{
+    readonly PostgresDatabase _db = new();
+    readonly string _bundle = Path.Combine(Path.GetTempPath(), $"evm-bundle-{Guid.NewGuid():N}.zip");
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_bundle);
+        await _db.DisposeAsync();
+    }
+
+    sealed record Result(int Exit, string Out, string Err)
+    {
+        public override string ToString() => $"exit {Exit}\n{Out}\n{Err}";
+    }
+
+    static async Task<Result> Verify(string? evmRpcVariable, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "assetledger.dll"));
+        start.ArgumentList.Add("verify");
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment.Remove("ASSETLEDGER_EVM_RPC");
+        if (evmRpcVariable is not null) start.Environment["ASSETLEDGER_EVM_RPC"] = evmRpcVariable;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task verify_online_against_the_anvil_that_holds_the_receipts_prints_pass_and_exits_0_and_a_dead_endpoint_fails_without_a_crash()
+    {
+        await using var node = await AnvilNode.Start();
+        await using (var ledger = await EvmLedger.Anchored(_db.DataSource, node, checkpoints: 3))
+            await File.WriteAllBytesAsync(_bundle, await ledger.Export());
+
+        var online = await Verify(null, "--online", "--evm-rpc", node.RpcUrl, _bundle);
+        Assert.True(online.Exit == 0, online.ToString());
+        Assert.Contains("PASS chain receipts: 3 EVM and 0 Fabric receipts name the bundle's checkpoints", online.Out);
+        Assert.Contains("PASS chain receipts (online): 3 EVM receipts: the chain holds each checkpoint's root, with the receipt's block, transaction and log index", online.Out);
+        Assert.Contains("VERIFIED: all 14 checks hold.", online.Out);
+
+        // The endpoint from ASSETLEDGER_EVM_RPC, for its chain id.
+        var fromVariable = await Verify($"31337={node.RpcUrl}", "--online", _bundle);
+        Assert.True(fromVariable.Exit == 0, fromVariable.ToString());
+        Assert.Contains("PASS chain receipts (online)", fromVariable.Out);
+
+        // Without --online: offline only, whatever the variable says.
+        var offline = await Verify($"http://127.0.0.1:{AnvilNode.FreePort()}", _bundle);
+        Assert.True(offline.Exit == 0, offline.ToString());
+        Assert.DoesNotContain("(online)", offline.Out);
+        Assert.Contains("VERIFIED: all 13 checks hold.", offline.Out);
+
+        // An endpoint nothing listens on: the online check fails with the reason; exit 1, no stack trace.
+        var deadUrl = $"http://127.0.0.1:{AnvilNode.FreePort()}";
+        var dead = await Verify(null, "--online", "--evm-rpc", deadUrl, _bundle);
+        Assert.True(dead.Exit == 1, dead.ToString());
+        Assert.Contains("FAIL chain receipts (online): 3 failed", dead.Out);
+        Assert.Contains($"not checked online: {deadUrl} did not answer eth_chainId", dead.Out);
+        Assert.Contains("NOT VERIFIED: 1 of 14 checks failed (chain receipts (online)).", dead.Out);
+        Assert.DoesNotContain("   at ", dead.Out + dead.Err);
+
+        // Online with no endpoint at all: not checked, so not verified.
+        var none = await Verify(null, "--online", _bundle);
+        Assert.True(none.Exit == 1, none.ToString());
+        Assert.Contains("not checked online: no endpoint for chain 31337", none.Out);
+
+        // Usage errors: an endpoint without --online, and an endpoint that is not a URL.
+        var withoutOnline = await Verify(null, "--evm-rpc", node.RpcUrl, _bundle);
+        Assert.True(withoutOnline.Exit == 2, withoutOnline.ToString());
+        Assert.Contains("--evm-rpc is for --online verification", withoutOnline.Out);
+        var notUrl = await Verify(null, "--online", "--evm-rpc", "31337=localhost", _bundle);
+        Assert.True(notUrl.Exit == 2, notUrl.ToString());
+    }
+}
