@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
+using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
 
 namespace AssetLedger.Infrastructure.Evidence;
 
@@ -34,19 +36,33 @@ public sealed record EvmEndpoint(string RpcUrl, long? ChainId = null)
     public override string ToString() => ChainId is { } id ? $"{id}={RpcUrl}" : RpcUrl;
 }
 
+/// <summary>
+/// A Fabric Gateway peer to check Fabric receipts on (each receipt names its channel and chaincode): the endpoint
+/// (<c>https://host:7051</c> with the TLS root CA file, or <c>http://</c>), the name the peer's TLS certificate carries
+/// when it is not the endpoint's host, and a client identity of the channel (MSP id, certificate and private key PEM
+/// files, or MSP <c>signcerts/</c> and <c>keystore/</c> folders). Reading needs no endorsement policy: any member may.
+/// </summary>
+public sealed record FabricGatewayOptions(string Endpoint, string? TlsRootCertFile, string? TlsServerName, string MspId, string CertificateFile, string PrivateKeyFile)
+{
+    public override string ToString() => Endpoint;
+}
+
 /// <summary>What the online check may ask.</summary>
 /// <param name="Evm">EVM endpoints; a receipt of a chain none of them serves is reported as not checked (a failure).</param>
-/// <param name="RpcTimeout">Longest wait for one JSON-RPC call (default 10 s).</param>
-public sealed record OnlineOptions(IReadOnlyList<EvmEndpoint> Evm, TimeSpan? RpcTimeout = null);
+/// <param name="RpcTimeout">Longest wait for one JSON-RPC or Gateway call (default 10 s).</param>
+/// <param name="Fabric">A Gateway peer for the Fabric receipts; without one they are listed as not checked online.</param>
+public sealed record OnlineOptions(IReadOnlyList<EvmEndpoint> Evm, TimeSpan? RpcTimeout = null, FabricGatewayOptions? Fabric = null);
 
 /// <summary>
 /// The online half of receipt verification (docs/evidence-bundle.md §9): for every EVM receipt of a bundle's
 /// <c>anchors.json</c>, asks an endpoint of that chain for its chain id (<c>eth_chainId</c>), then the contract for the
 /// root it holds for the receipt's tree size (<see cref="EvmAnchorReader.AnchoredRoot"/>) and the Anchored event that put
 /// it there (<see cref="EvmAnchorReader.Find"/>), and compares them with the bundle's checkpoint and with the receipt
-/// (root, previous root, signature, block number and hash, transaction hash, log index). It never throws for what the
-/// network does: an endpoint that is down, slow or answers nonsense fails the check with a message. Fabric receipts are
-/// listed as not checked online (no Fabric gateway is configured for a verifier); local receipts are offline only.
+/// (root, previous root, signature, block number and hash, transaction hash, log index). For every Fabric receipt, given
+/// a Gateway peer, <see cref="FabricReceiptCheck.Online"/>: the channel holds the checkpoint under the receipt's
+/// transaction, committed VALID in the receipt's block; without one, Fabric receipts are listed as not checked online.
+/// It never throws for what the network does: an endpoint that is down, slow or answers nonsense fails the check with a
+/// message. Local receipts are offline only.
 /// </summary>
 public static class OnlineReceiptChecker
 {
@@ -63,13 +79,19 @@ public static class OnlineReceiptChecker
         }
         var roots = CheckpointRoots(files);
         var endpoints = new Endpoints(options);
-        int evm = 0, fabric = 0;
+        using var gateway = new Gateway(options);
+        int evm = 0, fabric = 0, fabricUnchecked = 0;
         foreach (var r in receipts)
         {
             switch (r.Kind)
             {
                 case ReceiptKind.Local: continue;
-                case ReceiptKind.Fabric: fabric++; continue;
+                case ReceiptKind.Fabric when options.Fabric is null: fabricUnchecked++; continue;
+                case ReceiptKind.Fabric:
+                    var count = failures.Count;
+                    await CheckFabric(r, gateway, failures, ct);
+                    if (failures.Count == count) fabric++;
+                    continue;
                 case ReceiptKind.Unknown:
                     failures.Add($"{r.Where}: not checked online: a receipt of an unknown kind");
                     continue;
@@ -85,12 +107,14 @@ public static class OnlineReceiptChecker
             await CheckEvm(r, proof, roots.GetValueOrDefault(r.TreeSize), endpoints, failures, ct);
             if (failures.Count == before) evm++;
         }
-        var checkedNothing = receipts.All(r => r.Kind is ReceiptKind.Local or ReceiptKind.Fabric);
-        var summary = (checkedNothing && fabric == 0 ? "no chain receipts in the bundle"
-                : $"{evm} EVM receipts: the chain holds each checkpoint's root, with the receipt's block, transaction and log index"
-                  + (endpoints.Used.Count > 0 ? $" ({string.Join(", ", endpoints.Used.Order(StringComparer.Ordinal))})" : ""))
-            + (fabric > 0 ? $"; not checked online: {fabric} Fabric receipts (no Fabric gateway configured)" : "");
-        return Result(failures, summary);
+        var parts = new List<string>();
+        if (evm > 0)
+            parts.Add($"{evm} EVM receipts: the chain holds each checkpoint's root, with the receipt's block, transaction and log index"
+                      + (endpoints.Used.Count > 0 ? $" ({string.Join(", ", endpoints.Used.Order(StringComparer.Ordinal))})" : ""));
+        if (fabric > 0)
+            parts.Add($"{fabric} Fabric receipts: the channel holds each checkpoint under the receipt's transaction, committed VALID in the receipt's block (gateway {options.Fabric})");
+        if (fabricUnchecked > 0) parts.Add($"not checked online: {fabricUnchecked} Fabric receipts (no Fabric gateway configured)");
+        return Result(failures, parts.Count > 0 ? string.Join("; ", parts) : "no chain receipts in the bundle");
     }
 
     static VerificationCheck Result(List<string> failures, string passSummary) =>
@@ -128,6 +152,62 @@ public static class OnlineReceiptChecker
         {
             Bad($"reading contract {p.ContractAddress} on chain {p.ChainId} at {endpoint!.RpcUrl} failed: {Message(e)}");
         }
+    }
+
+    static async Task CheckFabric(BundleReceipt r, Gateway gateway, List<string> failures, CancellationToken ct)
+    {
+        var channel = r.Proof.ValueKind == System.Text.Json.JsonValueKind.Object && r.Proof.TryGetProperty("channel", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        var chaincode = r.Proof.ValueKind == System.Text.Json.JsonValueKind.Object && r.Proof.TryGetProperty("chaincode", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null;
+        if (string.IsNullOrEmpty(channel) || string.IsNullOrEmpty(chaincode)) { failures.Add($"{r.Where}: not checked online: the proof names no channel and chaincode"); return; }
+        var (client, error) = gateway.Client();
+        if (client is null) { failures.Add($"{r.Where}: not checked online: {error}"); return; }
+        IReadOnlyList<string> problems;
+        try
+        {
+            var receipt = new AnchorReceipt(r.Anchor, r.TreeSize, r.TransactionReference, DateTimeOffset.UnixEpoch, r.Proof.GetRawText());
+            problems = await FabricReceiptCheck.Online(receipt, new FabricGatewayContract(client, channel, chaincode), ct);
+        }
+        catch (System.Text.Json.JsonException e) { problems = [$"the channel's answer or the receipt is not a checkpoint record ({e.Message})"]; }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            problems = [$"asking the Fabric gateway {gateway.Endpoint} about channel {channel}, chaincode {chaincode} failed: {Message(e)}"];
+        }
+        // FabricReceiptCheck names the receipt by anchor and size; here it is named by its place in the file.
+        var prefix = $"{r.Anchor} receipt {r.TreeSize}";
+        failures.AddRange(problems.Select(p => p.StartsWith(prefix, StringComparison.Ordinal) ? r.Where + p[prefix.Length..] : $"{r.Where}: {p}"));
+    }
+
+    /// <summary>The Gateway connection, made on first use; a failure to make it is said once per receipt.</summary>
+    sealed class Gateway(OnlineOptions options) : IDisposable
+    {
+        FabricGatewayClient? _client;
+        string? _error;
+
+        public string Endpoint => options.Fabric?.Endpoint ?? "";
+
+        public (FabricGatewayClient? Client, string? Error) Client()
+        {
+            if (_client is not null || _error is not null) return (_client, _error);
+            var f = options.Fabric!;
+            try
+            {
+                if (!Uri.TryCreate(f.Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                    throw new FormatException($"'{f.Endpoint}' is not an https:// or http:// address");
+                var identity = FabricIdentity.FromFiles(f.MspId, f.CertificateFile, f.PrivateKeyFile);
+                var tlsRoot = string.IsNullOrWhiteSpace(f.TlsRootCertFile) ? null : File.ReadAllText(f.TlsRootCertFile);
+                var timeout = options.RpcTimeout ?? TimeSpan.FromSeconds(10);
+                // A transaction the peer does not know is waited for up to the commit timeout: a verifier waits no longer than for any call.
+                _client = FabricGatewayClient.Connect(uri, tlsRoot, f.TlsServerName, identity, new FabricGatewayTimeouts { Evaluate = timeout, Commit = timeout, Endorse = timeout, Submit = timeout });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException
+                                           or System.Security.Cryptography.CryptographicException)
+            {
+                _error = $"could not use the Fabric gateway {f.Endpoint}: {Message(e)}";
+            }
+            return (_client, _error);
+        }
+
+        public void Dispose() => _client?.Dispose();
     }
 
     /// <summary>Each checkpoint file's size and root (their signatures are the offline check's business).</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Evidence;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
@@ -147,6 +148,56 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
         Assert.Equal(5, receipts.Select(r => r.TransactionId).Distinct().Count());
         var up = (await l.Service.AnchorStatuses(default)).Single(s => s.Anchor == fabric.Name);
         Assert.Equal((5L, 0, (string?)null), (up.LastAnchoredSize, up.Failures, up.LastError));
+    }
+
+    [Fact]
+    public async Task fabric_receipts_in_an_evidence_bundle_verify_offline_and_online_on_the_channel_and_a_changed_one_fails_naming_it()
+    {
+        var (caFile, serverCertPem, serverKeyPem) = TlsFiles();
+        await using var peer = await GatewayDouble.Start(serverCertPem, serverKeyPem);
+        var options = LedgerOptions();
+        var clock = new TestClock(LedgerParts.T0);
+        await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), clock, options);
+        for (var i = 0; i < 3; i++) await Cut(l, events: 2);
+        var fabric = FabricAnchorFromConfiguration($"https://127.0.0.1:{peer.Port}", caFile);
+        IAnchor[] anchors = [l.LocalAnchor, fabric];
+        Assert.Equal(6, await new AnchorWorker(l.Db, anchors, options).AnchorPending(default));
+        using var zip = new MemoryStream();
+        await new EvidenceExporter(_db.DataSource, l.Store, l.Tree, l.Keys, anchors, clock).ExportRange(1, 6, 6, zip, default);
+        var files = BundleVerifier.ReadZip(new MemoryStream(zip.ToArray()));
+        static string Describe(VerificationCheck c) => $"{c.Name}: {c.Summary}\n" + string.Join("\n", c.Failures);
+
+        var offline = BundleVerifier.Verify(files);
+        Assert.True(offline.Ok, string.Join("\n", offline.Checks.Select(Describe)));
+        Assert.StartsWith("0 EVM and 3 Fabric receipts name the bundle's checkpoints", offline.Checks.Single(c => c.Name == "chain receipts").Summary);
+
+        var (signcerts, keystore) = ClientMsp();
+        var gateway = new FabricGatewayOptions($"https://127.0.0.1:{peer.Port}", caFile, ServerName, "Org1MSP", signcerts, keystore);
+        var online = await OnlineReceiptChecker.Check(files, new OnlineOptions([], TimeSpan.FromSeconds(5), gateway), default);
+        Assert.True(online.Passed, Describe(online));
+        Assert.StartsWith("3 Fabric receipts: the channel holds each checkpoint under the receipt's transaction", online.Summary);
+        var noGateway = await OnlineReceiptChecker.Check(files, new OnlineOptions([]), default);
+        Assert.True(noGateway.Passed, Describe(noGateway));
+        Assert.Equal("not checked online: 3 Fabric receipts (no Fabric gateway configured)", noGateway.Summary);
+
+        // The last receipt's root changed in anchors.json: named offline (against the checkpoint) and online (against the channel).
+        var anchorsJson = System.Text.Json.Nodes.JsonNode.Parse(files[BundleFormat.Anchors])!;
+        var list = anchorsJson["receipts"]!.AsArray();
+        var index = list.Select((r, i) => (r, i)).Single(x => x.r!["anchor"]!.GetValue<string>() == fabric.Name && x.r["treeSize"]!.GetValue<long>() == 6).i;
+        var root = list[index]!["proof"]!["root"]!.GetValue<string>();
+        var forged = root[..^1] + (root[^1] == '0' ? '1' : '0');
+        list[index]!["proof"]!["root"] = forged;
+        var tampered = new Dictionary<string, byte[]>(files) { [BundleFormat.Anchors] = Encoding.UTF8.GetBytes(anchorsJson.ToJsonString()) };
+        var where = $"anchors.json receipt {index + 1} ({fabric.Name}, checkpoint 6)";
+        Assert.Contains($"{where}: the anchored root is not the checkpoint's", BundleVerifier.Verify(tampered).Checks.Single(c => c.Name == "chain receipts").Failures);
+        var onChannel = await OnlineReceiptChecker.Check(tampered, new OnlineOptions([], TimeSpan.FromSeconds(5), gateway), default);
+        Assert.Equal($"{where} on the channel: root {root}, the receipt says {forged}", Assert.Single(onChannel.Failures));
+
+        // A gateway that is down: each Fabric receipt fails with the reason, nothing throws.
+        var down = await OnlineReceiptChecker.Check(files, new OnlineOptions([], TimeSpan.FromSeconds(5),
+            gateway with { Endpoint = $"http://127.0.0.1:{AnvilNode.FreePort()}", TlsRootCertFile = null }), default);
+        Assert.Equal(3, down.Failures.Count);
+        Assert.All(down.Failures, f => Assert.Contains("asking the Fabric gateway http://127.0.0.1:", f));
     }
 
     static LedgerOptions LedgerOptions() => new()
