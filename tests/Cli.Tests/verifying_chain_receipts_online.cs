@@ -1,4 +1,12 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AssetLedger.Application.Ports;
+using AssetLedger.Infrastructure.Evidence;
+using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Infrastructure.Ledger.Anchors;
+using AssetLedger.Infrastructure.Tests.Ledger;
+using AssetLedger.Infrastructure.Tests.Ledger.Fabric;
 using AssetLedger.Infrastructure.Tests.Support;
 
 namespace AssetLedger.Cli.Tests;
@@ -84,5 +92,61 @@ public sealed class verifying_chain_receipts_online : IAsyncLifetime
         Assert.Contains("--evm-rpc is for --online verification", withoutOnline.Out);
         var notUrl = await Verify(null, "--online", "--evm-rpc", "31337=localhost", _bundle);
         Assert.True(notUrl.Exit == 2, notUrl.ToString());
+    }
+
+    [Fact]
+    public async Task verify_online_with_a_fabric_gateway_checks_the_fabric_receipts_on_the_channel_and_without_one_says_they_were_not()
+    {
+        await using var peer = await GatewayDouble.Start(null, null);
+        var gateway = $"http://127.0.0.1:{peer.Port}";
+        var msp = Directory.CreateTempSubdirectory("cli-fabric-msp-").FullName;
+        try
+        {
+            var (cert, key) = (Path.Combine(msp, "cert.pem"), Path.Combine(msp, "key.pem"));
+            using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+            {
+                var request = new CertificateRequest("CN=verifier, OU=client, O=Org1, C=CN", ecdsa, HashAlgorithmName.SHA256);
+                using var self = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+                await File.WriteAllTextAsync(cert, self.ExportCertificatePem() + "\n");
+                await File.WriteAllTextAsync(key, ecdsa.ExportPkcs8PrivateKeyPem());
+            }
+
+            // A ledger anchored locally and on the channel, as the service registers a Fabric target; its bundle of all events.
+            var options = new LedgerOptions { CheckpointEveryLeaves = 1, CheckpointInterval = TimeSpan.FromHours(1), AnchorRetryAttempts = 1, AnchorRetryDelay = TimeSpan.FromMilliseconds(10) };
+            var clock = new SystemClock();
+            await using (var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), clock, options))
+            {
+                var fabric = FabricAnchorRegistration.CreateFabricAnchor(new FabricAnchorOptions
+                {
+                    Endpoint = gateway, MspId = "Org1MSP", CertificateFile = cert, PrivateKeyFile = key, Channel = "mychannel", CommitTimeout = TimeSpan.FromSeconds(10),
+                }, _db.DataSource, clock);
+                for (var i = 0; i < 2; i++)
+                {
+                    await l.AppendEvents(2);
+                    await l.Builder.CatchUp(default);
+                    await l.Cutter.CutNow(default);
+                }
+                IAnchor[] anchors = [l.LocalAnchor, fabric];
+                Assert.Equal(4, await new AnchorWorker(l.Db, anchors, options).AnchorPending(default));
+                await using var file = File.Create(_bundle);
+                await new EvidenceExporter(_db.DataSource, l.Store, l.Tree, l.Keys, anchors, clock).ExportRange(1, 4, 4, file, default);
+            }
+
+            var online = await Verify(null, "--online", "--fabric-gateway", gateway, "--fabric-msp-id", "Org1MSP", "--fabric-cert", cert, "--fabric-key", key, _bundle);
+            Assert.True(online.Exit == 0, online.ToString());
+            Assert.Contains("PASS chain receipts: 0 EVM and 2 Fabric receipts name the bundle's checkpoints", online.Out);
+            Assert.Contains($"PASS chain receipts (online): 2 Fabric receipts: the channel holds each checkpoint under the receipt's transaction, committed VALID in the receipt's block (gateway {gateway})", online.Out);
+
+            var withoutGateway = await Verify(null, "--online", _bundle);
+            Assert.True(withoutGateway.Exit == 0, withoutGateway.ToString());
+            Assert.Contains("PASS chain receipts (online): not checked online: 2 Fabric receipts (no Fabric gateway configured)", withoutGateway.Out);
+
+            var incomplete = await Verify(null, "--online", "--fabric-gateway", gateway, "--fabric-msp-id", "Org1MSP", _bundle);
+            Assert.True(incomplete.Exit == 2, incomplete.ToString());
+            Assert.Contains("--fabric-gateway needs --fabric-cert, --fabric-key", incomplete.Out);
+            var offlineWithGateway = await Verify(null, "--fabric-gateway", gateway, _bundle);
+            Assert.True(offlineWithGateway.Exit == 2, offlineWithGateway.ToString());
+        }
+        finally { Directory.Delete(msp, recursive: true); }
     }
 }

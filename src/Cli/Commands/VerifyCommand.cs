@@ -9,7 +9,9 @@ namespace AssetLedger.Cli.Commands;
 /// <c>assetledger verify &lt;bundle.zip&gt;</c>: checks an evidence bundle offline, with no database and no network
 /// (<see cref="BundleVerifier"/>), prints one pass/fail line per check and, for a failure, what failed and where.
 /// With <c>--online</c> it also asks the chains the receipts name (<see cref="OnlineReceiptChecker"/>): each EVM receipt
-/// against an endpoint from <c>--evm-rpc</c> (repeatable, <c>url</c> or <c>chainId=url</c>) or ASSETLEDGER_EVM_RPC.
+/// against an endpoint from <c>--evm-rpc</c> (repeatable, <c>url</c> or <c>chainId=url</c>) or ASSETLEDGER_EVM_RPC, each
+/// Fabric receipt on the Gateway peer of <c>--fabric-gateway</c> (with <c>--fabric-msp-id</c>, <c>--fabric-cert</c>,
+/// <c>--fabric-key</c> and, for https, <c>--fabric-tls-ca</c>), or listed as not checked online without one.
 /// Exit code 0 only if every check holds; 1 if one does not; 2 if the bundle cannot be read or the options are wrong.
 /// </summary>
 public static class VerifyCommand
@@ -34,11 +36,20 @@ public static class VerifyCommand
             Description = $"With --online: an EVM JSON-RPC endpoint, 'http://host:8545' or '<chain id>=http://host:8545'; repeatable. Default: {EvmRpcVariable} (comma-separated).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var fabricGateway = new Option<string?>("--fabric-gateway")
+        {
+            Description = "With --online: a Fabric Gateway peer (https://host:7051, or http://) to check the Fabric receipts on; needs --fabric-msp-id, --fabric-cert, --fabric-key.",
+        };
+        var fabricTlsCa = new Option<string?>("--fabric-tls-ca") { Description = "PEM file of the CA of the peer's TLS certificate (required for https)." };
+        var fabricTlsName = new Option<string?>("--fabric-tls-server-name") { Description = "The name the peer's TLS certificate carries, when it is not the endpoint's host." };
+        var fabricMsp = new Option<string?>("--fabric-msp-id") { Description = "The MSP id of the client identity used to read the channel." };
+        var fabricCert = new Option<string?>("--fabric-cert") { Description = "The client's certificate (PEM file, or an MSP signcerts/ folder)." };
+        var fabricKey = new Option<string?>("--fabric-key") { Description = "The client's private key (PEM file, or an MSP keystore/ folder)." };
         var command = new Command("verify", "Check an evidence bundle offline: file hashes, the manifest's signature, event hashes, stream chains, " +
             "inclusion and consistency proofs, checkpoint signatures, anchor receipts (local and chain), signed commands, and the replay of each asset; " +
             "with --online, also the chain receipts against the chains.")
         {
-            bundle, ledgerKey, anchorKey, json, online, evmRpc,
+            bundle, ledgerKey, anchorKey, json, online, evmRpc, fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,11 +57,13 @@ public static class VerifyCommand
             if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = 4096;
             var console = AnsiConsole.Console;
             var given = parse.GetValue(evmRpc) ?? [];
+            var fabricValues = new[] { fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey }.Select(o => (o.Name, Value: parse.GetValue(o))).ToList();
             if (!parse.GetValue(online))
             {
-                if (given.Length > 0)
+                if (given.Length > 0 || fabricValues.Any(f => f.Value is not null))
                 {
-                    console.MarkupLine("[red]error:[/] --evm-rpc is for --online verification; add --online (without it, verify uses no network).");
+                    var named = given.Length > 0 ? "--evm-rpc" : fabricValues.First(f => f.Value is not null).Name;
+                    console.MarkupLineInterpolated($"[red]error:[/] {named} is for --online verification; add --online (without it, verify uses no network).");
                     return ExitCodes.Usage;
                 }
                 return Run(parse.GetValue(bundle)!.FullName, new VerifierOptions(parse.GetValue(ledgerKey), parse.GetValue(anchorKey)), parse.GetValue(json), console);
@@ -65,8 +78,30 @@ public static class VerifyCommand
                 console.MarkupLineInterpolated($"[red]error:[/] --evm-rpc / {EvmRpcVariable}: {e.Message}");
                 return ExitCodes.Usage;
             }
+            FabricGatewayOptions? fabric = null;
+            if (parse.GetValue(fabricGateway) is { } peer)
+            {
+                var missing = new[] { fabricMsp, fabricCert, fabricKey }.Where(o => string.IsNullOrWhiteSpace(parse.GetValue(o))).Select(o => o.Name).ToList();
+                if (peer.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(parse.GetValue(fabricTlsCa))) missing.Add(fabricTlsCa.Name);
+                if (!Uri.TryCreate(peer, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] --fabric-gateway '{peer}' is not an https:// or http:// address.");
+                    return ExitCodes.Usage;
+                }
+                if (missing.Count > 0)
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] --fabric-gateway needs {string.Join(", ", missing)}.");
+                    return ExitCodes.Usage;
+                }
+                fabric = new FabricGatewayOptions(peer, parse.GetValue(fabricTlsCa), parse.GetValue(fabricTlsName), parse.GetValue(fabricMsp)!, parse.GetValue(fabricCert)!, parse.GetValue(fabricKey)!);
+            }
+            else if (fabricValues.Any(f => f.Value is not null))
+            {
+                console.MarkupLine("[red]error:[/] the --fabric-* options describe a Fabric gateway: give --fabric-gateway too.");
+                return ExitCodes.Usage;
+            }
             return await RunAsync(parse.GetValue(bundle)!.FullName, new VerifierOptions(parse.GetValue(ledgerKey), parse.GetValue(anchorKey)),
-                new OnlineOptions(endpoints), parse.GetValue(json), console, ct);
+                new OnlineOptions(endpoints, Fabric: fabric), parse.GetValue(json), console, ct);
         });
         return command;
     }
