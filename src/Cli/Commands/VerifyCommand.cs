@@ -29,7 +29,7 @@ public static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "Print the checks as JSON instead of lines." };
         var online = new Option<bool>("--online")
         {
-            Description = "Also check the chain receipts against the chains (EVM: --evm-rpc). Without it, verify uses no network at all.",
+            Description = "Also check the chain receipts against the chains (EVM: --evm-rpc; Fabric: --fabric-gateway). Without it, verify uses no network at all.",
         };
         var evmRpc = new Option<string[]>("--evm-rpc")
         {
