@@ -24,7 +24,7 @@ public static class HealthEndpoints
         return g;
     }
 
-    static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Ready(ProjectionRunner projections, LedgerService ledger, AnchorWorker anchors,
+    static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Ready(ProjectionRunner projections, LedgerService ledger, AnchorTargets anchors,
         LedgerOptions options, CancellationToken ct)
     {
         try
@@ -40,10 +40,10 @@ public static class HealthEndpoints
         }
     }
 
-    /// <summary>The configured anchor targets only: a cursor left behind by a target no longer configured does not count.</summary>
-    static async Task<IReadOnlyList<AnchorHealth>> AnchorHealths(LedgerService ledger, AnchorWorker anchors, LedgerOptions options, CancellationToken ct)
+    /// <summary>The targets there are now (configured, and managed ones active): a cursor left behind by a target deactivated or no longer configured does not count.</summary>
+    static async Task<IReadOnlyList<AnchorHealth>> AnchorHealths(LedgerService ledger, AnchorTargets anchors, LedgerOptions options, CancellationToken ct)
     {
-        var configured = anchors.Anchors.Select(a => a.Name).ToHashSet();
+        var configured = (await anchors.Names(ct)).ToHashSet();
         var now = DateTimeOffset.UtcNow;
         return (await ledger.AnchorStatuses(ct)).Where(s => configured.Contains(s.Anchor)).Select(s => new AnchorHealth(s.Anchor,
             s.FailingSince is not { } since ? "ok" : now - since >= options.AnchorDegradedAfter ? "degraded" : "failing",

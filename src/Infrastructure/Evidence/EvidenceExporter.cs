@@ -11,6 +11,7 @@ using AssetLedger.Domain.Participants;
 using AssetLedger.Infrastructure.Canonical;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Merkle;
 using AssetLedger.Infrastructure.Ledger.Notes;
 using Npgsql;
@@ -37,33 +38,58 @@ public sealed class EvidenceExporter
     readonly IEventStore _events;
     readonly PostgresMerkleTree _tree;
     readonly LedgerKeys _keys;
-    readonly string[] _anchors;
+    readonly AnchorTargets _anchors;
     readonly IClock _clock;
 
     public EvidenceExporter(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, IEnumerable<IAnchor> anchors, IClock clock)
-    {
-        (_db, _events, _tree, _keys, _clock) = (db, events, tree, keys, clock);
-        _anchors = anchors.Select(a => a.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
-    }
+        : this(db, events, tree, keys, new AnchorTargets(anchors), clock) { }
 
-    /// <summary>The largest checkpoint every configured anchor has anchored (0 if none has).</summary>
+    public EvidenceExporter(NpgsqlDataSource db, IEventStore events, PostgresMerkleTree tree, LedgerKeys keys, AnchorTargets anchors, IClock clock) =>
+        (_db, _events, _tree, _keys, _anchors, _clock) = (db, events, tree, keys, anchors, clock);
+
+    /// <summary>
+    /// The largest checkpoint a bundle can be proven against now: the last one the <c>local</c> anchor holds (the receipt every
+    /// bundle needs, checkable offline). Without a local anchor, the largest every configured anchor holds. 0 if none.
+    /// </summary>
     public async Task<long> AnchoredSize(CancellationToken ct)
     {
-        if (_anchors.Length == 0) return 0;
+        var required = _anchors.IsConfigured(LocalAnchor.AnchorName) ? [LocalAnchor.AnchorName] : _anchors.Configured.Select(a => a.Name).ToArray();
+        if (required.Length == 0) return 0;
         await using var cmd = _db.CreateCommand(
             "SELECT coalesce(min(coalesce(c.last_size, 0)), 0) FROM unnest($1::text[]) AS a(name) LEFT JOIN anchor_cursors c ON c.anchor = a.name");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = _anchors });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = required });
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Waits (polling) until an anchored checkpoint covers <paramref name="position"/> or <paramref name="wait"/> is over; returns the anchored size.</summary>
+    /// <summary>
+    /// Whether every chain target that is up (not failing) holds the checkpoint of <paramref name="treeSize"/>, so a bundle made
+    /// now carries their receipts too. A target that is failing is not waited for: its receipt is simply absent.
+    /// </summary>
+    public async Task<bool> ChainsHold(long treeSize, CancellationToken ct)
+    {
+        var chains = (await _anchors.Names(ct)).Where(n => n != LocalAnchor.AnchorName).ToArray();
+        if (chains.Length == 0) return true;
+        await using var cmd = _db.CreateCommand(
+            "SELECT count(*) FROM unnest($1::text[]) AS a(name) LEFT JOIN anchor_cursors c ON c.anchor = a.name WHERE coalesce(c.last_size, 0) < $2 AND c.failing_since IS NULL");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = chains });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = treeSize });
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 0;
+    }
+
+    /// <summary>
+    /// Waits (polling) until an anchored checkpoint covers <paramref name="position"/>, and then until the chain targets that are up
+    /// hold it too, or <paramref name="wait"/> is over; returns the anchored size.
+    /// </summary>
     public async Task<long> WaitForAnchored(long position, TimeSpan wait, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        long? chosen = null;
         while (true)
         {
-            var size = await AnchoredSize(ct);
-            if (size >= position || clock.Elapsed >= wait) return size;
+            // The first anchored checkpoint that covers the position is the bundle's; then only the chains are waited for.
+            var size = chosen ?? await AnchoredSize(ct);
+            if (size >= position && size > 0) chosen = size;
+            if (clock.Elapsed >= wait || (chosen is { } c && await ChainsHold(c, ct))) return size;
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100, Math.Max(1, (wait - clock.Elapsed).TotalMilliseconds))), ct);
         }
     }

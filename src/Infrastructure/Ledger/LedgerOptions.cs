@@ -34,6 +34,9 @@ public sealed class LedgerOptions
 
     /// <summary>The health check reports an anchor target failing for longer than this as degraded.</summary>
     public TimeSpan AnchorDegradedAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the anchor worker reads which managed chain targets are active (a new one starts, a deactivated one stops, within this time).</summary>
+    public TimeSpan TargetRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>The ledger's two keys: one signs checkpoints, the other the local anchor log.</summary>

@@ -12,7 +12,8 @@ public static class LedgerServiceCollectionExtensions
     /// Registers the ledger (tree, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>, the evidence exporter,
     /// <see cref="LedgerWorker"/>). Needs an <see cref="NpgsqlDataSource"/>, an <see cref="IEventStore"/> and an
     /// <see cref="IClock"/>. The worker is not started: <c>services.AddHostedService(sp => sp.GetRequiredService&lt;LedgerWorker&gt;())</c>.
-    /// More anchors: register further <see cref="IAnchor"/> singletons.
+    /// More anchors: register further <see cref="IAnchor"/> singletons, or an <see cref="IAnchorTargetSource"/> (the managed chain
+    /// records), whose active targets the worker starts and stops as they change.
     /// </summary>
     public static IServiceCollection AddLedger(this IServiceCollection services, Action<LedgerOptions>? configure = null)
     {
@@ -25,11 +26,14 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton(sp => new CheckpointCutter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresMerkleTree>(),
             sp.GetRequiredService<LedgerKeys>().Ledger, sp.GetRequiredService<IClock>(), options));
         services.AddSingleton<IAnchor>(sp => new LocalAnchor(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<LedgerKeys>().Anchor, sp.GetRequiredService<IClock>()));
-        services.AddSingleton(sp => new AnchorWorker(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<IAnchor>(), options, sp.GetService<ILogger<AnchorWorker>>()));
+        services.AddSingleton(sp => new AnchorTargets(sp.GetServices<IAnchor>(), sp.GetService<IAnchorTargetSource>()));
+        services.AddSingleton(sp => new AnchorTargetFactory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IClock>(), sp.GetService<ILoggerFactory>()));
+        services.AddSingleton(sp => new AnchorWorker(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AnchorTargets>(), options,
+            sp.GetRequiredService<AnchorTargetFactory>(), sp.GetService<ILogger<AnchorWorker>>()));
         services.AddSingleton(sp => new LedgerService(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
             sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>()));
         services.AddSingleton(sp => new Evidence.EvidenceExporter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),
-            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>(), sp.GetServices<IAnchor>(), sp.GetRequiredService<IClock>()));
+            sp.GetRequiredService<PostgresMerkleTree>(), sp.GetRequiredService<LedgerKeys>(), sp.GetRequiredService<AnchorTargets>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton(sp => new LedgerWorker(sp.GetRequiredService<MerkleTreeBuilder>(), sp.GetRequiredService<CheckpointCutter>(),
             sp.GetRequiredService<AnchorWorker>(), options, sp.GetService<ILogger<LedgerWorker>>()));
         return services;

@@ -237,6 +237,44 @@ public sealed class evm_anchor_on_anvil : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_checkpoint_cut_while_the_one_before_waits_for_its_block_is_sent_at_once_and_shares_that_block()
+    {
+        await using var node = await AnvilNode.Start();
+        await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), new SystemClock(), FastOptions());
+        await CutCheckpoints(l, 1);
+        var evm = new EvmAnchor(Target(node), _db.DataSource);
+        await evm.Submit(AnchorWorker.ToAnchor((await l.Checkpoints.Range(0, 10, default))[0]), default); // deploys and anchors with automine
+        await Rpc(node, "evm_setAutomine", "false"); // from here blocks are mined only when the test says so
+        await CutCheckpoints(l, 1);
+        var checkpoints = (await l.Checkpoints.Range(0, 10, default)).Select(AnchorWorker.ToAnchor).ToList();
+        var web3 = new Web3(node.RpcUrl);
+        var account = new Account(AnvilNode.DevPrivateKey, AnvilNode.ChainId).Address;
+        async Task<long> Pending() =>
+            (long)(await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account, Nethereum.RPC.Eth.DTOs.BlockParameter.CreatePending())).Value
+            - (long)(await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(account, Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).Value;
+
+        var second = evm.Submit(checkpoints[1], default);
+        await WaitUntil(async () => await Pending() == 1, "the second checkpoint's transaction in the pool", 20);
+        await CutCheckpoints(l, 1); // cut while the second one waits for a block
+        await WaitUntil(async () => await Pending() == 2, "the third checkpoint sent ahead while the second waits", 20);
+        await Rpc(node, "evm_mine", "");
+
+        var receipts = new[] { await second, await evm.Submit(AnchorWorker.ToAnchor((await l.Checkpoints.Range(0, 10, default))[2]), default) };
+        var blocks = receipts.Select(r => JsonDocument.Parse(r.ProofJson).RootElement.GetProperty("blockNumber").GetInt64()).ToList();
+        Assert.Equal(blocks[0], blocks[1]);
+        Assert.Equal(0, await Pending());
+    }
+
+    static async Task Rpc(AnvilNode node, string method, string parameters)
+    {
+        using var http = new HttpClient();
+        using var reply = await http.PostAsync(node.RpcUrl, new StringContent(
+            $$"""{"jsonrpc":"2.0","id":1,"method":"{{method}}","params":[{{parameters}}]}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.IsSuccessStatusCode && !body.Contains("\"error\""), $"{method}: {body}");
+    }
+
+    [Fact]
     public async Task a_chain_restarted_empty_stops_the_target_with_a_clear_error_and_deploys_nothing()
     {
         await using var node = await AnvilNode.Start(persistState: false);

@@ -20,17 +20,36 @@ namespace AssetLedger.Infrastructure.Ledger.Anchors;
 public sealed class AnchorWorker
 {
     readonly NpgsqlDataSource _db;
-    readonly IReadOnlyList<IAnchor> _anchors;
+    readonly AnchorTargets _targets;
+    readonly AnchorTargetFactory? _factory;
     readonly CheckpointStore _checkpoints;
     readonly LedgerOptions _options;
     readonly ILogger _log;
     readonly ResiliencePipeline _retry;
+    readonly Dictionary<string, ManagedAnchor> _managed = [];
+    readonly SemaphoreSlim _sync = new(1, 1);
+    volatile IReadOnlyList<IAnchor> _all;
+
+    /// <summary>A managed target's anchor, the definition revision it was built from, and its loop (when running in the background).</summary>
+    sealed class ManagedAnchor(long revision, IAnchor? anchor, string? error)
+    {
+        public long Revision { get; } = revision;
+        public IAnchor? Anchor { get; } = anchor;
+        public string? Error { get; } = error;
+        public CancellationTokenSource? Stop { get; set; }
+        public Task Loop { get; set; } = Task.CompletedTask;
+    }
 
     public AnchorWorker(NpgsqlDataSource db, IEnumerable<IAnchor> anchors, LedgerOptions options, ILogger<AnchorWorker>? log = null)
+        : this(db, new AnchorTargets(anchors), options, null, log) { }
+
+    /// <param name="factory">Builds the anchors of the managed chain targets; null: only the configured anchors run.</param>
+    public AnchorWorker(NpgsqlDataSource db, AnchorTargets targets, LedgerOptions options, AnchorTargetFactory? factory, ILogger<AnchorWorker>? log = null)
     {
         _db = db;
-        _anchors = anchors.ToList();
-        if (_anchors.Select(a => a.Name).Distinct().Count() != _anchors.Count) throw new ArgumentException("Anchor names must be distinct.", nameof(anchors));
+        _targets = targets;
+        _factory = factory;
+        _all = targets.Configured;
         _checkpoints = new CheckpointStore(db);
         _options = options;
         _log = log ?? (ILogger)NullLogger.Instance;
@@ -45,12 +64,73 @@ public sealed class AnchorWorker
         }).AddTimeout(options.AnchorSubmitTimeout).Build();
     }
 
-    public IReadOnlyList<IAnchor> Anchors => _anchors;
+    /// <summary>The anchors this worker runs now: the configured ones, then the managed targets it has built (as of the last <see cref="SyncTargets"/>).</summary>
+    public IReadOnlyList<IAnchor> Anchors => _all;
+
+    /// <summary>
+    /// Brings the managed targets in line with the chain records: builds the anchor of a newly active target, drops a
+    /// deactivated one, rebuilds one whose definition changed. A target that cannot be built (its key file is missing,
+    /// say) gets the reason in its cursor's status and is tried again at the next sync. Returns the anchors to stop.
+    /// </summary>
+    public async Task<IReadOnlyList<IAnchor>> SyncTargets(CancellationToken ct)
+    {
+        if (_factory is null) return [];
+        var wanted = (await _targets.Managed(ct)).ToDictionary(t => t.Name);
+        await _sync.WaitAsync(ct);
+        try
+        {
+            var stopped = new List<ManagedAnchor>();
+            foreach (var (name, running) in _managed.ToList())
+            {
+                if (wanted.TryGetValue(name, out var d) && d.Revision == running.Revision && running.Anchor is not null) continue;
+                _managed.Remove(name);
+                stopped.Add(running);
+            }
+            foreach (var target in wanted.Values.Where(t => !_managed.ContainsKey(t.Name)))
+            {
+                try
+                {
+                    _managed[target.Name] = new ManagedAnchor(target.Revision, _factory.Create(target), null);
+                    _log.LogInformation("Anchor target {Anchor} ({Kind}) is active.", target.Name, target.Kind);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    var previous = stopped.FirstOrDefault(s => s.Anchor is null && s.Revision == target.Revision);
+                    if (previous is null) _log.LogWarning(ex, "Anchor target {Anchor} cannot start; it is tried again in {Interval}.", target.Name, _options.TargetRefreshInterval);
+                    await RecordStartFailure(target.Name, ex, ct);
+                    _managed[target.Name] = new ManagedAnchor(target.Revision, null, Describe(ex));
+                }
+            }
+            _all = [.. _targets.Configured, .. _managed.Values.Select(m => m.Anchor).OfType<IAnchor>()];
+            foreach (var s in stopped)
+            {
+                if (s.Stop is { } stop) { await stop.CancelAsync(); try { await s.Loop; } catch (OperationCanceledException) { } stop.Dispose(); }
+                if (s.Anchor is not null) _log.LogInformation("Anchor target {Anchor} stopped.", s.Anchor.Name);
+            }
+            return stopped.Select(s => s.Anchor).OfType<IAnchor>().ToList();
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    async Task RecordStartFailure(string anchor, Exception ex, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("""
+            INSERT INTO anchor_cursors (anchor, last_error, failing_since) VALUES ($1, $2, now())
+            ON CONFLICT (anchor) DO UPDATE SET last_error = excluded.last_error, failing_since = coalesce(anchor_cursors.failing_since, now()), updated_at = now()
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = anchor });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = "cannot start: " + Describe(ex) });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>Anchors the pending checkpoints of every anchor, the anchors side by side, up to <paramref name="maxPerAnchor"/> each; returns how many.</summary>
     public async Task<int> AnchorPending(CancellationToken ct, int maxPerAnchor = 100)
     {
-        var counts = await Task.WhenAll(_anchors.Select(async anchor =>
+        await SyncTargets(ct);
+        var counts = await Task.WhenAll(_all.Select(async anchor =>
         {
             var n = 0;
             while (n < maxPerAnchor && await AnchorNext(anchor, ct)) n++;
@@ -59,8 +139,53 @@ public sealed class AnchorWorker
         return counts.Sum();
     }
 
-    /// <summary>Runs one loop per anchor until cancelled: each anchors what is pending, then polls; a failure is logged and backed off.</summary>
-    public Task Run(CancellationToken ct) => Task.WhenAll(_anchors.Select(a => Task.Run(() => RunAnchor(a, ct), CancellationToken.None)));
+    /// <summary>
+    /// Runs one loop per anchor until cancelled: each anchors what is pending, then polls; a failure is logged and backed off.
+    /// Every <see cref="LedgerOptions.TargetRefreshInterval"/> the managed targets are synced: a newly active one gets its loop, a
+    /// deactivated one's loop stops.
+    /// </summary>
+    public Task Run(CancellationToken ct) => Task.WhenAll(_targets.Configured.Select(a => Task.Run(() => RunAnchor(a, ct), CancellationToken.None))
+        .Append(Task.Run(() => RunManaged(ct), CancellationToken.None)));
+
+    async Task RunManaged(CancellationToken ct)
+    {
+        if (_factory is null) return;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await SyncTargets(ct);
+                    await _sync.WaitAsync(ct);
+                    try
+                    {
+                        foreach (var m in _managed.Values.Where(m => m.Anchor is not null && m.Stop is null))
+                        {
+                            m.Stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                            var token = m.Stop.Token;
+                            m.Loop = Task.Run(() => RunAnchor(m.Anchor!, token), CancellationToken.None);
+                        }
+                    }
+                    finally { _sync.Release(); }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+                catch (Exception ex)
+                {
+                    _log.LogError(ex, "Anchor worker could not read the managed chain targets; it will try again.");
+                }
+                try { await Task.Delay(_options.TargetRefreshInterval, ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(_managed.Values.Select(async m =>
+            {
+                try { await m.Loop; } catch (OperationCanceledException) { }
+            }));
+        }
+    }
 
     async Task RunAnchor(IAnchor anchor, CancellationToken ct)
     {

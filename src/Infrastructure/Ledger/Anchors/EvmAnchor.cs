@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json;
 using AssetLedger.Application.Ports;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,8 @@ public sealed class EvmAnchor : IAnchor
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly Dictionary<long, string> _sent = [];
     string? _contract;
+    // The tail of the transactions sent ahead: the last size, its root and nonce, and the gas each follower gets.
+    (long Size, byte[] Root, BigInteger Nonce, BigInteger Gas)? _ahead;
 
     public EvmAnchor(EvmAnchorOptions options, NpgsqlDataSource db, ILogger<EvmAnchor>? log = null)
     {
@@ -66,7 +69,7 @@ public sealed class EvmAnchor : IAnchor
             if (_sent.TryGetValue(size, out var inFlight))
             {
                 // Sent ahead, or by a try that timed out: wait for that transaction rather than send another.
-                var r = await WaitForReceipt(inFlight, ct);
+                var r = await WaitForReceipt(inFlight, ct, contract);
                 if (r is null || r.Status?.Value != 1) ForgetFrom(size); // dropped, timed out or reverted: resend it and all sent after it
             }
             EvmAnchoredCheckpoint? held;
@@ -90,7 +93,7 @@ public sealed class EvmAnchor : IAnchor
             }
 
             var tx = await SendWithFollowers(contract, checkpoint, root, prev, ct);
-            var receipt = await WaitForReceipt(tx, ct)
+            var receipt = await WaitForReceipt(tx, ct, contract)
                 ?? throw new TimeoutException($"Transaction {tx} anchoring size {size} has no receipt after {_options.ReceiptTimeout}; it is checked again on the next try.");
             if (receipt.Status?.Value != 1)
             {
@@ -123,24 +126,38 @@ public sealed class EvmAnchor : IAnchor
         if (_options.MaxInFlight <= 1) return tx;
 
         // The first anchor on a contract sets fresh storage and costs the most; later ones cost less than this.
-        var followerGas = first.Gas.Value * 5 / 4;
-        var previous = root;
-        foreach (var next in await _checkpoints.Range(checkpoint.TreeSize, _options.MaxInFlight - 1, ct))
+        _ahead = (checkpoint.TreeSize, root, nonce, first.Gas.Value * 5 / 4);
+        await SendAhead(contract, ct);
+        return tx;
+    }
+
+    /// <summary>
+    /// Sends the checkpoints cut after the last one sent, while there is room in <see cref="EvmAnchorOptions.MaxInFlight"/>:
+    /// right after a submission, and again while its receipt is awaited, so a checkpoint cut meanwhile goes into the
+    /// next block instead of waiting for this one's receipt (which would cost it a block more).
+    /// </summary>
+    async Task SendAhead(string contract, CancellationToken ct)
+    {
+        if (_ahead is not { } ahead || _options.MaxInFlight <= 1 || _sent.Count >= _options.MaxInFlight) return;
+        var handler = _web3.Eth.GetContractTransactionHandler<AnchorFunction>();
+        foreach (var next in await _checkpoints.Range(ahead.Size, _options.MaxInFlight - _sent.Count, ct))
         {
             var message = new AnchorFunction
             {
-                Size = (ulong)next.TreeSize, Root = next.RootHash, Prev = previous, Sig = LedgerSignature(AnchorWorker.ToAnchor(next)),
-                Gas = followerGas, Nonce = ++nonce,
+                Size = (ulong)next.TreeSize, Root = next.RootHash, Prev = ahead.Root, Sig = LedgerSignature(AnchorWorker.ToAnchor(next)),
+                Gas = ahead.Gas, Nonce = ahead.Nonce + 1,
             };
             try { _sent[next.TreeSize] = await handler.SendRequestAsync(contract, message).WaitAsync(_options.RpcTimeout, ct); }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                // Its nonce may or may not be taken now: send nothing more ahead until a submission starts afresh from the node's count.
                 _log.LogDebug(ex, "Sending checkpoint {Size} ahead to {Anchor} failed; it is sent in its turn.", next.TreeSize, Name);
-                break;
+                _ahead = null;
+                return;
             }
-            previous = next.RootHash;
+            ahead = (next.TreeSize, next.RootHash, ahead.Nonce + 1, ahead.Gas);
+            _ahead = ahead;
         }
-        return tx;
     }
 
     /// <summary>
@@ -153,6 +170,7 @@ public sealed class EvmAnchor : IAnchor
         if (await _reader.HasCode(contract, ct)) return;
         _contract = null;
         _sent.Clear();
+        _ahead = null;
         throw new InvalidOperationException(
             $"No contract at {contract} on chain {_options.ChainId} any more: the chain was reset, and the anchors it held are gone. " +
             $"Give this target a new AssetLedger:Chains:Evm:Name to anchor the whole history to a new contract.", cause);
@@ -161,6 +179,7 @@ public sealed class EvmAnchor : IAnchor
     void ForgetFrom(long size)
     {
         foreach (var key in _sent.Keys.Where(k => k >= size).ToList()) _sent.Remove(key);
+        if (_ahead is { } a && a.Size >= size) _ahead = null;
     }
 
     void ForgetUpTo(long size)
@@ -198,8 +217,11 @@ public sealed class EvmAnchor : IAnchor
         return recorded.ContractAddress;
     }
 
-    /// <summary>Polls for a receipt until <see cref="EvmAnchorOptions.ReceiptTimeout"/>; null on timeout or if the node no longer knows the transaction.</summary>
-    async Task<TransactionReceipt?> WaitForReceipt(string tx, CancellationToken ct)
+    /// <summary>
+    /// Polls for a receipt until <see cref="EvmAnchorOptions.ReceiptTimeout"/>; null on timeout or if the node no longer knows the
+    /// transaction. With <paramref name="contract"/>, checkpoints cut meanwhile are sent ahead every few polls.
+    /// </summary>
+    async Task<TransactionReceipt?> WaitForReceipt(string tx, CancellationToken ct, string? contract = null)
     {
         var deadline = DateTime.UtcNow + _options.ReceiptTimeout;
         for (var i = 0; ; i++)
@@ -209,6 +231,7 @@ public sealed class EvmAnchor : IAnchor
             if (DateTime.UtcNow >= deadline) return null;
             // Every 20 polls: a node restarted without its pool has forgotten the transaction, so it must be sent again.
             if (i % 20 == 19 && await _web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(tx).WaitAsync(_options.RpcTimeout, ct) is null) return null;
+            if (contract is not null && i % 2 == 1) await SendAhead(contract, ct);
             await Task.Delay(_options.ReceiptPollInterval, ct);
         }
     }

@@ -200,6 +200,34 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
         Assert.All(down.Failures, f => Assert.Contains("asking the Fabric gateway http://127.0.0.1:", f));
     }
 
+    [Fact]
+    public async Task a_managed_target_with_the_networks_tls_root_in_its_record_anchors_under_its_own_name()
+    {
+        var (caFile, serverCertPem, serverKeyPem) = TlsFiles();
+        await using var peer = await GatewayDouble.Start(serverCertPem, serverKeyPem);
+        var options = LedgerOptions();
+        await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), new TestClock(LedgerParts.T0), options);
+        for (var i = 0; i < 2; i++) await Cut(l, events: 1);
+        var (signcerts, keystore) = ClientMsp();
+        var target = new AnchorTargetDefinition("consortium-fabric", "fabric", 3, null, new FabricTargetDefinition(
+            $"https://127.0.0.1:{peer.Port}", await File.ReadAllTextAsync(caFile), null, ServerName, "Org1MSP", signcerts, keystore, "mychannel", "checkpoint-anchor"));
+        var worker = new AnchorWorker(l.Db, new AnchorTargets([l.LocalAnchor], new FixedTargets(target)), options,
+            new AnchorTargetFactory(l.Db, new TestClock(LedgerParts.T0)));
+
+        Assert.Equal(4, await worker.AnchorPending(default));
+
+        var receipts = await Receipts("consortium-fabric");
+        Assert.Equal([1L, 2], receipts.Select(r => r.TreeSize));
+        Assert.All(receipts, r => Assert.Equal("VALID", r.Proof.GetProperty("validationCode").GetString()));
+        Assert.All(receipts, r => Assert.Equal("mychannel", r.Proof.GetProperty("channel").GetString()));
+        Assert.Equal(2, (await peer.Stats()).GetProperty("blockNumber").GetInt32());
+    }
+
+    sealed class FixedTargets(params AnchorTargetDefinition[] targets) : IAnchorTargetSource
+    {
+        public Task<IReadOnlyList<AnchorTargetDefinition>> ActiveTargets(CancellationToken ct) => Task.FromResult<IReadOnlyList<AnchorTargetDefinition>>(targets);
+    }
+
     static LedgerOptions LedgerOptions() => new()
     {
         CheckpointEveryLeaves = 1, CheckpointInterval = TimeSpan.FromHours(1), AnchorRetryAttempts = 1, AnchorRetryDelay = TimeSpan.FromMilliseconds(10),

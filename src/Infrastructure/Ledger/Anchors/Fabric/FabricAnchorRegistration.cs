@@ -18,6 +18,9 @@ public sealed class FabricAnchorOptions
     /// <summary>PEM file of the CA that issued the peer's TLS certificate (required for https).</summary>
     public string? TlsRootCertFile { get; set; }
 
+    /// <summary>Or the CA certificate itself, PEM (public; a managed chain record keeps it).</summary>
+    public string? TlsRootCertificatePem { get; set; }
+
     /// <summary>The name the peer's TLS certificate must carry when it differs from the endpoint's host (e.g. <c>peer0.org1.example.com</c>).</summary>
     public string? TlsServerName { get; set; }
 
@@ -46,8 +49,8 @@ public sealed class FabricAnchorOptions
         if (missing.Count > 0) throw new InvalidOperationException($"AssetLedger:Chains:Fabric needs {string.Join(", ", missing)}.");
         if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             throw new InvalidOperationException($"AssetLedger:Chains:Fabric:Endpoint '{Endpoint}' is not an https:// or http:// address.");
-        if (uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrWhiteSpace(TlsRootCertFile))
-            throw new InvalidOperationException("AssetLedger:Chains:Fabric:TlsRootCertFile is required for an https endpoint.");
+        if (uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrWhiteSpace(TlsRootCertFile) && string.IsNullOrWhiteSpace(TlsRootCertificatePem))
+            throw new InvalidOperationException("AssetLedger:Chains:Fabric:TlsRootCertFile (or the network's TLS root certificate) is required for an https endpoint.");
     }
 }
 
@@ -89,7 +92,8 @@ public static class FabricAnchorRegistration
             {
                 if (contract is not null) return contract;
                 var identity = FabricIdentity.FromFiles(options.MspId!, options.CertificateFile!, options.PrivateKeyFile!);
-                var tlsRoot = string.IsNullOrWhiteSpace(options.TlsRootCertFile) ? null : await File.ReadAllTextAsync(options.TlsRootCertFile, ct);
+                var tlsRoot = !string.IsNullOrWhiteSpace(options.TlsRootCertificatePem) ? options.TlsRootCertificatePem
+                    : string.IsNullOrWhiteSpace(options.TlsRootCertFile) ? null : await File.ReadAllTextAsync(options.TlsRootCertFile, ct);
                 var client = FabricGatewayClient.Connect(new Uri(options.Endpoint!), tlsRoot, options.TlsServerName, identity, new FabricGatewayTimeouts
                 {
                     Endorse = options.EndorseTimeout, Submit = options.SubmitTimeout, Commit = options.CommitTimeout, Evaluate = options.EvaluateTimeout,
