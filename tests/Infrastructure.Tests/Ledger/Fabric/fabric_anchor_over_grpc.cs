@@ -193,6 +193,18 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
         var onChannel = await OnlineReceiptChecker.Check(tampered, new OnlineOptions([], TimeSpan.FromSeconds(5), gateway), default);
         Assert.Equal($"{where} on the channel: root {root}, the receipt says {forged}", Assert.Single(onChannel.Failures));
 
+        // A managed target's receipt carries the target's own name, and holds; a fabric:… name of another channel does not.
+        string Renamed(string name)
+        {
+            var renamed = System.Text.Json.Nodes.JsonNode.Parse(files[BundleFormat.Anchors])!;
+            renamed["receipts"]![index]!["anchor"] = name;
+            var report = BundleVerifier.Verify(new Dictionary<string, byte[]>(files) { [BundleFormat.Anchors] = Encoding.UTF8.GetBytes(renamed.ToJsonString()) });
+            return string.Join("\n", report.Checks.Single(c => c.Name == "chain receipts").Failures);
+        }
+        Assert.Equal("", Renamed("consortium-fabric"));
+        Assert.Equal($"anchors.json receipt {index + 1} (fabric:otherchannel/checkpoint-anchor, checkpoint 6): the anchor's name is not fabric:<channel>/<chaincode> of its proof",
+            Renamed("fabric:otherchannel/checkpoint-anchor"));
+
         // A gateway that is down: each Fabric receipt fails with the reason, nothing throws.
         var down = await OnlineReceiptChecker.Check(files, new OnlineOptions([], TimeSpan.FromSeconds(5),
             gateway with { Endpoint = $"http://127.0.0.1:{AnvilNode.FreePort()}", TlsRootCertFile = null }), default);

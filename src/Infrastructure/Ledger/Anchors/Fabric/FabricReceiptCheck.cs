@@ -32,7 +32,9 @@ public static partial class FabricReceiptCheck
         if (proof is null) return [$"{receipt.Anchor} receipt {receipt.TreeSize}: no proof"];
         void Expect(bool ok, string what) { if (!ok) problems.Add($"{receipt.Anchor} receipt {receipt.TreeSize}: {what}"); }
         Expect(proof.Network == "fabric", "network is not fabric");
-        Expect(!string.IsNullOrEmpty(proof.Channel) && !string.IsNullOrEmpty(proof.Chaincode) && receipt.Anchor == FabricAnchor.NameOf(proof.Channel, proof.Chaincode),
+        Expect(!string.IsNullOrEmpty(proof.Channel) && !string.IsNullOrEmpty(proof.Chaincode), "no channel and chaincode");
+        // A configured target is named fabric:<channel>/<chaincode>; a managed target has the name of its record (not fabric:…).
+        Expect(!receipt.Anchor.StartsWith("fabric:", StringComparison.Ordinal) || receipt.Anchor == FabricAnchor.NameOf(proof.Channel ?? "", proof.Chaincode ?? ""),
             "the anchor's name is not fabric:<channel>/<chaincode> of its proof");
         Expect(proof.Function == FabricAnchor.AnchorFunction, $"function is not {FabricAnchor.AnchorFunction}");
         Expect(proof.TransactionId is not null && Hex64().IsMatch(proof.TransactionId), "the transaction id is not 64 hex digits");
