@@ -17,6 +17,7 @@ app.MapEvidence();
 app.MapTrace();
 app.MapRegistry();
 app.MapAudit();
+app.MapChains();
 await app.PrepareDatabase();
 app.Run();
 

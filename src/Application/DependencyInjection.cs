@@ -11,6 +11,7 @@ public static class DependencyInjection
         services.AddMediator(o => o.ServiceLifetime = ServiceLifetime.Singleton);
         services.AddSingleton(ConfirmationPolicy.Default);
         services.AddSingleton<IClock, SystemClock>();
+        services.AddSingleton<Chains.ChainRegistryReader>();
         return services;
     }
 }

@@ -52,6 +52,64 @@ public sealed class authorisation_matrix(ApiServer api) : IClassFixture<ApiServe
             State.Active, ["owner-a", "wh-1", "tc-1"], ["reg-1", "operator"]),
     ];
 
+    /// <summary>
+    /// The chain records (区块链联盟配置) are the operator's alone: every other participant is answered 403, an anonymous
+    /// caller 401. Rows run in order against the registry <see cref="ChainsSetUp"/> records, so the operator's call succeeds.
+    /// </summary>
+    public static readonly (string Name, string Method, string Path, string? Body)[] OperatorOnly =
+    [
+        ("chains", "GET", "/api/v1/chains", null),
+        ("alliance", "GET", "/api/v1/chains/alliances/matrix-co", null),
+        ("targets", "GET", "/api/v1/chains/targets", null),
+        ("target", "GET", "/api/v1/chains/targets/matrix-target", null),
+        ("register alliance", "POST", "/api/v1/chains/alliances", """{"allianceId":"matrix-2","name":"Second","members":[{"name":"Org One"}]}"""),
+        ("add member", "POST", "/api/v1/chains/alliances/matrix-co/members", """{"name":"Org Two","mspId":"Org2MSP"}"""),
+        ("register network", "POST", "/api/v1/chains/alliances/matrix-co/networks", """{"networkId":"besu-2","name":"Besu 2","kind":"evm","endpoints":["http://127.0.0.1:9545"],"chainId":7}"""),
+        ("move network", "POST", "/api/v1/chains/alliances/matrix-co/networks/besu/endpoints", """{"endpoints":["http://127.0.0.1:8547"]}"""),
+        ("add channel", "POST", "/api/v1/chains/alliances/matrix-co/networks/fab/channels", """{"name":"anchors"}"""),
+        ("register contract", "POST", "/api/v1/chains/alliances/matrix-co/contracts", """{"contractId":"anchor-v2","networkId":"besu","abiVersion":"2"}"""),
+        ("define target", "POST", "/api/v1/chains/alliances/matrix-co/targets", """{"name":"matrix-2","contractId":"anchor-v1","credentials":{"privateKeyEnv":"MATRIX_KEY"}}"""),
+        ("change target contract", "POST", "/api/v1/chains/targets/matrix-target/contract", """{"contractId":"anchor-v2"}"""),
+        ("change target credentials", "POST", "/api/v1/chains/targets/matrix-target/credentials", """{"credentials":{"privateKeyEnv":"MATRIX_KEY_2"}}"""),
+        ("activate target", "POST", "/api/v1/chains/targets/matrix-target/activation", """{"active":true}"""),
+        ("deactivate target", "POST", "/api/v1/chains/targets/matrix-target/activation", """{"active":false}"""),
+    ];
+
+    async Task ChainsSetUp()
+    {
+        await Ok201("/api/v1/chains/alliances", """{"allianceId":"matrix-co","name":"Matrix consortium","members":[{"name":"Org One","mspId":"Org1MSP"}]}""");
+        await Ok201("/api/v1/chains/alliances/matrix-co/networks", """{"networkId":"besu","name":"Besu","kind":"evm","endpoints":["http://127.0.0.1:8545"],"chainId":1337}""");
+        await Ok201("/api/v1/chains/alliances/matrix-co/networks", """{"networkId":"fab","name":"Fabric","kind":"fabric","endpoints":["http://127.0.0.1:7051"]}""");
+        await Ok201("/api/v1/chains/alliances/matrix-co/contracts", """{"contractId":"anchor-v1","networkId":"besu","abiVersion":"1"}""");
+        await Ok201("/api/v1/chains/alliances/matrix-co/targets", """{"name":"matrix-target","contractId":"anchor-v1","credentials":{"privateKeyFile":"/run/secrets/matrix.key"}}""");
+    }
+
+    async Task Ok201(string path, string body)
+    {
+        var r = await api.Send(HttpMethod.Post, path, "operator", body);
+        Assert.True(r.Status == HttpStatusCode.Created, $"setting up: POST {path} → {r}");
+    }
+
+    [Fact]
+    public async Task chain_records_answer_only_the_operator()
+    {
+        await ChainsSetUp();
+        var failures = new List<string>();
+        foreach (var (name, method, path, body) in OperatorOnly)
+        {
+            var anonymous = await api.Send(new HttpMethod(method), path, null, body);
+            if (anonymous.Status != HttpStatusCode.Unauthorized) failures.Add($"{name} anonymous: expected 401, got {anonymous}");
+            foreach (var (who, _, _) in Cast)
+            {
+                var r = await api.Send(new HttpMethod(method), path, who, body);
+                var expected = who == "operator" ? "2xx" : "403";
+                var actual = (int)r.Status is >= 200 and < 300 ? "2xx" : ((int)r.Status).ToString();
+                if (actual != expected) failures.Add($"{name} by {who}: expected {expected}, got {r}");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} cases differ:\n" + string.Join("\n", failures));
+    }
+
     public async Task InitializeAsync() => await api.Participants(Cast.Where(c => c.Id != "operator").Select(c => (c.Id, c.Role)).ToArray());
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -35,6 +35,35 @@ public sealed class bad_input_never_gives_500(ApiServer api) : IClassFixture<Api
         Assert.Equal(before, await api.Scalar("SELECT count(*) FROM events"));
     }
 
+    static readonly string[] ChainPaths = ["/api/v1/chains/alliances", "/api/v1/chains/alliances/garbage-co/members", "/api/v1/chains/alliances/garbage-co/networks",
+        "/api/v1/chains/alliances/garbage-co/networks/besu/endpoints", "/api/v1/chains/alliances/garbage-co/networks/besu/channels",
+        "/api/v1/chains/alliances/garbage-co/contracts", "/api/v1/chains/alliances/garbage-co/targets", "/api/v1/chains/targets/garbage-target/activation",
+        "/api/v1/chains/targets/garbage-target/credentials", "/api/v1/chains/targets/garbage-target/contract", "/api/v1/chains/alliances/%20x/networks"];
+
+    [Fact]
+    public async Task garbage_bodies_on_every_chain_post_are_answered_with_4xx_problems_and_write_nothing()
+    {
+        foreach (var (path, body) in new[]
+                 {
+                     ("/api/v1/chains/alliances", """{"allianceId":"garbage-co","name":"Garbage","members":[{"name":"Org One"}]}"""),
+                     ("/api/v1/chains/alliances/garbage-co/networks", """{"networkId":"besu","name":"Besu","kind":"evm","endpoints":["http://127.0.0.1:8545"],"chainId":1}"""),
+                     ("/api/v1/chains/alliances/garbage-co/contracts", """{"contractId":"c","networkId":"besu","abiVersion":"1"}"""),
+                     ("/api/v1/chains/alliances/garbage-co/targets", """{"name":"garbage-target","contractId":"c","credentials":{"privateKeyEnv":"K"}}"""),
+                 })
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await api.Send(HttpMethod.Post, path, "operator", body)).Status);
+        var before = await api.Scalar("SELECT count(*) FROM events");
+        string?[] chainBodies = [.. Bodies, "{\"members\":[null]}", "{\"endpoints\":[null]}", "{\"tlsRootCertificates\":[null]}", "{\"credentials\":null}",
+            "{\"credentials\":{\"privateKeyFile\":\"\"}}", "{\"chainId\":1e400}", "{\"active\":null}", "{\"kind\":\"evm\",\"endpoints\":\"http://x\"}"];
+        foreach (var path in ChainPaths)
+        foreach (var body in chainBodies)
+        {
+            var r = await api.Send(HttpMethod.Post, path, "operator", body);
+            Assert.True((int)r.Status is >= 400 and < 500, $"POST {path} with {body ?? "(no body)"} → {r}");
+            Assert.True(r.ContentType == "application/problem+json", $"POST {path} with {body ?? "(no body)"} → {r} ({r.ContentType})");
+        }
+        Assert.Equal(before, await api.Scalar("SELECT count(*) FROM events"));
+    }
+
     [Theory]
     [InlineData("/api/v1/assets/%00")]
     [InlineData("/api/v1/assets/' OR 1=1 --")]

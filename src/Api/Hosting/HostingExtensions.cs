@@ -66,6 +66,10 @@ public static class HostingExtensions
         s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
+        s.AddScoped<ChainCommands>();
+        s.AddSingleton(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));
+        // The managed chain records' active targets, read from the registry's stream (activation is seen at once, on every instance).
+        s.AddSingleton<IAnchorTargetSource, Application.Chains.ChainTargetSource>();
 
         s.ConfigureHttpJsonOptions(o =>
         {

@@ -94,6 +94,16 @@ public static class OpenApiExtensions
             [typeof(Endpoints.TokenRequest)] = """{"login":"operator","password":"<see .data/keys/operator-password>"}""",
             [typeof(ParticipantApplicationRequest)] = """{"id":"wh-9","name":"Tianjin Port Storage Co.","creditCode":"91120116MA05K9KX35","contact":"Li Na, +86 22 5555 0101","roles":["Warehouse"],"adminLogin":"lina@wh-9","adminPassword":"a long passphrase"}""",
             [typeof(CreateUserRequest)] = """{"login":"zhang@wh-1","participantId":"wh-1","displayName":"Zhang Wei","password":"a long passphrase"}""",
+            [typeof(RegisterAllianceRequest)] = """{"allianceId":"yangtze","name":"Yangtze warehouse-receipt consortium","members":[{"name":"Shanghai North Terminal Storage Co.","mspId":"Org1MSP","participantId":"wh-1"},{"name":"Bank of Example","mspId":"Org2MSP","participantId":"bank-1"}]}""",
+            [typeof(AllianceMemberRequest)] = """{"name":"Ningbo Trading Center","mspId":"Org3MSP","participantId":"tc-1"}""",
+            [typeof(RegisterNetworkRequest)] = """{"networkId":"besu","name":"Consortium Besu","kind":"evm","endpoints":["https://rpc.besu.example:8545"],"chainId":1337}""",
+            [typeof(NetworkEndpointsRequest)] = """{"endpoints":["https://rpc2.besu.example:8545"]}""",
+            [typeof(ChannelRequest)] = """{"name":"anchors"}""",
+            [typeof(RegisterContractRequest)] = """{"contractId":"checkpoint-anchor-v1","networkId":"besu","abiVersion":"1"}""",
+            [typeof(DefineTargetRequest)] = """{"name":"besu-main","contractId":"checkpoint-anchor-v1","credentials":{"privateKeyFile":"/run/secrets/besu-anchor.key"}}""",
+            [typeof(TargetCredentialsChangeRequest)] = """{"credentials":{"privateKeyEnv":"BESU_ANCHOR_KEY"}}""",
+            [typeof(TargetContractRequest)] = """{"contractId":"checkpoint-anchor-v2"}""",
+            [typeof(TargetActivationRequest)] = """{"active":true}""",
             [typeof(RegisterParticipantRequest)] = """{"id":"wh-1","name":"Shanghai North Terminal Storage Co.","roles":["Warehouse"]}""",
         };
 
