@@ -11,6 +11,12 @@ if [ ! -x chain/evm/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]; then
 mkdir -p .data/anvil .data/keys
 [ -f .data/keys/evm.key ] || { echo "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" > .data/keys/evm.key; chmod 600 .data/keys/evm.key; }
 cat <<MSG
+Anvil on http://127.0.0.1:$PORT (chain id 31337), anchoring key in .data/keys/evm.key.
+With scripts/run.sh running, record it as an anchor target over the API (README: "The same asset anchored on an
+EVM chain"; docs/chains.md: "Managing chains"). Or, as a development shortcut, start the service with:
+  AssetLedger__Chains__Evm__RpcUrl=http://127.0.0.1:$PORT AssetLedger__Chains__Evm__ChainId=31337 \\
+  AssetLedger__Chains__Evm__PrivateKeyFile=.data/keys/evm.key scripts/run.sh
+MSG
 Anvil on http://127.0.0.1:$PORT (chain id 31337). In another shell:
   AssetLedger__Chains__Evm__RpcUrl=http://127.0.0.1:$PORT AssetLedger__Chains__Evm__ChainId=31337 \\
   AssetLedger__Chains__Evm__PrivateKeyFile=.data/keys/evm.key scripts/run.sh

@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 
 pg_install
-# The README walk-through test runs the README's curl commands, which use jq.
-if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
-  echo "installing jq and curl with apt-get" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl >&2; }
+# The README walk-through test runs the README's curl commands, which use jq (and unzip, to show a bundle's receipt).
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
+  echo "installing jq, curl and unzip with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl unzip >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl unzip >&2; }
 fi
 # The timeline page test renders HTML in a real browser: Debian's chromium, run headless by the test itself.
 if ! command -v chromium >/dev/null 2>&1; then

@@ -1,19 +1,21 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AssetLedger.Api.Tests.Support;
+using AssetLedger.Infrastructure.Ledger.Anchors;
+using AssetLedger.Infrastructure.Tests.Support;
 
 namespace AssetLedger.Api.Tests;
 
 /// <summary>The README's curl walk-through, run verbatim against the real service, so the README cannot rot.</summary>
 public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
 {
-    static string ReadmeBlock()
+    internal static string ReadmeBlock(string name = "walkthrough")
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "README.md"))) dir = Path.GetDirectoryName(dir);
         var readme = File.ReadAllText(Path.Combine(dir!, "README.md"));
-        var m = Regex.Match(readme, @"<!-- walkthrough:start -->\s*```bash\n(?<code>.*?)```\s*<!-- walkthrough:end -->", RegexOptions.Singleline);
-        Assert.True(m.Success, "README.md has no walk-through block between <!-- walkthrough:start --> and <!-- walkthrough:end -->.");
+        var m = Regex.Match(readme, $@"<!-- {name}:start -->\s*```bash\n(?<code>.*?)```\s*<!-- {name}:end -->", RegexOptions.Singleline);
+        Assert.True(m.Success, $"README.md has no block between <!-- {name}:start --> and <!-- {name}:end -->.");
         return m.Groups["code"].Value;
     }
 
@@ -61,5 +63,63 @@ public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
             Assert.Equal("1 asset replayed through the Domain reach the state in state.json", report.Checks.Single(c => c.Name == "replay").Summary);
         }
         finally { File.Delete(path); }
+    }
+}
+
+/// <summary>
+/// The README's chain section, run verbatim after the walk-through against the real service and a real Anvil: the operator
+/// records a consortium, its EVM network, a contract deployed on first use and a target, activates it, and the walk-through
+/// asset's evidence bundle then holds the chain's receipt, which <c>assetledger verify --online</c> reads back from the chain.
+/// </summary>
+public sealed class readme_chain_walkthrough
+{
+    [Fact]
+    public async Task the_walkthrough_asset_is_anchored_on_the_chain_the_operator_records_and_verify_online_confirms_its_receipt()
+    {
+        await using var node = await AnvilNode.Start();
+        await using var api = new ApiServer();
+        await api.InitializeAsync();
+        var work = Directory.CreateTempSubdirectory("readme-chains-");
+        try
+        {
+            var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", readme_walkthrough.ReadmeBlock() + readme_walkthrough.ReadmeBlock("chains")])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.FullName,
+                Environment =
+                {
+                    ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword,
+                    ["EVM_RPC"] = node.RpcUrl, ["EVM_KEY_FILE"] = node.PrivateKeyFile,
+                    ["ASSETLEDGER"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "assetledger.dll")}",
+                },
+            };
+            using var bash = Process.Start(psi)!;
+            var stdout = bash.StandardOutput.ReadToEndAsync();
+            var stderr = bash.StandardError.ReadToEndAsync();
+            await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            var output = await stdout;
+            Assert.True(bash.ExitCode == 0, $"exit {bash.ExitCode}\n{output}\n{await stderr}");
+            Assert.DoesNotContain("\"status\":4", output);
+            Assert.DoesNotContain("\"status\":5", output);
+
+            // The receipt printed from the bundle names the contract the service deployed, on the node the test started.
+            var receipt = System.Text.Json.Nodes.JsonNode.Parse(Regex.Match(output, @"^\{""treeSize"".*$", RegexOptions.Multiline).Value)!;
+            Assert.Equal(AnvilNode.ChainId, receipt["chainId"]!.GetValue<long>());
+            var contract = receipt["contractAddress"]!.GetValue<string>();
+            var anchored = await EvmAnchorReader.ReadAnchoredRoot(node.RpcUrl, contract, receipt["treeSize"]!.GetValue<long>(), default);
+            Assert.NotNull(anchored);
+            var target = (await api.Get("/api/v1/chains/targets/anvil-main", "operator")).Json;
+            Assert.Equal(contract, target["contractAddress"]!.GetValue<string>());
+            Assert.DoesNotContain(AnvilNode.DevPrivateKey, target.ToJsonString());
+
+            // Both runs of verify hold; the online one checked the receipt on the chain.
+            Assert.Equal(2, Regex.Matches(output, @"^VERIFIED: all \d+ checks hold\.$", RegexOptions.Multiline).Count);
+            Assert.Matches(@"(?m)^PASS chain receipts \(online\): ", output);
+            Assert.DoesNotMatch(@"(?m)^FAIL ", output);
+        }
+        finally
+        {
+            await api.DisposeAsync();
+            work.Delete(recursive: true);
+        }
     }
 }
