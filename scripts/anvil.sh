@@ -17,10 +17,6 @@ EVM chain"; docs/chains.md: "Managing chains"). Or, as a development shortcut, s
   AssetLedger__Chains__Evm__RpcUrl=http://127.0.0.1:$PORT AssetLedger__Chains__Evm__ChainId=31337 \\
   AssetLedger__Chains__Evm__PrivateKeyFile=.data/keys/evm.key scripts/run.sh
 MSG
-Anvil on http://127.0.0.1:$PORT (chain id 31337). In another shell:
-  AssetLedger__Chains__Evm__RpcUrl=http://127.0.0.1:$PORT AssetLedger__Chains__Evm__ChainId=31337 \\
-  AssetLedger__Chains__Evm__PrivateKeyFile=.data/keys/evm.key scripts/run.sh
-MSG
 ARGS=(--host 127.0.0.1 --port "$PORT" --chain-id 31337 --state .data/anvil/state.json --silent)
 [ "$BLOCK_TIME" != 0 ] && ARGS+=(--block-time "$BLOCK_TIME")
 exec chain/evm/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil "${ARGS[@]}"
