@@ -18,7 +18,7 @@ if [ -z "${ConnectionStrings__AssetLedger:-}" ] && [ -z "${ASSETLEDGER_DB:-}" ];
   else
     echo "Starting a local PostgreSQL in .pgdata on 127.0.0.1:$PORT"
     pg_start "$PGDATA_DIR" "$PORT"
-    trap 'echo "Stopping the local PostgreSQL"; pg_stop "$PGDATA_DIR"' EXIT
+    STOP_PG=1
   fi
   export ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=assetledger;Maximum Pool Size=100"
 fi
@@ -26,4 +26,13 @@ fi
 dotnet build src/Api -c Release -nologo -v q >/dev/null
 echo "AssetLedger API on $URL  (Swagger UI: $URL/swagger)"
 # Request-by-request framework logs are noise for a person watching the console.
-env "Logging__LogLevel__Microsoft.AspNetCore=${ASSETLEDGER_ASPNET_LOG:-Warning}" dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL"
+env "Logging__LogLevel__Microsoft.AspNetCore=${ASSETLEDGER_ASPNET_LOG:-Warning}" dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" &
+API_PID=$!
+# However this script ends (Ctrl-C, kill, the service exiting), the service stops first, then the PostgreSQL it started.
+stop() {
+  kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  if [ -n "${STOP_PG:-}" ]; then echo "Stopping the local PostgreSQL"; pg_stop "$PGDATA_DIR"; fi
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+wait "$API_PID"
