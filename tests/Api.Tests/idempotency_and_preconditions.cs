@@ -88,4 +88,64 @@ public sealed class idempotency_and_preconditions(ApiServer api) : IClassFixture
         var garbage = await api.Post($"/api/v1/assets/{id}/amendments", "owner-a", new { description = "y" }, ("If-Match", "abc"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, garbage.Status);
     }
+
+    /// <summary>The state an instance leaves when it dies after its command committed and before its answer was stored.</summary>
+    async Task AnswerNeverStored(string key)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            UPDATE idempotency_keys SET completed_at = NULL, status_code = NULL, content_type = NULL, location = NULL, etag = NULL, body = NULL,
+                   reserved_at = reserved_at - interval '2 minutes'
+            WHERE key = $1
+            """, conn);
+        cmd.Parameters.Add(new() { Value = key });
+        Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
+    public async Task a_retry_after_the_instance_died_between_commit_and_answer_is_told_it_was_done_and_nothing_is_registered_twice()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = Receipt();
+        var first = await api.Post("/api/v1/assets", "owner-a", body, ("Idempotency-Key", key));
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        var asset = first.Json["assetId"]!.GetValue<string>();
+        await AnswerNeverStored(key);
+        var events = await api.Scalar("SELECT count(*) FROM events");
+        var assets = await api.Scalar("SELECT count(*) FROM events WHERE type = 'asset-registered'");
+
+        var retry = await api.Post("/api/v1/assets", "owner-a", body, ("Idempotency-Key", key));
+        Assert.Equal(HttpStatusCode.Conflict, retry.Status);
+        Assert.Equal("idempotency.answer_lost", retry.Code);
+        Assert.Equal($"asset-{asset}", retry.Json["streamId"]!.GetValue<string>());
+        Assert.Equal(1, retry.Json["version"]!.GetValue<long>());
+        Assert.Contains("not run again", retry.Json["detail"]!.GetValue<string>());
+        var again = await api.Post("/api/v1/assets", "owner-a", body, ("Idempotency-Key", key));
+        Assert.True(again.Replayed);
+        Assert.Equal(retry.Body, again.Body);
+        Assert.Equal(events, await api.Scalar("SELECT count(*) FROM events"));
+        Assert.Equal(assets, await api.Scalar("SELECT count(*) FROM events WHERE type = 'asset-registered'"));
+    }
+
+    [Fact]
+    public async Task a_retry_after_the_instance_died_before_its_command_committed_runs_the_command()
+    {
+        var key = Guid.NewGuid().ToString();
+        await using (var conn = new Npgsql.NpgsqlConnection(api.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var reserve = new Npgsql.NpgsqlCommand(
+                "INSERT INTO idempotency_keys (participant_id, key, request_hash, reserved_at) VALUES ('owner-a', $1, '\\x00', now() - interval '2 minutes')", conn);
+            reserve.Parameters.Add(new() { Value = key });
+            await reserve.ExecuteNonQueryAsync();
+        }
+        var assets = await api.Scalar("SELECT count(*) FROM events WHERE type = 'asset-registered'");
+
+        var retry = await api.Post("/api/v1/assets", "owner-a", Receipt(), ("Idempotency-Key", key));
+
+        Assert.Equal(HttpStatusCode.Created, retry.Status);
+        Assert.False(retry.Replayed);
+        Assert.Equal(assets + 1, await api.Scalar("SELECT count(*) FROM events WHERE type = 'asset-registered'"));
+    }
 }

@@ -101,8 +101,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
                         r.IsDBNull(6) ? null : (byte[])r[6]);
             if (row is null) continue; // released meanwhile: try to reserve again
             var age = DateTimeOffset.UtcNow - row.ReservedAt;
-            var expired = age > Retention || (row.Status is null && age > Abandoned);
-            if (!expired) return row;
+            var abandoned = row.Status is null && age > Abandoned;
+            if (!(age > Retention || abandoned)) return row;
+            // An instance that died (or could not store the answer) after its command committed: the events say so.
+            // Running the command again would do it twice (a second asset registered), so the retry is told instead.
+            if (abandoned && await AnswerLost(conn, participant, key, row.ReservedAt, ct) is { } lost) return lost;
             await using var delete = new NpgsqlCommand("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND reserved_at = $3", conn);
             delete.Parameters.Add(new() { Value = participant });
             delete.Parameters.Add(new() { Value = key });
@@ -151,17 +154,75 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         }
         catch (Exception ex)
         {
-            // The command itself succeeded; a retry after this will find the reservation abandoned and run again.
+            // The command itself succeeded; a retry after this finds the reservation abandoned and, in the events, that it committed.
             log.LogWarning(ex, "Could not store the answer for Idempotency-Key {Key}", key);
         }
     }
 
     static object OrNull(string s) => s.Length > 0 ? s : DBNull.Value;
 
+    /// <summary>
+    /// When the request reserved at <paramref name="reservedAt"/> committed events (its participant and key are in their metadata)
+    /// but its answer was never stored: stores, and returns, a 409 problem that says where its events are, so that no retry runs
+    /// the command a second time. Null when it committed nothing.
+    /// </summary>
+    static async Task<Stored?> AnswerLost(NpgsqlConnection conn, string participant, string key, DateTimeOffset reservedAt, CancellationToken ct)
+    {
+        string stream;
+        long first, last, version, count;
+        await using (var find = new NpgsqlCommand("""
+            SELECT stream_id, min(position), max(position), max(version), count(*) FROM events
+            WHERE metadata->>'idempotencyKey' = $2 AND metadata->>'participant' = $1 AND recorded_at >= $3
+            GROUP BY stream_id ORDER BY min(position) LIMIT 1
+            """, conn))
+        {
+            find.Parameters.Add(new() { Value = participant });
+            find.Parameters.Add(new() { Value = key });
+            find.Parameters.Add(new() { Value = reservedAt.AddSeconds(-1) });
+            await using var r = await find.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            (stream, first, last, version, count) = (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+        }
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["type"] = Problems.Problems.TypePrefix + "idempotency.answer_lost",
+            ["title"] = "Conflict",
+            ["status"] = StatusCodes.Status409Conflict,
+            ["detail"] = $"The request with this Idempotency-Key was carried out: {count} event(s) in stream {stream}, up to version {version} " +
+                $"(log positions {first}–{last}), but its answer was lost. It was not run again. Read the resource for its state.",
+            ["code"] = "idempotency.answer_lost",
+            ["field"] = Header,
+            ["streamId"] = stream,
+            ["version"] = version,
+            ["positions"] = new[] { first, last },
+        });
+        await using var store = new NpgsqlCommand("""
+            UPDATE idempotency_keys SET completed_at = now(), status_code = 409, content_type = 'application/problem+json', location = NULL, etag = NULL, body = $4
+            WHERE participant_id = $1 AND key = $2 AND reserved_at = $3 AND completed_at IS NULL
+            RETURNING request_hash, reserved_at
+            """, conn);
+        store.Parameters.Add(new() { Value = participant });
+        store.Parameters.Add(new() { Value = key });
+        store.Parameters.Add(new() { Value = reservedAt });
+        store.Parameters.Add(new() { Value = body });
+        await using var stored = await store.ExecuteReaderAsync(ct);
+        return await stored.ReadAsync(ct)
+            ? new Stored((byte[])stored[0], stored.GetFieldValue<DateTimeOffset>(1), StatusCodes.Status409Conflict, "application/problem+json", null, null, body)
+            : null;
+    }
+
     async Task Release(string participant, string key)
     {
         try
         {
+            await using (var conn = await db.OpenConnectionAsync(CancellationToken.None))
+            {
+                await using var reserved = new NpgsqlCommand("SELECT reserved_at FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL", conn);
+                reserved.Parameters.Add(new() { Value = participant });
+                reserved.Parameters.Add(new() { Value = key });
+                if (await reserved.ExecuteScalarAsync(CancellationToken.None) is DateTimeOffset at && await AnswerLost(conn, participant, key, at, CancellationToken.None) is not null)
+                    return; // it committed before it failed: retries are told so instead of running it again
+            }
             await using var cmd = db.CreateCommand("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL");
             cmd.Parameters.Add(new() { Value = participant });
             cmd.Parameters.Add(new() { Value = key });
