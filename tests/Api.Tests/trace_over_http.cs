@@ -171,6 +171,30 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
         Assert.Empty(Array(old, "items"));
     }
 
+    [Fact]
+    public async Task free_text_paged_a_few_at_a_time_gives_the_same_assets_in_the_same_order_as_one_page()
+    {
+        // Small pages are answered from the newest assets when a page of matches is there, the last one from the whole table:
+        // together they must be exactly the one-page answer, newest change first.
+        var tag = $"FT{Guid.NewGuid():N}"[..12].ToUpperInvariant();
+        foreach (var number in Enumerable.Range(0, 7).Select(i => $"{tag}-{i}").Append($"OTHER-{Guid.NewGuid():N}"))
+            Assert.Equal(HttpStatusCode.Created, (await api.Post("/api/v1/assets", "owner-a", Receipt(number))).Status);
+        await Settled(api, anchored: false);
+
+        var whole = Array(await api.Get($"/api/v1/trace/search?q={tag}&limit=500", "reg-1"), "items").Select(i => S(i!["receiptNumber"])).ToList();
+        Assert.Equal(Enumerable.Range(0, 7).Reverse().Select(i => $"{tag}-{i}"), whole);
+        var paged = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await api.Get($"/api/v1/trace/search?q={tag}&limit=2{(cursor is null ? "" : "&cursor=" + cursor)}", "reg-1");
+            Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+            paged.AddRange(Array(page, "items").Select(i => S(i!["receiptNumber"])));
+            cursor = page.Json["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        Assert.Equal(whole, paged);
+    }
+
     [Theory]
     [InlineData("/api/v1/trace/search?kind=Car", HttpStatusCode.UnprocessableEntity, "kind")]
     [InlineData("/api/v1/trace/search?lock=1", HttpStatusCode.UnprocessableEntity, "lock")]
