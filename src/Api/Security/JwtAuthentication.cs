@@ -29,9 +29,20 @@ public static class JwtAuthentication
                 var login = principal.FindFirstValue("sub");
                 var participantId = principal.FindFirstValue(TokenService.ParticipantClaim);
                 if (login is null || participantId is null) { context.Fail("The token names no user or participant."); return; }
-                var user = await UserCommandHandler.Load(services.GetRequiredService<IEventStore>(), login, ct);
-                if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
-                var participant = await services.GetRequiredService<IParticipantDirectory>().Find(new ParticipantId(participantId), ct);
+                // A client that hangs up while its user and participant are read is no failure of the registry: no error is logged for it.
+                AssetLedger.Domain.Users.UserState user;
+                ParticipantInfo? participant;
+                try
+                {
+                    user = await UserCommandHandler.Load(services.GetRequiredService<IEventStore>(), login, ct);
+                    if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
+                    participant = await services.GetRequiredService<IParticipantDirectory>().Find(new ParticipantId(participantId), ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    context.Fail("The client closed the request.");
+                    return;
+                }
                 if (participant is null) { context.Fail("The token's participant no longer exists."); return; }
                 var claims = principal.Claims.Where(c => c.Type != "role").ToList();
                 claims.AddRange(participant.Roles.Select(r => new Claim("role", r.ToString())));
