@@ -19,20 +19,30 @@ public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
         return m.Groups["code"].Value;
     }
 
-    [Fact]
-    public async Task the_readme_walkthrough_takes_a_receipt_through_its_whole_life()
+    /// <summary>Runs a README script with bash -euo pipefail in <paramref name="directory"/>; asserts it exits 0 and returns what it printed.</summary>
+    internal static async Task<string> RunBash(string script, IDictionary<string, string> environment, TimeSpan timeout, string? directory = null)
     {
-        var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", ReadmeBlock()])
+        var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment = { ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword },
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? "",
         };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         using var bash = Process.Start(psi)!;
         var stdout = bash.StandardOutput.ReadToEndAsync();
         var stderr = bash.StandardError.ReadToEndAsync();
-        await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await bash.WaitForExitAsync().WaitAsync(timeout);
         var output = await stdout;
         Assert.True(bash.ExitCode == 0, $"exit {bash.ExitCode}\n{output}\n{await stderr}");
+        return output;
+    }
+
+    [Fact]
+    public async Task the_readme_walkthrough_takes_a_receipt_through_its_whole_life()
+    {
+        var output = await RunBash(ReadmeBlock(), new Dictionary<string, string>
+        {
+            ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword,
+        }, TimeSpan.FromMinutes(2));
 
         var assetId = Regex.Match(output, @"^asset ([0-9a-f]{32})$", RegexOptions.Multiline).Groups[1].Value;
         Assert.NotEmpty(assetId);
@@ -82,22 +92,12 @@ public sealed class readme_chain_walkthrough
         var work = Directory.CreateTempSubdirectory("readme-chains-");
         try
         {
-            var psi = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", readme_walkthrough.ReadmeBlock() + readme_walkthrough.ReadmeBlock("chains")])
+            var output = await readme_walkthrough.RunBash(readme_walkthrough.ReadmeBlock() + readme_walkthrough.ReadmeBlock("chains"), new Dictionary<string, string>
             {
-                RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.FullName,
-                Environment =
-                {
-                    ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword,
-                    ["EVM_RPC"] = node.RpcUrl, ["EVM_KEY_FILE"] = node.PrivateKeyFile,
-                    ["ASSETLEDGER"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "assetledger.dll")}",
-                },
-            };
-            using var bash = Process.Start(psi)!;
-            var stdout = bash.StandardOutput.ReadToEndAsync();
-            var stderr = bash.StandardError.ReadToEndAsync();
-            await bash.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            var output = await stdout;
-            Assert.True(bash.ExitCode == 0, $"exit {bash.ExitCode}\n{output}\n{await stderr}");
+                ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword,
+                ["EVM_RPC"] = node.RpcUrl, ["EVM_KEY_FILE"] = node.PrivateKeyFile,
+                ["ASSETLEDGER"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "assetledger.dll")}",
+            }, TimeSpan.FromMinutes(3), work.FullName);
             Assert.DoesNotContain("\"status\":4", output);
             Assert.DoesNotContain("\"status\":5", output);
 

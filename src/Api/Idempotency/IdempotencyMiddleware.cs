@@ -215,15 +215,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     {
         try
         {
-            await using (var conn = await db.OpenConnectionAsync(CancellationToken.None))
+            await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+            await using (var reserved = new NpgsqlCommand("SELECT reserved_at FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL", conn))
             {
-                await using var reserved = new NpgsqlCommand("SELECT reserved_at FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL", conn);
                 reserved.Parameters.Add(new() { Value = participant });
                 reserved.Parameters.Add(new() { Value = key });
                 if (await reserved.ExecuteScalarAsync(CancellationToken.None) is DateTimeOffset at && await AnswerLost(conn, participant, key, at, CancellationToken.None) is not null)
                     return; // it committed before it failed: retries are told so instead of running it again
             }
-            await using var cmd = db.CreateCommand("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL");
+            await using var cmd = new NpgsqlCommand("DELETE FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL", conn);
             cmd.Parameters.Add(new() { Value = participant });
             cmd.Parameters.Add(new() { Value = key });
             await cmd.ExecuteNonQueryAsync(CancellationToken.None);

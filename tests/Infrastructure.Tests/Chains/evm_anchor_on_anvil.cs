@@ -7,6 +7,8 @@ using AssetLedger.Infrastructure.Tests.Support;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 
+using static AssetLedger.Infrastructure.Tests.Support.Eventually;
+
 namespace AssetLedger.Infrastructure.Tests.Chains;
 
 /// <summary>The EVM anchor against a real local node (Anvil from npm) and a real PostgreSQL.</summary>
@@ -205,15 +207,6 @@ public sealed class evm_anchor_on_anvil : IAsyncLifetime
     static async Task<AnchorStatus?> Status(LedgerParts l, string anchor) =>
         (await l.Service.AnchorStatuses(default)).SingleOrDefault(s => s.Anchor == anchor);
 
-    static async Task WaitUntil(Func<Task<bool>> condition, string what, int seconds = 40)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {seconds} s for {what}.");
-            await Task.Delay(50);
-        }
-    }
 
     [Fact]
     public async Task with_one_second_blocks_checkpoints_sent_ahead_share_blocks_and_stay_in_order()

@@ -4,6 +4,8 @@ using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Tests.Ledger;
 using AssetLedger.Infrastructure.Tests.Support;
 
+using static AssetLedger.Infrastructure.Tests.Support.Eventually;
+
 namespace AssetLedger.Infrastructure.Tests.Chains;
 
 /// <summary>
@@ -52,24 +54,24 @@ public sealed class managed_anchor_targets : IAsyncLifetime
         });
 
         // Only the local anchor at first; some history builds up before any chain is there.
-        await WaitUntil(async () => (await Status(l, "local"))?.LastAnchoredSize >= 20, "the local anchor");
+        await WaitUntil(async () => (await Status(l, "local"))?.LastAnchoredSize >= 20, "the local anchor", 60);
         Assert.Null(await Status(l, "alliance-a"));
         source.Set(Evm("alliance-a", first), Evm("alliance-b", second));
-        await WaitUntil(async () => (await Status(l, "alliance-a"))?.LastAnchoredSize >= 40 && (await Status(l, "alliance-b"))?.LastAnchoredSize >= 40, "both targets");
+        await WaitUntil(async () => (await Status(l, "alliance-a"))?.LastAnchoredSize >= 40 && (await Status(l, "alliance-b"))?.LastAnchoredSize >= 40, "both targets", 60);
         Assert.Equal(["local", "alliance-a", "alliance-b"], anchors.Anchors.Select(a => a.Name));
 
         source.Set(Evm("alliance-a", first));
-        await WaitUntil(() => Task.FromResult(anchors.Anchors.Count == 2), "alliance-b to stop");
+        await WaitUntil(() => Task.FromResult(anchors.Anchors.Count == 2), "alliance-b to stop", 60);
         await Task.Delay(300); // a submission in flight when it stopped may still commit
         var bStopped = (await Status(l, "alliance-b"))!.LastAnchoredSize;
         var aThen = (await Status(l, "alliance-a"))!.LastAnchoredSize;
-        await WaitUntil(async () => (await Status(l, "alliance-a"))!.LastAnchoredSize > aThen + 10, "alliance-a going on");
+        await WaitUntil(async () => (await Status(l, "alliance-a"))!.LastAnchoredSize > aThen + 10, "alliance-a going on", 60);
         Assert.Equal(bStopped, (await Status(l, "alliance-b"))!.LastAnchoredSize);
 
         await stopWriting.CancelAsync();
         await writer;
         var head = await l.Store.HeadPosition(default);
-        await WaitUntil(async () => (await Status(l, "alliance-a"))!.LastAnchoredSize == head, "alliance-a to catch up");
+        await WaitUntil(async () => (await Status(l, "alliance-a"))!.LastAnchoredSize == head, "alliance-a to catch up", 60);
         await stop.CancelAsync();
         await worker;
 
@@ -99,7 +101,7 @@ public sealed class managed_anchor_targets : IAsyncLifetime
         {
             for (var i = 0; i < 5; i++) { await l.AppendEvents(2); await Task.Delay(120); }
             var head = await l.Store.HeadPosition(default);
-            await WaitUntil(async () => (await Status(l, "local"))?.LastAnchoredSize == head, "the local anchor");
+            await WaitUntil(async () => (await Status(l, "local"))?.LastAnchoredSize == head, "the local anchor", 60);
             var down = (await Status(l, "evm-later"))!;
             Assert.Equal(0, down.LastAnchoredSize);
             Assert.Contains("cannot start", down.LastError);
@@ -108,7 +110,7 @@ public sealed class managed_anchor_targets : IAsyncLifetime
             Assert.Equal(["local"], anchors.Anchors.Select(a => a.Name));
 
             await File.WriteAllTextAsync(keyFile, AnvilNode.DevPrivateKey);
-            await WaitUntil(async () => (await Status(l, "evm-later"))!.LastAnchoredSize == head, "the target to start and catch up");
+            await WaitUntil(async () => (await Status(l, "evm-later"))!.LastAnchoredSize == head, "the target to start and catch up", 60);
             var up = (await Status(l, "evm-later"))!;
             Assert.Null(up.LastError);
             Assert.Null(up.FailingSince);
@@ -149,13 +151,4 @@ public sealed class managed_anchor_targets : IAsyncLifetime
     static async Task<AnchorStatus?> Status(LedgerParts l, string anchor) =>
         (await l.Service.AnchorStatuses(default)).SingleOrDefault(s => s.Anchor == anchor);
 
-    static async Task WaitUntil(Func<Task<bool>> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {seconds} s for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

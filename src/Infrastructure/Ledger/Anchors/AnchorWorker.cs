@@ -31,11 +31,10 @@ public sealed class AnchorWorker
     volatile IReadOnlyList<IAnchor> _all;
 
     /// <summary>A managed target's anchor, the definition revision it was built from, and its loop (when running in the background).</summary>
-    sealed class ManagedAnchor(long revision, IAnchor? anchor, string? error)
+    sealed class ManagedAnchor(long revision, IAnchor? anchor)
     {
         public long Revision { get; } = revision;
         public IAnchor? Anchor { get; } = anchor;
-        public string? Error { get; } = error;
         public CancellationTokenSource? Stop { get; set; }
         public Task Loop { get; set; } = Task.CompletedTask;
     }
@@ -90,7 +89,7 @@ public sealed class AnchorWorker
             {
                 try
                 {
-                    _managed[target.Name] = new ManagedAnchor(target.Revision, _factory.Create(target), null);
+                    _managed[target.Name] = new ManagedAnchor(target.Revision, _factory.Create(target));
                     _log.LogInformation("Anchor target {Anchor} ({Kind}) is active.", target.Name, target.Kind);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -98,7 +97,7 @@ public sealed class AnchorWorker
                     var previous = stopped.FirstOrDefault(s => s.Anchor is null && s.Revision == target.Revision);
                     if (previous is null) _log.LogWarning(ex, "Anchor target {Anchor} cannot start; it is tried again in {Interval}.", target.Name, _options.TargetRefreshInterval);
                     await RecordStartFailure(target.Name, ex, ct);
-                    _managed[target.Name] = new ManagedAnchor(target.Revision, null, Describe(ex));
+                    _managed[target.Name] = new ManagedAnchor(target.Revision, null);
                 }
             }
             _all = [.. _targets.Configured, .. _managed.Values.Select(m => m.Anchor).OfType<IAnchor>()];
