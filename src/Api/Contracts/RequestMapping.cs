@@ -1,14 +1,13 @@
 using System.Globalization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using static AssetLedger.Api.Problems.RequestErrors;
 
 namespace AssetLedger.Api.Contracts;
 
 /// <summary>Turns request bodies into domain values, with a 422 that names the field when one is wrong.</summary>
 public static class RequestMapping
 {
-    static DomainError Invalid(string field, string message) => new("request.invalid", message, ErrorKind.Invalid, field);
-
     public static Result<T> ParseEnum<T>(string? text, string field) where T : struct, Enum =>
         text is not null && Enum.TryParse<T>(text, ignoreCase: false, out var v) && Enum.IsDefined(v) && !int.TryParse(text, out _)
             ? v

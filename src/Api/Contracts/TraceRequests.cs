@@ -1,4 +1,5 @@
 using System.Globalization;
+using AssetLedger.Api.Problems;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -26,14 +27,14 @@ public sealed record TraceSearchRequest(
         {
             var s = TraceParsing.Enum<AssetStatus>(Status, "status");
             if (s.Error is { } e) return e;
-            if (s.Value == AssetStatus.None) return TraceParsing.Invalid("status", "status must be Pending, Active, Rejected or Cancelled.");
+            if (s.Value == AssetStatus.None) return RequestErrors.Invalid("status", "status must be Pending, Active, Rejected or Cancelled.");
             search = search with { Status = s.Value };
         }
         if (Lock is not null) { var l = TraceParsing.Enum<AssetLock>(Lock, "lock"); if (l.Error is { } e) return e; search = search with { Lock = l.Value }; }
         foreach (var (value, field) in new[] { (OwnerId, "ownerId"), (VenueId, "venueId"), (WarehouseId, "warehouseId"), (DebtorId, "debtorId") })
-            if (value is not null && !ParticipantId.IsWellFormed(value)) return TraceParsing.Invalid(field, $"{field} must be a participant id (1–64 lower-case letters, digits, '-', '_', '.').");
-        if (Commodity is { Length: 0 or > 200 }) return TraceParsing.Invalid("commodity", "commodity is 1–200 characters.");
-        if (Q is not null && (Q.Trim().Length < 3 || Q.Length > 100)) return TraceParsing.Invalid("q", "q is free text of 3–100 characters, found in titles, receipt numbers and bill numbers.");
+            if (value is not null && !ParticipantId.IsWellFormed(value)) return RequestErrors.Invalid(field, $"{field} must be a participant id (1–64 lower-case letters, digits, '-', '_', '.').");
+        if (Commodity is { Length: 0 or > 200 }) return RequestErrors.Invalid("commodity", "commodity is 1–200 characters.");
+        if (Q is not null && (Q.Trim().Length < 3 || Q.Length > 100)) return RequestErrors.Invalid("q", "q is free text of 3–100 characters, found in titles, receipt numbers and bill numbers.");
         var times = new DateTimeOffset?[4];
         var names = new[] { (RegisteredFrom, "registeredFrom"), (RegisteredTo, "registeredTo"), (ChangedFrom, "changedFrom"), (ChangedTo, "changedTo") };
         for (var i = 0; i < names.Length; i++)
@@ -53,12 +54,10 @@ public sealed record TraceSearchRequest(
 /// <summary>Parsing for the trace queries: a 422 problem naming the field when a value is wrong.</summary>
 public static class TraceParsing
 {
-    public static DomainError Invalid(string field, string message) => new("request.invalid", message, ErrorKind.Invalid, field);
-
     /// <summary>Enum names, ignoring case ("frozen" or "Frozen"); numbers are refused.</summary>
     public static Result<T> Enum<T>(string text, string field) where T : struct, System.Enum =>
         System.Enum.TryParse<T>(text, ignoreCase: true, out var v) && System.Enum.IsDefined(v) && !text.Any(char.IsAsciiDigit)
-            ? v : Invalid(field, $"{field} must be one of {string.Join(", ", System.Enum.GetNames<T>())}; got '{text}'.");
+            ? v : RequestErrors.Invalid(field, $"{field} must be one of {string.Join(", ", System.Enum.GetNames<T>())}; got '{text}'.");
 
     /// <summary>ISO-8601: a date (midnight UTC) or a date and time; without an offset, UTC.</summary>
     public static Result<DateTimeOffset?> Time(string? text, string field)
@@ -67,7 +66,7 @@ public static class TraceParsing
         string[] formats = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
         return DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? Result<DateTimeOffset?>.Of(t)
-            : Invalid(field, $"{field} must be an ISO-8601 date or time such as 2026-03-01 or 2026-03-01T08:00:00Z; got '{text}'.");
+            : RequestErrors.Invalid(field, $"{field} must be an ISO-8601 date or time such as 2026-03-01 or 2026-03-01T08:00:00Z; got '{text}'.");
     }
 }
 

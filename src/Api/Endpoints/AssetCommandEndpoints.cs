@@ -4,6 +4,7 @@ using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static AssetLedger.Api.Contracts.RequestMapping;
+using static AssetLedger.Api.Problems.RequestErrors;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
@@ -113,6 +114,4 @@ public static class AssetCommandEndpoints
 
     static Result<IAssetCommand> With(string id, Func<AssetId, Result<IAssetCommand>> build) =>
         CommandServices.AssetIdOf(id) is { Error: null } a ? build(a.Value) : CommandServices.AssetIdOf(id).Error!;
-
-    static DomainError Invalid(string field, string message) => new("request.invalid", message, ErrorKind.Invalid, field);
 }

@@ -9,6 +9,7 @@ using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Projections;
 using AssetLedger.Projections.Assets;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -36,7 +37,7 @@ public static class AssetEndpoints
         var kindFilter = OptionalEnum<AssetKind>(kind, "kind");
         var statusFilter = OptionalEnum<AssetStatus>(status, "status");
         var lockFilter = OptionalEnum<AssetLock>(locked, "locked");
-        if ((kindFilter.Error ?? statusFilter.Error ?? lockFilter.Error) is { } bad) return P.BadRequest("request.invalid", bad.Message, bad.Field);
+        if ((kindFilter.Error ?? statusFilter.Error ?? lockFilter.Error) is { } bad) return P.From(RequestErrors.Malformed(bad.Field!, bad.Message));
         var filter = new AssetFilter
         {
             Kind = kindFilter.Value, Status = statusFilter.Value, Locked = lockFilter.Value,
@@ -45,14 +46,14 @@ public static class AssetEndpoints
         var actor = http.User.ToActor();
         if (!actor.Has(Role.Regulator) && !actor.Has(Role.Operator))
             filter = filter with { VisibleTo = actor.Id.Value, VisiblePending = actor.Has(Role.TradingCenter) };
-        if (limit is < 1 or > MaxPageSize) return P.BadRequest("request.invalid", $"limit must be between 1 and {MaxPageSize}.", "limit");
+        if (limit is < 1 or > MaxPageSize) return P.From(RequestErrors.Malformed("limit", $"limit must be between 1 and {MaxPageSize}."));
         try
         {
             return TypedResults.Ok(await queries.List(filter, cursor, limit ?? 50, ct));
         }
         catch (InvalidCursorException)
         {
-            return P.BadRequest("request.invalid_cursor", "cursor is not one this list handed out; start again without a cursor and follow nextCursor.", "cursor");
+            return P.From(RequestErrors.InvalidCursor("cursor is not one this list handed out; start again without a cursor and follow nextCursor."));
         }
     }
 
@@ -69,7 +70,7 @@ public static class AssetEndpoints
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
         var state = await AssetStreams.Load(store, assetId.Value, ct);
-        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.From(ResourceErrors.AssetNotFound(id));
         http.Response.Headers.ETag = $"\"{state.Version}\"";
         return TypedResults.Ok(AssetResource.From(state));
     }
@@ -80,7 +81,7 @@ public static class AssetEndpoints
         if (assetId.Error is { } bad) return P.From(bad);
         var events = await store.ReadStream(assetId.Value.StreamId, 1, 100_000, ct);
         var state = events.Aggregate(AssetState.Initial, (s, e) => AssetState.Evolve(s, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)));
-        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.From(ResourceErrors.AssetNotFound(id));
         IReadOnlyList<HistoryEntryView> history = events.Select(e =>
         {
             using var data = JsonDocument.Parse(e.Data);

@@ -6,6 +6,7 @@ using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -32,7 +33,7 @@ public static class AuditEndpoints
     {
         AccessAuditFilter.SetResource(http, "audit");
         if (participantId is not null && !ParticipantId.IsWellFormed(participantId))
-            return P.Invalid("participantId", "participantId must be a participant id (1–64 lower-case letters, digits, '-', '_', '.').");
+            return P.From(RequestErrors.Invalid("participantId", "participantId must be a participant id (1–64 lower-case letters, digits, '-', '_', '.')."));
         var f = TraceParsing.Time(from, "from");
         if (f.Error is { } e1) return P.From(e1);
         var t = TraceParsing.Time(to, "to");
@@ -41,7 +42,7 @@ public static class AuditEndpoints
         if (!string.IsNullOrEmpty(cursor))
         {
             if (Decode(cursor) is not { } seq)
-                return P.BadRequest("request.invalid_cursor", "The cursor is not one this audit list gave out; pass back the nextCursor of the previous page unchanged.", "cursor");
+                return P.From(RequestErrors.InvalidCursor("The cursor is not one this audit list gave out; pass back the nextCursor of the previous page unchanged."));
             before = seq;
         }
         var page = await audit.Read(new AccessAuditQuery(participantId, f.Value, t.Value, before, limit ?? 100), ct);

@@ -3,6 +3,7 @@ using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Users;
 using AssetLedger.Infrastructure.Security;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -38,7 +39,7 @@ public static class AuthEndpoints
     {
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (limiter.Exhausted(ip))
-            return P.Create(StatusCodes.Status429TooManyRequests, "auth.too_many_failures", "Too many failed logins from this address; wait a minute and try again.");
+            return P.From(AccessErrors.TooManyFailedLogins);
         string login;
         Application.Ports.ParticipantInfo participant;
         if (body.RefreshToken is { Length: > 0 } rt)
@@ -47,27 +48,22 @@ public static class AuthEndpoints
             if (owner is null)
             {
                 limiter.Failed(ip);
-                return P.Create(401, "auth.invalid_refresh_token", "The refresh token is unknown, already used or expired; log in with your password.");
+                return P.From(AccessErrors.InvalidRefreshToken);
             }
             var user = await UserCommandHandler.Load(store, owner, ct);
-            if (user.Disabled) return P.Create(403, "auth.user_disabled", "This user is disabled.");
+            if (user.Disabled) return P.From(AccessErrors.UserDisabled);
             participant = (await directory.Find(user.Participant, ct))!;
             login = owner;
         }
         else
         {
             if (string.IsNullOrEmpty(body.Login) || string.IsNullOrEmpty(body.Password))
-                return P.BadRequest("request.invalid", "Send {\"login\",\"password\"} or {\"refreshToken\"}.", "login");
+                return P.From(RequestErrors.Malformed("login", "Send {\"login\",\"password\"} or {\"refreshToken\"}."));
             var result = await logins.Check(body.Login, body.Password, ct);
             if (result.Error is { } e)
             {
                 if (e.Code == "auth.invalid_credentials") limiter.Failed(ip);
-                return e.Code switch
-                {
-                    "auth.account_locked" => P.Create(StatusCodes.Status423Locked, e.Code, e.Message),
-                    "auth.user_disabled" => P.Create(403, e.Code, e.Message),
-                    _ => P.Create(401, e.Code, e.Message),
-                };
+                return P.From(e);
             }
             (login, participant) = (result.Login!, result.Participant!);
         }

@@ -5,8 +5,10 @@ using AssetLedger.Application.Commands;
 using AssetLedger.Application.Chains;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Chains;
+using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.Chains;
 using Mediator;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -18,6 +20,8 @@ namespace AssetLedger.Api.Endpoints;
 /// </summary>
 public static class ChainEndpoints
 {
+    static readonly DomainError CredentialsRequired = RequestErrors.Invalid("credentials", "credentials are required: the names of the files or environment variables that hold the signing secrets.");
+
     public static RouteGroupBuilder MapChains(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/chains").WithTags("Chains").RequireAuthorization(p => p.RequireRole("Operator")).ProducesProblem(403);
@@ -80,7 +84,7 @@ public static class ChainEndpoints
         ChainKind kind;
         if (string.Equals(body.Kind, "fabric", StringComparison.OrdinalIgnoreCase)) kind = ChainKind.Fabric;
         else if (string.Equals(body.Kind, "evm", StringComparison.OrdinalIgnoreCase)) kind = ChainKind.Evm;
-        else return P.Invalid("kind", "kind must be 'fabric' or 'evm'.");
+        else return P.From(RequestErrors.Invalid("kind", "kind must be 'fabric' or 'evm'."));
         return await c.ForAlliance(allianceId, new RegisterNetwork(allianceId, body.NetworkId ?? "", body.Name ?? "", kind, body.Endpoints ?? [], body.TlsRootCertificates ?? [],
             body.ChainId, c.Actor, c.Now), ct);
     }
@@ -99,7 +103,7 @@ public static class ChainEndpoints
 
     static async Task<Results<Created<TargetView>, ProblemHttpResult>> DefineTarget(string allianceId, DefineTargetRequest body, ChainCommands c, CancellationToken ct)
     {
-        if (body.Credentials is null) return P.Invalid("credentials", "credentials are required: the names of the files or environment variables that hold the signing secrets.");
+        if (body.Credentials is null) return P.From(CredentialsRequired);
         var outcome = await c.Send(new DefineTarget(allianceId, body.Name ?? "", body.ContractId!, body.Credentials.ToDomain(), body.LegacyTransactions ?? false, c.Actor, c.Now), ct);
         if (outcome.Error is { } e) return P.From(e);
         return TypedResults.Created($"/api/v1/chains/targets/{body.Name}", await c.TargetView(outcome.State!, body.Name!, ct));
@@ -107,13 +111,13 @@ public static class ChainEndpoints
 
     static async Task<Results<Ok<TargetView>, ProblemHttpResult>> Activation(string name, TargetActivationRequest body, ChainCommands c, CancellationToken ct)
     {
-        if (body.Active is not { } active) return P.Invalid("active", "active is required: true to anchor on this target, false to stop.");
+        if (body.Active is not { } active) return P.From(RequestErrors.Invalid("active", "active is required: true to anchor on this target, false to stop."));
         return await c.ForTarget(name, active ? new ActivateTarget(name, c.Actor, c.Now) : new DeactivateTarget(name, c.Actor, c.Now), ct);
     }
 
     static Task<Results<Ok<TargetView>, ProblemHttpResult>> ChangeCredentials(string name, TargetCredentialsChangeRequest body, ChainCommands c, CancellationToken ct) =>
         body.Credentials is null
-            ? Task.FromResult<Results<Ok<TargetView>, ProblemHttpResult>>(P.Invalid("credentials", "credentials are required: the names of the files or environment variables that hold the signing secrets."))
+            ? Task.FromResult<Results<Ok<TargetView>, ProblemHttpResult>>(P.From(CredentialsRequired))
             : c.ForTarget(name, new ChangeTargetCredentials(name, body.Credentials.ToDomain(), body.LegacyTransactions ?? false, c.Actor, c.Now), ct);
 
     static Task<Results<Ok<TargetView>, ProblemHttpResult>> ChangeContract(string name, TargetContractRequest body, ChainCommands c, CancellationToken ct) =>

@@ -6,6 +6,7 @@ using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Api.Problems;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
@@ -51,5 +52,5 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
     }
 
     public static Result<AssetId> AssetIdOf(string id) =>
-        AssetId.TryParse(id, out var a) ? a : new DomainError("asset.not_found", $"'{id}' is not an asset id (a UUID); no such asset exists.", ErrorKind.NotFound);
+        AssetId.TryParse(id, out var a) ? a : ResourceErrors.NotAnAssetId(id);
 }

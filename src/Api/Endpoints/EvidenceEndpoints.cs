@@ -3,7 +3,9 @@ using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.Evidence;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -20,6 +22,7 @@ public static class EvidenceEndpoints
     public const int MaxRange = 1_000_000;
     public const int DefaultWaitSeconds = 5, MaxWaitSeconds = 30;
     const string ZipType = "application/zip";
+    static readonly DomainError WaitOutOfRange = RequestErrors.Malformed("wait", $"wait is a number of seconds from 0 to {MaxWaitSeconds}.");
 
     public static RouteGroupBuilder MapEvidence(this IEndpointRouteBuilder app)
     {
@@ -41,9 +44,9 @@ public static class EvidenceEndpoints
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
         var state = await AssetStreams.Load(store, assetId.Value, ct);
-        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+        if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.From(ResourceErrors.AssetNotFound(id));
         AccessAuditFilter.SetResource(http, $"asset:{assetId.Value}");
-        if (wait is < 0 or > MaxWaitSeconds) return P.BadRequest("request.invalid", $"wait is a number of seconds from 0 to {MaxWaitSeconds}.", "wait");
+        if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);
 
         var last = await exporter.LastPosition(assetId.Value.StreamId, ct);
         var size = await exporter.WaitForAnchored(last, TimeSpan.FromSeconds(wait ?? DefaultWaitSeconds), ct);
@@ -60,15 +63,15 @@ public static class EvidenceEndpoints
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger(long? from, long? to, int? wait, IEventStore store, EvidenceExporter exporter,
         HttpContext http, CancellationToken ct)
     {
-        if (wait is < 0 or > MaxWaitSeconds) return P.BadRequest("request.invalid", $"wait is a number of seconds from 0 to {MaxWaitSeconds}.", "wait");
+        if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);
         var start = from ?? 1;
         var end = to ?? await exporter.AnchoredSize(ct);
         AccessAuditFilter.SetResource(http, $"ledger:{start}-{end}");
-        if (end == 0 && to is null) return P.Create(409, "evidence.not_anchored", "No checkpoint has been anchored yet; one is cut and anchored within about a second of the first event. Retry shortly.");
-        if (start < 1 || end < start) return P.BadRequest("request.invalid", $"Need 1 ≤ from ({start}) ≤ to ({end}).", "from");
-        if (end - start + 1 > MaxRange) return P.BadRequest("request.range_too_large", $"Export at most {MaxRange:N0} positions per bundle; split the range with from and to.", "to");
+        if (end == 0 && to is null) return P.From(LedgerErrors.NothingAnchored);
+        if (start < 1 || end < start) return P.From(RequestErrors.Malformed("from", $"Need 1 ≤ from ({start}) ≤ to ({end})."));
+        if (end - start + 1 > MaxRange) return P.From(RequestErrors.RangeTooLarge($"Export at most {MaxRange:N0} positions per bundle; split the range with from and to."));
         var head = await store.HeadPosition(ct);
-        if (end > head) return P.Create(422, "evidence.beyond_log", $"The log ends at position {head}; to ({end}) is beyond it.", "to");
+        if (end > head) return P.From(LedgerErrors.BeyondLog(head, end));
 
         var size = await exporter.WaitForAnchored(end, TimeSpan.FromSeconds(wait ?? DefaultWaitSeconds), ct);
         if (size < end) return NotAnchored(http, $"Log position {end}", size);
@@ -90,8 +93,6 @@ public static class EvidenceEndpoints
     static ProblemHttpResult NotAnchored(HttpContext http, string what, long anchoredSize)
     {
         http.Response.Headers.RetryAfter = "1";
-        return P.Create(409, "evidence.not_anchored",
-            $"{what} is not yet in an anchored checkpoint (the latest anchored checkpoint holds {anchoredSize} events). Checkpoints are cut every 500 ms " +
-            "and anchored right after: retry in about a second (Retry-After), or pass wait=<seconds> to let the server wait longer.");
+        return P.From(LedgerErrors.NotAnchored(what, anchoredSize));
     }
 }

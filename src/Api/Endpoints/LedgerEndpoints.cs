@@ -1,6 +1,7 @@
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -30,23 +31,23 @@ public static class LedgerEndpoints
 
     static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> Latest(LedgerService l, CancellationToken ct) =>
         await l.LatestCheckpoint(ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
-            : P.Create(404, LedgerService.NoCheckpoint, "No checkpoint has been cut yet; one is cut within 500 ms of the first event.");
+            : P.From(LedgerErrors.NoCheckpointYet);
 
     static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> BySize(long treeSize, LedgerService l, CancellationToken ct) =>
         await l.CheckpointBySize(treeSize, ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
-            : P.Create(404, "ledger.checkpoint_not_found", $"No checkpoint was cut at tree size {treeSize}; GET /api/v1/ledger/checkpoints/latest gives the newest.");
+            : P.From(LedgerErrors.CheckpointNotFound(treeSize));
 
     static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> Inclusion(Guid? eventId, long? position, long? treeSize, LedgerService l, CancellationToken ct)
     {
-        if (eventId is null == position is null) return P.BadRequest("request.invalid", "Give exactly one of eventId or position.", "eventId");
+        if (eventId is null == position is null) return P.From(RequestErrors.Malformed("eventId", "Give exactly one of eventId or position."));
         var proof = eventId is { } id ? await l.InclusionProofForEvent(id, treeSize, ct) : await l.InclusionProofForPosition(position!.Value, treeSize, ct);
-        return proof.Ok ? TypedResults.Ok(InclusionProofView.From(proof.Value!)) : LedgerProblem(proof.ErrorCode!, proof.Error!);
+        return proof.Ok ? TypedResults.Ok(InclusionProofView.From(proof.Value!)) : P.From(LedgerErrors.Proof(proof.ErrorCode!, proof.Error!));
     }
 
     static async Task<Results<Ok<ConsistencyProofView>, ProblemHttpResult>> Consistency(long from, long to, LedgerService l, CancellationToken ct)
     {
         var proof = await l.ConsistencyProof(from, to, ct);
-        return proof.Ok ? TypedResults.Ok(ConsistencyProofView.Of(proof.Value!)) : LedgerProblem(proof.ErrorCode!, proof.Error!);
+        return proof.Ok ? TypedResults.Ok(ConsistencyProofView.Of(proof.Value!)) : P.From(LedgerErrors.Proof(proof.ErrorCode!, proof.Error!));
     }
 
     static async Task<Ok<AnchorsView>> Anchors(long? treeSize, long? after, int? limit, LedgerService l, CancellationToken ct)
@@ -61,16 +62,9 @@ public static class LedgerEndpoints
     {
         var start = from ?? 1;
         var end = to ?? start + MaxIntegrityRange - 1;
-        if (start < 1 || end < start) return P.BadRequest("request.invalid", "Need 1 ≤ from ≤ to.", "from");
+        if (start < 1 || end < start) return P.From(RequestErrors.Malformed("from", "Need 1 ≤ from ≤ to."));
         if (end - start + 1 > MaxIntegrityRange)
-            return P.BadRequest("request.range_too_large", $"Check at most {MaxIntegrityRange} positions per call; page with from/to.", "to");
+            return P.From(RequestErrors.RangeTooLarge($"Check at most {MaxIntegrityRange} positions per call; page with from/to."));
         return TypedResults.Ok(await l.CheckIntegrity(start, end, ct));
     }
-
-    static ProblemHttpResult LedgerProblem(string code, string detail) => code switch
-    {
-        LedgerService.EventNotFound => P.Create(404, code, detail),
-        LedgerService.NoCheckpoint or LedgerService.NotYetInTree => P.Create(409, code, detail),
-        _ => P.Create(422, code, detail),
-    };
 }

@@ -11,6 +11,7 @@ using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
 using AssetLedger.Domain.Users;
 using Mediator;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -51,11 +52,11 @@ public static class ParticipantEndpoints
         if (id.Error is { } e1) return P.From(e1);
         var roles = Roles(body.Roles);
         if (roles.Error is { } e2) return P.From(e2);
-        if (!UserDecider.IsWellFormedLogin(body.AdminLogin)) return P.Invalid("adminLogin", "adminLogin must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'.");
+        if (!UserDecider.IsWellFormedLogin(body.AdminLogin)) return P.From(RequestErrors.Invalid("adminLogin", "adminLogin must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'."));
         if (body.AdminPassword is not { Length: >= UserCommandHandler.MinPasswordLength and <= 200 })
-            return P.Invalid("adminPassword", $"adminPassword must be {UserCommandHandler.MinPasswordLength}–200 characters.");
+            return P.From(RequestErrors.Invalid("adminPassword", $"adminPassword must be {UserCommandHandler.MinPasswordLength}–200 characters."));
         if (await UserCommandHandler.Load(http.RequestServices.GetRequiredService<IEventStore>(), body.AdminLogin!, ct) is { Exists: true })
-            return P.Create(409, "user.exists", $"The login '{body.AdminLogin}' is taken; choose another.", "adminLogin");
+            return P.From(ResourceErrors.AdminLoginTaken(body.AdminLogin!));
         var applicant = new Actor(id.Value, new HashSet<Role>());
         var outcome = await Send(m, new ApplyAsParticipant(id.Value, body.Name ?? "", body.CreditCode ?? "", body.Contact ?? "", roles.Value!, applicant, clock.UtcNow), http, ct);
         if (outcome.Error is { } e) return P.From(e);
@@ -66,7 +67,7 @@ public static class ParticipantEndpoints
 
     static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Verify(string id, VerificationRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
     {
-        if (body.Approve is not { } approve) return P.Invalid("approve", "approve is required: true to verify, false to reject.");
+        if (body.Approve is not { } approve) return P.From(RequestErrors.Invalid("approve", "approve is required: true to verify, false to reject."));
         var pid = new ParticipantId(id);
         if (!approve) return await Run(m, new RejectParticipant(pid, body.Reason ?? "", http.User.ToActor(), clock.UtcNow), http, ct);
         IReadOnlyList<Role>? roles = null;
@@ -102,7 +103,7 @@ public static class ParticipantEndpoints
     static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> SigningKey(string id, SigningKeyRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
     {
         var key = SignedCommands.ParsePublicKey(body.PublicKey);
-        if (key is null) return P.Invalid("publicKey", "publicKey must be an ECDSA P-256 public key as PEM ('-----BEGIN PUBLIC KEY-----') or base64 SubjectPublicKeyInfo.");
+        if (key is null) return P.From(RequestErrors.Invalid("publicKey", "publicKey must be an ECDSA P-256 public key as PEM ('-----BEGIN PUBLIC KEY-----') or base64 SubjectPublicKeyInfo."));
         var spki = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
         var keyId = SignedCommands.KeyIdOf(key);
         return await Run(m, new RegisterSigningKey(new ParticipantId(id), keyId, spki, http.User.ToActor(), clock.UtcNow), http, ct);

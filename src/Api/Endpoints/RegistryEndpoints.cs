@@ -5,7 +5,9 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Projections.Registry;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static AssetLedger.Api.Problems.RequestErrors;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
@@ -62,6 +64,4 @@ public static class RegistryEndpoints
             ? AssetDetailsRules.KeyOf(AssetKind.Intangible, new AssetDetails { ContentSha256 = sha })
             : Invalid("contentSha256", "contentSha256 must be 64 lower-case hex digits.");
     }
-
-    static DomainError Invalid(string field, string message) => new("request.invalid", message, ErrorKind.Invalid, field);
 }

@@ -2,9 +2,12 @@ using AssetLedger.Api.Audit;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Participants;
 using AssetLedger.Projections;
 using AssetLedger.Projections.Trace;
+using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
@@ -52,8 +55,8 @@ public static class TraceEndpoints
     /// <summary>Not in the read models: unknown (404), or so new that the projector has not reached it (503, retry).</summary>
     static async Task<ProblemHttpResult> Missing(AssetId id, IEventStore store, CancellationToken ct) =>
         (await store.ReadStream(id.StreamId, 1, 1, ct)).Count > 0
-            ? P.Create(503, "trace.not_yet_projected", $"Asset {id} exists but the read models have not reached it yet; retry in a moment.")
-            : P.Create(404, "asset.not_found", $"Asset {id} does not exist.");
+            ? P.From(ResourceErrors.NotYetProjected(id))
+            : P.From(AssetErrors.NotFound(id));
 
     static async Task<Results<Ok<TracePage>, ProblemHttpResult>> Search([AsParameters] TraceSearchRequest request, TraceQueries trace, CancellationToken ct)
     {
@@ -63,13 +66,13 @@ public static class TraceEndpoints
         {
             return TypedResults.Ok(await trace.Search(search.Value!, request.Cursor, request.Limit ?? 50, ct));
         }
-        catch (InvalidCursorException e) { return P.BadRequest("request.invalid_cursor", e.Message, "cursor"); }
+        catch (InvalidCursorException e) { return P.From(RequestErrors.InvalidCursor(e.Message)); }
     }
 
     static async Task<Results<Ok<Holdings>, ProblemHttpResult>> Holdings(
         string id, string? asOf, string? relation, string? cursor, int? limit, HoldingsQueries holdings, CancellationToken ct)
     {
-        if (!ParticipantId.IsWellFormed(id)) return P.Create(404, "participant.not_found", $"'{id}' is not a participant id; no such participant is registered.");
+        if (!ParticipantId.IsWellFormed(id)) return P.From(ResourceErrors.NotAParticipantId(id));
         var time = TraceParsing.Time(asOf, "asOf");
         if (time.Error is { } badTime) return P.From(badTime);
         HoldingRelation? only = null;
@@ -79,13 +82,13 @@ public static class TraceEndpoints
             if (r.Error is { } badRelation) return P.From(badRelation);
             only = r.Value;
         }
-        if (cursor is { Length: > 0 } && only is null) return P.BadRequest("request.invalid_cursor", "A cursor pages one list: give relation (Owned, HeldAsVenue, Confirmed or Frozen) with it.", "relation");
+        if (cursor is { Length: > 0 } && only is null) return P.From(RequestErrors.InvalidCursor("A cursor pages one list: give relation (Owned, HeldAsVenue, Confirmed or Frozen) with it.", "relation"));
         try
         {
             return await holdings.For(new ParticipantId(id), time.Value, only, cursor, limit ?? 50, ct) is { } h
                 ? TypedResults.Ok(h)
-                : P.Create(404, "participant.not_found", $"Participant '{id}' is not registered.");
+                : P.From(ParticipantErrors.NotFound(new ParticipantId(id)));
         }
-        catch (InvalidCursorException e) { return P.BadRequest("request.invalid_cursor", e.Message, "cursor"); }
+        catch (InvalidCursorException e) { return P.From(RequestErrors.InvalidCursor(e.Message)); }
     }
 }

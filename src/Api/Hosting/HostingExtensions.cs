@@ -76,24 +76,7 @@ public static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        s.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
-            if (c.ProblemDetails.Extensions.ContainsKey("code")) return;
-            // Problems raised by the framework itself (415, 405, 404 of an unknown route) get a code and a sentence too.
-            var status = c.ProblemDetails.Status ?? 500;
-            var (code, detail) = status switch
-            {
-                415 => ("request.unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
-                405 => ("request.method_not_allowed", "This path does not accept this HTTP method; see /swagger for the API."),
-                404 => ("route.not_found", "No endpoint has this path; see /swagger for the API."),
-                _ => ("request.failed", c.ProblemDetails.Detail ?? Problems.Problems.TitleOf(status)),
-            };
-            c.ProblemDetails.Type = Problems.Problems.TypePrefix + code;
-            c.ProblemDetails.Title = Problems.Problems.TitleOf(status);
-            c.ProblemDetails.Detail ??= detail;
-            c.ProblemDetails.Extensions["code"] = code;
-        });
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Problems.Describe);
         s.AddExceptionHandler<ProblemExceptionHandler>();
 
         var keyDirectory = KeyDirectory(builder);

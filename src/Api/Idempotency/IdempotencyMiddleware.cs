@@ -28,7 +28,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var ct = http.RequestAborted;
         if (key.Length > 200 || key.Any(char.IsControl))
         {
-            await Problems.Problems.BadRequest("idempotency.key_invalid", "Idempotency-Key must be 1–200 printable characters (a UUID is a good choice).", Header).ExecuteAsync(http);
+            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
             return;
         }
 
@@ -119,14 +119,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     {
         if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
         {
-            await Problems.Problems.Create(StatusCodes.Status422UnprocessableEntity, "idempotency.key_reused",
-                "This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request.", Header).ExecuteAsync(http);
+            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyReused).ExecuteAsync(http);
             return;
         }
         if (stored.Status is not { } status)
         {
-            await Problems.Problems.Create(StatusCodes.Status409Conflict, "idempotency.in_progress",
-                "A request with this Idempotency-Key is still being processed; retry in a moment to get its answer.", Header).ExecuteAsync(http);
+            await Problems.Problems.From(Problems.AccessErrors.IdempotencyInProgress).ExecuteAsync(http);
             return;
         }
         http.Response.StatusCode = status;

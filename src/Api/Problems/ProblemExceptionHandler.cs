@@ -16,18 +16,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         if (exception is BadHttpRequestException bad)
         {
             var (code, detail) = Describe(bad);
-            problem = new ProblemDetails { Status = bad.StatusCode, Title = Problems.TitleOf(bad.StatusCode), Detail = detail, Type = Problems.TypePrefix + code };
-            problem.Extensions["code"] = code;
+            problem = Problems.Details(bad.StatusCode, code, detail);
         }
         else
         {
             log.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
-            problem = new ProblemDetails
-            {
-                Status = 500, Title = Problems.TitleOf(500), Type = Problems.TypePrefix + "server.error",
-                Detail = "The registry failed to handle this request; nothing was changed unless the response said so. Retry with the same Idempotency-Key.",
-            };
-            problem.Extensions["code"] = "server.error";
+            problem = Problems.Details(StatusCodes.Status500InternalServerError, "server.error",
+                "The registry failed to handle this request; nothing was changed unless the response said so. Retry with the same Idempotency-Key.");
         }
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });

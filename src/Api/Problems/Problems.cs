@@ -4,24 +4,34 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AssetLedger.Api.Problems;
 
-/// <summary>The one place a refusal becomes an RFC 9457 problem: a stable code, a status, and a sentence that says why.</summary>
+/// <summary>
+/// The one place a refusal becomes an RFC 9457 problem: a stable code, a status, and a sentence that says why.
+/// Endpoints and middleware hand over a <see cref="DomainError"/> (from the Domain, the Application or this folder's
+/// catalogs); only the framework's own errors arrive as a status and are described here too.
+/// </summary>
 public static class Problems
 {
     public const string TypePrefix = "https://assetledger.example/problems/";
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {
-        ErrorKind.Invalid => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.Malformed => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
-        _ => StatusCodes.Status400BadRequest,
+        ErrorKind.Invalid => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.Locked => StatusCodes.Status423Locked,
+        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An error kind without a status."),
     };
 
-    public static ProblemHttpResult From(DomainError e) => Create(StatusOf(e.Kind), e.Code, e.Message, e.Field);
+    public static ProblemHttpResult From(DomainError e) => TypedResults.Problem(Details(StatusOf(e.Kind), e.Code, e.Message, e.Field));
 
-    public static ProblemHttpResult Create(int status, string code, string detail, string? field = null)
+    /// <summary>Every problem's body: <c>type</c> is the code under <see cref="TypePrefix"/>, <c>code</c> and <c>field</c> are extensions.</summary>
+    internal static ProblemDetails Details(int status, string code, string detail, string? field = null)
     {
         var problem = new ProblemDetails
         {
@@ -32,12 +42,30 @@ public static class Problems
         };
         problem.Extensions["code"] = code;
         if (field is not null) problem.Extensions["field"] = field;
-        return TypedResults.Problem(problem);
+        return problem;
     }
 
-    public static ProblemHttpResult Invalid(string field, string detail) => Create(StatusCodes.Status422UnprocessableEntity, "request.invalid", detail, field);
-
-    public static ProblemHttpResult BadRequest(string code, string detail, string? field = null) => Create(StatusCodes.Status400BadRequest, code, detail, field);
+    /// <summary>
+    /// Runs on every problem written (ours and the framework's): adds the trace id, and gives the framework's own
+    /// problems (415, 405, 404 of an unknown route) a code and a sentence too.
+    /// </summary>
+    public static void Describe(ProblemDetailsContext c)
+    {
+        c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+        if (c.ProblemDetails.Extensions.ContainsKey("code")) return;
+        var status = c.ProblemDetails.Status ?? 500;
+        var (code, detail) = status switch
+        {
+            415 => ("request.unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
+            405 => ("request.method_not_allowed", "This path does not accept this HTTP method; see /swagger for the API."),
+            404 => ("route.not_found", "No endpoint has this path; see /swagger for the API."),
+            _ => ("request.failed", c.ProblemDetails.Detail ?? TitleOf(status)),
+        };
+        c.ProblemDetails.Type = TypePrefix + code;
+        c.ProblemDetails.Title = TitleOf(status);
+        c.ProblemDetails.Detail ??= detail;
+        c.ProblemDetails.Extensions["code"] = code;
+    }
 
     public static string TitleOf(int status) => status switch
     {

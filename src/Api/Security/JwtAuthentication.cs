@@ -4,6 +4,7 @@ using AssetLedger.Application.Users;
 using AssetLedger.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using AssetLedger.Api.Problems;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Security;
@@ -60,10 +61,10 @@ public static class JwtAuthentication
                     SecurityTokenException e => $"The access token is not valid: {e.GetType().Name.Replace("SecurityToken", "").Replace("Exception", "")}.",
                     var e => e.Message,
                 };
-                await P.Create(StatusCodes.Status401Unauthorized, "auth.required", detail).ExecuteAsync(context.HttpContext);
+                await P.From(AccessErrors.AuthenticationRequired(detail)).ExecuteAsync(context.HttpContext);
             },
             OnForbidden = async context =>
-                await P.Create(StatusCodes.Status403Forbidden, "auth.forbidden", "Your participant's roles do not allow this endpoint.").ExecuteAsync(context.HttpContext),
+                await P.From(AccessErrors.RolesForbid).ExecuteAsync(context.HttpContext),
         };
     }
 }

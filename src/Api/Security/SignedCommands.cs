@@ -7,6 +7,7 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.Canonical;
 using AssetLedger.Infrastructure.Security;
+using AssetLedger.Api.Problems;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Security;
@@ -108,5 +109,5 @@ public sealed class SignedCommands(RequestDelegate next)
     /// <summary>First 16 hex digits of SHA-256 of the key's SubjectPublicKeyInfo.</summary>
     public static string KeyIdOf(ECDsa key) => CommandSignature.KeyIdOf(key);
 
-    static Task Refuse(HttpContext http, string detail) => P.Create(StatusCodes.Status401Unauthorized, "signature.invalid", detail).ExecuteAsync(http);
+    static Task Refuse(HttpContext http, string detail) => P.From(AccessErrors.SignatureInvalid(detail)).ExecuteAsync(http);
 }

@@ -15,7 +15,7 @@ public sealed class LoginService(IEventStore store, IParticipantDirectory direct
     public const int MaxFailures = 5;
     public static readonly TimeSpan LockFor = TimeSpan.FromMinutes(15);
 
-    static DomainError Invalid() => new("auth.invalid_credentials", "The login or the password is wrong.", ErrorKind.Invalid);
+    static DomainError Invalid() => new("auth.invalid_credentials", "The login or the password is wrong.", ErrorKind.Unauthenticated);
 
     public async Task<LoginResult> Check(string login, string password, CancellationToken ct)
     {
@@ -23,7 +23,7 @@ public sealed class LoginService(IEventStore store, IParticipantDirectory direct
         if (credential is null) return new LoginResult(Invalid());
         if (credential.LockedUntil is { } until && until > clock.UtcNow)
             return new LoginResult(new DomainError("auth.account_locked",
-                $"This account is locked after {MaxFailures} failed logins until {until:yyyy-MM-ddTHH:mm:ssZ}; wait, or ask the operator to set a new password.", ErrorKind.Conflict), LockedUntil: until);
+                $"This account is locked after {MaxFailures} failed logins until {until:yyyy-MM-ddTHH:mm:ssZ}; wait, or ask the operator to set a new password.", ErrorKind.Locked), LockedUntil: until);
         if (!hasher.Verify(credential.Hash, password))
         {
             await credentials.RecordFailure(login, MaxFailures, LockFor, ct);

@@ -21,6 +21,16 @@ public enum ErrorKind
     Conflict,
     /// <summary>The caller's precondition (an If-Match version) no longer holds (412).</summary>
     PreconditionFailed,
+    /// <summary>The request cannot be read as asked: a query parameter out of its range, a cursor not handed out (400).</summary>
+    Malformed,
+    /// <summary>The caller is not known: no token, a bad token or signature, a wrong password (401).</summary>
+    Unauthenticated,
+    /// <summary>The account is locked for a while (423).</summary>
+    Locked,
+    /// <summary>The caller asked too often; wait and retry (429).</summary>
+    TooManyRequests,
+    /// <summary>The answer is not there yet; retry shortly (503).</summary>
+    Unavailable,
 }
 
 /// <summary>Marks an event record with the name and schema version it is stored under.</summary>
