@@ -1,4 +1,5 @@
 using AssetLedger.Domain.Common;
+using Decision = AssetLedger.Domain.Common.Decision<AssetLedger.Domain.Assets.IAssetEvent>;
 
 namespace AssetLedger.Domain.Assets;
 
