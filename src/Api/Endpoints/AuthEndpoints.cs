@@ -1,8 +1,8 @@
 using System.Threading.RateLimiting;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
+using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
-using AssetLedger.Infrastructure.Security;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
@@ -34,14 +34,13 @@ public static class AuthEndpoints
     }
 
     static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest body, LoginService logins, TokenService tokens,
-        RefreshTokenStore refresh, FailedLoginLimiter limiter, Application.Ports.IParticipantDirectory directory,
-        Application.Ports.IEventStore store, HttpContext http, CancellationToken ct)
+        IRefreshTokens refresh, FailedLoginLimiter limiter, IParticipantDirectory directory, IEventStore store, HttpContext http, CancellationToken ct)
     {
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (limiter.Exhausted(ip))
             return P.From(AccessErrors.TooManyFailedLogins);
         string login;
-        Application.Ports.ParticipantInfo participant;
+        ParticipantInfo participant;
         if (body.RefreshToken is { Length: > 0 } rt)
         {
             var owner = await refresh.Redeem(rt, ct);

@@ -6,7 +6,6 @@ using AssetLedger.Application.Chains;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Chains;
 using AssetLedger.Domain.Common;
-using AssetLedger.Infrastructure.Chains;
 using Mediator;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,28 +41,28 @@ public static class ChainEndpoints
         return g;
     }
 
-    static async Task<Ok<ChainRegistryView>> Registry(ChainRegistryReader registry, ChainTargetStatus status, CancellationToken ct)
+    static async Task<Ok<ChainRegistryView>> Registry(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         var statuses = await status.Of([.. s.Targets.Keys], ct);
         return TypedResults.Ok(new ChainRegistryView(s.Version, s.Alliances.Values.Select(a => ViewOf(s, a, statuses)).ToList()));
     }
 
-    static async Task<Results<Ok<AllianceView>, ProblemHttpResult>> Alliance(string allianceId, ChainRegistryReader registry, ChainTargetStatus status, CancellationToken ct)
+    static async Task<Results<Ok<AllianceView>, ProblemHttpResult>> Alliance(string allianceId, ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         if (!s.Alliances.TryGetValue(allianceId, out var a)) return P.From(ChainErrors.NotFound("alliance", allianceId));
         return TypedResults.Ok(ViewOf(s, a, await status.Of([.. s.Targets.Values.Where(t => t.Alliance == a.Id).Select(t => t.Name)], ct)));
     }
 
-    static async Task<Ok<TargetListView>> Targets(ChainRegistryReader registry, ChainTargetStatus status, CancellationToken ct)
+    static async Task<Ok<TargetListView>> Targets(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         var statuses = await status.Of([.. s.Targets.Keys], ct);
         return TypedResults.Ok(new TargetListView(s.Targets.Keys.Select(s.Resolve).OfType<ResolvedTarget>().Select(r => ViewOf(r, statuses)).ToList()));
     }
 
-    static async Task<Results<Ok<TargetView>, ProblemHttpResult>> Target(string name, ChainRegistryReader registry, ChainTargetStatus status, CancellationToken ct)
+    static async Task<Results<Ok<TargetView>, ProblemHttpResult>> Target(string name, ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         if (s.Resolve(name) is not { } r) return P.From(ChainErrors.NotFound("target", name));
@@ -145,7 +144,7 @@ public static class ChainEndpoints
 }
 
 /// <summary>What every chain command needs: the mediator, the actor and time, the request's idempotency key, and the views it answers with.</summary>
-public sealed class ChainCommands(IMediator mediator, IClock clock, IHttpContextAccessor accessor, ChainTargetStatus status)
+public sealed class ChainCommands(IMediator mediator, IClock clock, IHttpContextAccessor accessor, IChainTargetStatus status)
 {
     HttpContext Http => accessor.HttpContext!;
     public Domain.Common.Actor Actor => Http.User.ToActor();

@@ -4,7 +4,6 @@ using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
-using AssetLedger.Infrastructure.Evidence;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
@@ -38,7 +37,7 @@ public static class EvidenceEndpoints
     }
 
     /// <param name="wait">Seconds to wait for the asset's last event to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, int? wait, IEventStore store, EvidenceExporter exporter,
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
@@ -60,7 +59,7 @@ public static class EvidenceEndpoints
     /// <param name="from">First log position (default 1).</param>
     /// <param name="to">Last log position (default: the latest anchored checkpoint's size).</param>
     /// <param name="wait">Seconds to wait for <c>to</c> to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger(long? from, long? to, int? wait, IEventStore store, EvidenceExporter exporter,
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger(long? from, long? to, int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);

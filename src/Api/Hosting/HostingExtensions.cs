@@ -67,7 +67,9 @@ public static class HostingExtensions
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
         s.AddScoped<ChainCommands>();
-        s.AddSingleton(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));
+        s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
+        s.AddSingleton<IHealthProbe, HealthProbe>();
+        s.AddSingleton<IChainTargetStatus>(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));
         // The managed chain records' active targets, read from the registry's stream (activation is seen at once, on every instance).
         s.AddSingleton<IAnchorTargetSource, Application.Chains.ChainTargetSource>();
 
@@ -84,7 +86,7 @@ public static class HostingExtensions
         s.AddSingleton(jwtKeys);
         s.AddSingleton<TokenService>();
         s.AddCredentials();
-        s.AddSingleton<RefreshTokenStore>();
+        s.AddSingleton<IRefreshTokens, RefreshTokenStore>();
         s.AddSingleton<LoginService>();
         s.AddSingleton(_ => new FailedLoginLimiter(builder.Configuration.GetValue("AssetLedger:FailedLoginsPerMinutePerIp", 20)));
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));

@@ -1,12 +1,10 @@
+using AssetLedger.Application.Ports;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Chains;
 
-/// <param name="DeployedAddress">The contract an EVM target deployed on first use (<c>evm_contracts</c>).</param>
-public sealed record TargetStatus(string Anchor, long? AnchoredSize, int? Failures, string? LastError, DateTimeOffset? FailingSince, string? DeployedAddress);
-
 /// <summary>What the anchor worker has recorded for named targets: cursor and deployed contract, one query for all of them.</summary>
-public sealed class ChainTargetStatus(NpgsqlDataSource db)
+public sealed class ChainTargetStatus(NpgsqlDataSource db) : IChainTargetStatus
 {
     public async Task<IReadOnlyDictionary<string, TargetStatus>> Of(IReadOnlyList<string> anchors, CancellationToken ct)
     {

@@ -18,9 +18,6 @@ using Npgsql;
 
 namespace AssetLedger.Infrastructure.Evidence;
 
-/// <summary>What an export wrote.</summary>
-public sealed record EvidenceExport(long TreeSize, long Events, long ParticipantEvents, int Checkpoints, string FileName);
-
 /// <summary>
 /// Writes evidence bundles (docs/evidence-bundle.md): an asset's stream, or every event of a position range, with each
 /// event's inclusion proof in the latest anchored checkpoint, that checkpoint and the earlier ones that first logged the
@@ -28,7 +25,7 @@ public sealed record EvidenceExport(long TreeSize, long Events, long Participant
 /// replay must reach, a report for people, and a manifest of SHA-256 hashes signed by the ledger key. It exports what is
 /// stored, as stored: it never refuses a ledger that does not verify, so that the verifier can say where it breaks.
 /// </summary>
-public sealed class EvidenceExporter
+public sealed class EvidenceExporter : IEvidenceExport
 {
     const int Page = 1000;
     /// <summary>More distinct first-logging checkpoints than this, and only the first and last event's are included.</summary>

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using AssetLedger.Application.Ports;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Security;
 
 /// <summary>Refresh tokens: 256 random bits handed out once; only their SHA-256 is stored; each is used once (rotation).</summary>
-public sealed class RefreshTokenStore(NpgsqlDataSource db)
+public sealed class RefreshTokenStore(NpgsqlDataSource db) : IRefreshTokens
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
