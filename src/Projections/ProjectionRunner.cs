@@ -1,5 +1,5 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Assets;
 using AssetLedger.Projections.Participants;
 using Microsoft.Extensions.Logging;

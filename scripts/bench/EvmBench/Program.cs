@@ -9,7 +9,7 @@ using AssetLedger.Infrastructure;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Notes;
 using Npgsql;
 
 var (cs, rpcUrl, chainId, keyFile) = (args[0], args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args[3]);

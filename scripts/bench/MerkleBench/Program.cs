@@ -7,7 +7,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using AssetLedger.Infrastructure;
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Merkle;
 using Npgsql;
 
 var cs = args[0];

@@ -1,8 +1,8 @@
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Users;
+using AssetLedger.Ledger.Serialization;
 using Mediator;
 
 namespace AssetLedger.Application.Users;

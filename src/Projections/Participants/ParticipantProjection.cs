@@ -1,5 +1,5 @@
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Ledger.Serialization;
 using Npgsql;
 
 namespace AssetLedger.Projections.Participants;

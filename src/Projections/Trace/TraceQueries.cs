@@ -1,8 +1,8 @@
 using System.Data;
 using System.Text.Json;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Assets;
 using Dapper;
 using Npgsql;

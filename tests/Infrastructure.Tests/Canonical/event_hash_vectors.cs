@@ -1,6 +1,5 @@
 using System.Text.Json;
-using AssetLedger.Infrastructure.Canonical;
-using AssetLedger.Infrastructure.EventStore;
+using AssetLedger.Ledger.Canonical;
 
 namespace AssetLedger.Infrastructure.Tests.Canonical;
 

@@ -1,4 +1,4 @@
-using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Ledger.Canonical;
 
 namespace AssetLedger.Infrastructure.Tests.Canonical;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Merkle;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Merkle;
+using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 

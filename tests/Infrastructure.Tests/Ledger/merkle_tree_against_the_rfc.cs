@@ -1,4 +1,4 @@
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Merkle;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 

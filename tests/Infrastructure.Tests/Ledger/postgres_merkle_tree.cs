@@ -1,6 +1,6 @@
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Merkle;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Merkle;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 

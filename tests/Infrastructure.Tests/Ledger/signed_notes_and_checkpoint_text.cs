@@ -1,6 +1,7 @@
 using System.Text;
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 
