@@ -1,9 +1,8 @@
 using System.Text;
-using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Ledger.Checkpoints;
 using AssetLedger.Ledger.Notes;
 
-namespace AssetLedger.Infrastructure.Tests.Ledger;
+namespace AssetLedger.Ledger.Tests.Notes;
 
 public sealed class signed_notes_and_checkpoint_text
 {
@@ -86,21 +85,5 @@ public sealed class signed_notes_and_checkpoint_text
         Assert.Equal((body.Origin, body.TreeSize, body.Timestamp), (parsed.Origin, parsed.TreeSize, parsed.Timestamp));
         Assert.Equal(root, parsed.RootHash);
         Assert.Equal(previous, parsed.PreviousHash);
-    }
-
-    [Fact]
-    public void a_key_file_is_created_once_and_read_back()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "assetledger-keys-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using var first = KeyFile.LoadOrCreate(dir, "ledger.key", "example.com/ledger");
-            using var again = KeyFile.LoadOrCreate(dir, "ledger.key", "example.com/ledger");
-
-            Assert.Equal(first.VerifierKey, again.VerifierKey);
-            Assert.StartsWith("PRIVATE+KEY+example.com/ledger+", File.ReadAllText(Path.Combine(dir, "ledger.key")));
-            Assert.Throws<InvalidOperationException>(() => KeyFile.LoadOrCreate(dir, "ledger.key", "other.example/ledger"));
-        }
-        finally { Directory.Delete(dir, true); }
     }
 }

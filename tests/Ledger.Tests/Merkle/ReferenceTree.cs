@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace AssetLedger.Infrastructure.Tests.Ledger;
+namespace AssetLedger.Ledger.Tests.Merkle;
 
 /// <summary>
 /// RFC 9162 §2.1 written out as the definitions read (MTH, PATH, PROOF/SUBPROOF over a list of leaves),

@@ -1,6 +1,6 @@
 using AssetLedger.Ledger.Canonical;
 
-namespace AssetLedger.Infrastructure.Tests.Canonical;
+namespace AssetLedger.Ledger.Tests.Canonical;
 
 /// <summary>RFC 8785's own examples, plus the ECMAScript number cases it relies on.</summary>
 public class jcs_canonicalization

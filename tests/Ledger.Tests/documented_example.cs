@@ -4,7 +4,7 @@ using AssetLedger.Ledger.Checkpoints;
 using AssetLedger.Ledger.Merkle;
 using AssetLedger.Ledger.Notes;
 
-namespace AssetLedger.Infrastructure.Tests.Ledger;
+namespace AssetLedger.Ledger.Tests;
 
 /// <summary>The worked example of docs/checkpoint-format.md, so the document cannot drift from the code.</summary>
 public sealed class documented_example

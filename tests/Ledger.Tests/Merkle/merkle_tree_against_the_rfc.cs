@@ -1,6 +1,6 @@
 using AssetLedger.Ledger.Merkle;
 
-namespace AssetLedger.Infrastructure.Tests.Ledger;
+namespace AssetLedger.Ledger.Tests.Merkle;
 
 public sealed class merkle_tree_against_the_rfc
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AssetLedger.Ledger.Canonical;
 
-namespace AssetLedger.Infrastructure.Tests.Canonical;
+namespace AssetLedger.Ledger.Tests.Canonical;
 
 /// <summary>
 /// Vectors/event-hashes.json pins the canonical envelope bytes and the SHA-256 of a few events, so a change
