@@ -3,6 +3,8 @@
 -- Each projection's checkpoint is written in the same transaction as its rows, and a batch is
 -- applied only while holding the checkpoint rows' locks, so several API instances may run the
 -- projector on one database and each event still takes effect exactly once.
+-- Until each table had one owner this was Infrastructure's 0002_read_models.sql: a database migrated then
+-- has it in the journal under that name, and DatabaseMigrator records this script as applied instead.
 
 CREATE TABLE projection_checkpoints (
     name       text        PRIMARY KEY,
