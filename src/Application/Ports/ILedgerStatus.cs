@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace AssetLedger.Application.Ports;
 
 /// <summary>
@@ -8,9 +10,13 @@ public interface ILedgerStatus
 {
     /// <summary>
     /// The ledger's head and, for each of <paramref name="positions"/>, the first signed checkpoint that covers it and, per
-    /// anchor, the first anchored checkpoint that covers it: all read in one snapshot, in one round trip for every position.
+    /// anchor, the first anchored checkpoint that covers it: read in one round trip for every position.
     /// </summary>
-    Task<LedgerProofs> Proofs(IReadOnlyCollection<long> positions, CancellationToken ct);
+    /// <param name="within">
+    /// The caller's open REPEATABLE READ transaction on the same database: the ledger's part of an answer then shows the
+    /// same moment as the rest of it (a trace's events and their proof states agree).
+    /// </param>
+    Task<LedgerProofs> Proofs(IReadOnlyCollection<long> positions, DbTransaction within, CancellationToken ct);
 }
 
 /// <param name="TreeSize">Events in the Merkle tree so far (it runs ahead of the latest checkpoint).</param>

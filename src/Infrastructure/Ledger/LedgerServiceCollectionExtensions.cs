@@ -22,7 +22,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(_ => LedgerKeys.LoadOrCreate(options));
         services.AddSingleton(sp => new PostgresMerkleTree(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton<ILedgerStatus>(sp => new PostgresLedgerStatus(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<ILedgerStatus, PostgresLedgerStatus>();
         services.AddSingleton(sp => new MerkleTreeBuilder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<PostgresMerkleTree>(), options.BuilderBatchSize));
         services.AddSingleton(sp => new CheckpointCutter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresMerkleTree>(),
             sp.GetRequiredService<LedgerKeys>().Ledger, sp.GetRequiredService<IClock>(), options));

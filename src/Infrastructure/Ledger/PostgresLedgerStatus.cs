@@ -1,17 +1,17 @@
-using System.Data;
+using System.Data.Common;
 using AssetLedger.Application.Ports;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Ledger;
 
-/// <summary>The ledger's proof state for log positions, read from its own tables in one REPEATABLE READ snapshot.</summary>
-public sealed class PostgresLedgerStatus(NpgsqlDataSource db) : ILedgerStatus
+/// <summary>The ledger's proof state for log positions, read from its own tables within the caller's snapshot.</summary>
+public sealed class PostgresLedgerStatus : ILedgerStatus
 {
-    public async Task<LedgerProofs> Proofs(IReadOnlyCollection<long> positions, CancellationToken ct)
+    public async Task<LedgerProofs> Proofs(IReadOnlyCollection<long> positions, DbTransaction within, CancellationToken ct)
     {
+        var tx = within as NpgsqlTransaction ?? throw new ArgumentException("The ledger is read within a PostgreSQL transaction on its database.", nameof(within));
         var asked = positions.Distinct().ToArray();
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var conn = tx.Connection!;
         // Each position looks up its first covering checkpoint (and receipt per anchor) through the primary keys, all positions
         // in one statement: a timeline of a thousand events is still one round trip.
         await using var batch = new NpgsqlBatch(conn, tx)
@@ -49,7 +49,6 @@ public sealed class PostgresLedgerStatus(NpgsqlDataSource db) : ILedgerStatus
             while (await r.ReadAsync(ct))
                 anchors[r.GetInt64(0)].Add(new CoveringAnchorReceipt(r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4)));
         }
-        await tx.CommitAsync(ct);
         return new LedgerProofs(head, asked.ToDictionary(p => p, p => new PositionProof(p, checkpoints.GetValueOrDefault(p), anchors[p])));
     }
 }

@@ -11,9 +11,9 @@ using Npgsql;
 namespace AssetLedger.Projections.Trace;
 
 /// <summary>
-/// The regulator's reads: an asset's timeline with the proof status of every event, and search. The read models of each
-/// answer are read in one REPEATABLE READ transaction, so they show one moment; a timeline's proof states come from the
-/// ledger (<see cref="ILedgerStatus"/>) just after, so they are never older than the events they describe.
+/// The regulator's reads: an asset's timeline with the proof status of every event, and search. Each answer is read in
+/// one REPEATABLE READ transaction, so its parts (read models, and through <see cref="ILedgerStatus"/> the ledger's
+/// checkpoints and anchors) show one moment.
 /// </summary>
 public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
 {
@@ -67,9 +67,8 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         foreach (var l in locks) { ids.Add(l.PlacedBy); if (l.CounterpartyId is { } c) ids.Add(c); if (l.LiftedBy is { } b) ids.Add(b); }
         ids.UnionWith(confirmations.Select(c => c.ParticipantId));
         var people = await Participants(conn, tx, ids, ct);
+        var proofs = await ledger.Proofs(history.Select(h => h.Position).ToList(), tx, ct);
         await tx.CommitAsync(ct);
-        // After the commit, so a request never holds two connections (a full pool would wait on itself).
-        var proofs = await ledger.Proofs(history.Select(h => h.Position).ToList(), ct);
         var snapshot = new TraceSnapshot(read.ProjectedThrough, proofs.Head.TreeSize, proofs.Head.LatestCheckpoint, proofs.Head.LatestCheckpointAt, read.TakenAt);
 
         ParticipantRef Ref(string pid) => people.TryGetValue(pid, out var p) ? p : new ParticipantRef(pid, null, []);
