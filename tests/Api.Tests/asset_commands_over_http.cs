@@ -193,6 +193,19 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
         Assert.Equal(1, (await api.Get($"/api/v1/assets/{id}", "owner-a")).Json["evidenceCount"]!.GetValue<int>());
     }
 
+    /// <summary>Regression: the endpoint let an evidence mediaType be 200 characters while the decider allowed 100; the Domain's limit is the one.</summary>
+    [Theory]
+    [InlineData(101)]
+    [InlineData(201)]
+    public async Task an_evidence_media_type_over_the_domains_limit_is_refused_by_the_domain(int length)
+    {
+        var id = await Pending(api);
+        var r = await api.Post($"/api/v1/assets/{id}/evidence", "owner-a", new { sha256 = new string('c', 64), mediaType = "application/" + new string('x', length - 12) });
+        Problem(r, HttpStatusCode.UnprocessableEntity, "asset.invalid");
+        Assert.Equal("mediaType", r.Json["field"]?.GetValue<string>());
+        await Ok(api.Post($"/api/v1/assets/{id}/evidence", "owner-a", new { sha256 = new string('c', 64), mediaType = "application/" + new string('x', 100 - 12) }));
+    }
+
     [Fact]
     public async Task history_lists_every_event_with_actor_and_a_hash_chain()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.EventStore;

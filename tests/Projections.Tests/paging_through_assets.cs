@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.EventStore;

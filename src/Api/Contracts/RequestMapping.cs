@@ -15,7 +15,7 @@ public static class RequestMapping
             : Invalid(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<T>())}; got '{text ?? "(missing)"}'.");
 
     public static Result<ParticipantId> Participant(string? text, string field) =>
-        ParticipantId.IsWellFormed(text) ? new ParticipantId(text!) : Invalid(field, $"{field} must name a participant id (1–64 lower-case letters, digits, '-', '_', '.').");
+        ParticipantId.IsWellFormed(text) ? new ParticipantId(text!) : Invalid(field, $"{field} must name a participant id (1–{ParticipantId.MaxLength} lower-case letters, digits, '-', '_', '.').");
 
     static Result<DateOnly?> Date(string? text, string field)
     {

@@ -31,8 +31,8 @@ public sealed record TraceSearchRequest(
         }
         if (Lock is not null) { var l = TraceParsing.Enum<AssetLock>(Lock, "lock"); if (l.Error is { } e) return e; search = search with { Lock = l.Value }; }
         foreach (var (value, field) in new[] { (OwnerId, "ownerId"), (VenueId, "venueId"), (WarehouseId, "warehouseId"), (DebtorId, "debtorId") })
-            if (value is not null && !ParticipantId.IsWellFormed(value)) return TraceParsing.Invalid(field, $"{field} must be a participant id (1–64 lower-case letters, digits, '-', '_', '.').");
-        if (Commodity is { Length: 0 or > 200 }) return TraceParsing.Invalid("commodity", "commodity is 1–200 characters.");
+            if (value is not null && !ParticipantId.IsWellFormed(value)) return TraceParsing.Invalid(field, $"{field} must be a participant id (1–{ParticipantId.MaxLength} lower-case letters, digits, '-', '_', '.').");
+        if (Commodity is { Length: 0 or > AssetLimits.Text }) return TraceParsing.Invalid("commodity", $"commodity is 1–{AssetLimits.Text} characters.");
         if (Q is not null && (Q.Trim().Length < 3 || Q.Length > 100)) return TraceParsing.Invalid("q", "q is free text of 3–100 characters, found in titles, receipt numbers and bill numbers.");
         var times = new DateTimeOffset?[4];
         var names = new[] { (RegisteredFrom, "registeredFrom"), (RegisteredTo, "registeredTo"), (ChangedFrom, "changedFrom"), (ChangedTo, "changedTo") };

@@ -106,7 +106,7 @@ public static class AssetCommandEndpoints
         {
             if (body.Sha256 is null || !AssetDetailsRules.Sha256Hex().IsMatch(body.Sha256))
                 return Invalid("sha256", "sha256 must be the document's SHA-256 as 64 lower-case hex digits.");
-            if (string.IsNullOrWhiteSpace(body.MediaType) || body.MediaType.Length > 200)
+            if (string.IsNullOrWhiteSpace(body.MediaType))
                 return Invalid("mediaType", "mediaType is required, e.g. \"application/pdf\".");
             return new AttachEvidence(a, body.Sha256, body.MediaType, body.Description, "api", actor, now);
         }), ct);

@@ -41,10 +41,8 @@ public static class AssetEndpoints
         {
             Kind = kindFilter.Value, Status = statusFilter.Value, Locked = lockFilter.Value,
             OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity,
+            VisibleTo = http.User.ToActor(),
         };
-        var actor = http.User.ToActor();
-        if (!actor.Has(Role.Regulator) && !actor.Has(Role.Operator))
-            filter = filter with { VisibleTo = actor.Id.Value, VisiblePending = actor.Has(Role.TradingCenter) };
         if (limit is < 1 or > MaxPageSize) return P.BadRequest("request.invalid", $"limit must be between 1 and {MaxPageSize}.", "limit");
         try
         {

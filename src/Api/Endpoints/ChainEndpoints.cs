@@ -1,7 +1,7 @@
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
-using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Chains;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Chains;
@@ -147,7 +147,7 @@ public sealed class ChainCommands(IMediator mediator, IClock clock, IHttpContext
     public Domain.Common.Actor Actor => Http.User.ToActor();
     public DateTimeOffset Now => clock.UtcNow;
 
-    public async Task<ChainOutcome> Send(IChainCommand command, CancellationToken ct)
+    public async Task<CommandOutcome<ChainRegistryState>> Send(IChainCommand command, CancellationToken ct)
     {
         var key = Http.Request.Headers["Idempotency-Key"].ToString();
         return await mediator.Send(new ExecuteChainCommand(command, new CommandContext(Http.User.Login(), IdempotencyKey: key.Length > 0 ? key : null)), ct);

@@ -2,6 +2,7 @@ using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;

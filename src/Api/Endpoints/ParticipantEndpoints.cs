@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
-using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
@@ -121,7 +121,7 @@ public static class ParticipantEndpoints
         return outcome.Error is { } e ? P.From(e) : TypedResults.Ok(ParticipantView.From(outcome.State!));
     }
 
-    static async Task<ParticipantOutcome> Send(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)
+    static async Task<CommandOutcome<ParticipantState>> Send(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         return await m.Send(new ExecuteParticipantCommand(c, new CommandContext(http.User.Login(), IdempotencyKey: key.Length > 0 ? key : null)), ct);

@@ -1,7 +1,7 @@
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
-using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
 using AssetLedger.Domain.Common;

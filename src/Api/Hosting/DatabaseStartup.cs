@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;

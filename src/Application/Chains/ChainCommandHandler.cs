@@ -1,4 +1,4 @@
-using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Chains;
 using AssetLedger.Domain.Common;
@@ -6,35 +6,32 @@ using Mediator;
 
 namespace AssetLedger.Application.Chains;
 
-public sealed record ExecuteChainCommand(IChainCommand Command, CommandContext Context) : ICommand<ChainOutcome>;
-
-public sealed record ChainOutcome(DomainError? Error, long Version, IReadOnlyList<AppendedEvent> Events, ChainRegistryState? State = null)
-{
-    public bool Ok => Error is null;
-}
+public sealed record ExecuteChainCommand(IChainCommand Command, CommandContext Context) : ICommand<CommandOutcome<ChainRegistryState>>;
 
 /// <summary>Load the registry, decide, append with the expected version; another operator's change in between means decide again.</summary>
-public sealed class ChainCommandHandler(IEventStore store, ChainRegistryReader registry, IParticipantDirectory participants) : ICommandHandler<ExecuteChainCommand, ChainOutcome>
+public sealed class ChainCommandHandler(IEventStore store, ChainRegistryReader registry, IParticipantDirectory participants)
+    : ICommandHandler<ExecuteChainCommand, CommandOutcome<ChainRegistryState>>
 {
-    public async ValueTask<ChainOutcome> Handle(ExecuteChainCommand request, CancellationToken ct)
+    readonly CommandService<ExecuteChainCommand, ChainRegistryState, IChainEvent> _commands = new(store, new()
     {
-        var c = request.Command;
-        if (c.Actor.Has(Role.Operator) && await UnknownParticipant(c, ct) is { } unknown) return new ChainOutcome(unknown, 0, []);
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var state = await registry.Current(ct);
-            var (events, error) = ChainDecider.Decide(state, c);
-            if (error is not null) return new ChainOutcome(error, state.Version, []);
-            if (TlsRoots.Unreadable(c) is { } unreadable) return new ChainOutcome(unreadable, state.Version, []);
-            var append = AssetStreams.ToAppend(events, c.Actor, request.Context);
-            var result = await store.Append(new AppendRequest(ChainDecider.StreamId, state.Version, append), ct);
-            if (result.Succeeded) return new ChainOutcome(null, result.StreamVersion, result.Events, events.Aggregate(state, ChainRegistryState.Evolve));
-        }
-        return new ChainOutcome(new DomainError("chain.concurrency_conflict", "The chain registry kept changing; read it again and retry.", ErrorKind.Conflict), 0, []);
-    }
+        Stream = _ => ChainDecider.StreamId,
+        Load = (_, ct) => registry.Current(ct),
+        Decide = (s, r) => ChainDecider.Decide(s, r.Command),
+        Evolve = ChainRegistryState.Evolve,
+        Version = s => s.Version,
+        Origin = r => (r.Command.Actor, r.Context),
+        Prepare = (r, ct) => KnownParticipants(participants, r, ct),
+        BeforeAppend = (r, _) => Task.FromResult(TlsRoots.Unreadable(r.Command)),
+        Conflict = new DomainError("chain.concurrency_conflict", "The chain registry kept changing; read it again and retry.", ErrorKind.Conflict),
+    });
+
+    public ValueTask<CommandOutcome<ChainRegistryState>> Handle(ExecuteChainCommand request, CancellationToken ct) => _commands.Run(request, ct);
+
+    static async Task<Result<ExecuteChainCommand>> KnownParticipants(IParticipantDirectory participants, ExecuteChainCommand request, CancellationToken ct) =>
+        request.Command.Actor.Has(Role.Operator) && await UnknownParticipant(participants, request.Command, ct) is { } unknown ? unknown : request;
 
     /// <summary>A member that says it is a registry participant must be one (the Domain checks only the id's shape).</summary>
-    async Task<DomainError?> UnknownParticipant(IChainCommand c, CancellationToken ct)
+    static async Task<DomainError?> UnknownParticipant(IParticipantDirectory participants, IChainCommand c, CancellationToken ct)
     {
         var (members, prefix) = c switch
         {

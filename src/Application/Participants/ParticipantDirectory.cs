@@ -1,5 +1,5 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
+using AssetLedger.Application.Commands;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
 
@@ -41,8 +41,6 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
     public static async Task<ParticipantState> Load(IEventStore store, ParticipantId id, CancellationToken ct)
     {
         if (!ParticipantId.IsWellFormed(id.Value)) return ParticipantState.Initial;
-        var events = await store.ReadStream(ParticipantDecider.StreamOf(id), 1, 10_000, ct);
-        return events.Aggregate(ParticipantState.Initial,
-            (s, e) => ParticipantState.Evolve(s, (IParticipantEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)));
+        return await EventStreams.Fold<ParticipantState, IParticipantEvent>(store, ParticipantDecider.StreamOf(id), ParticipantState.Initial, ParticipantState.Evolve, s => s.Version, ct);
     }
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using AssetLedger.Application;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Cli.Seeding;

@@ -1,4 +1,5 @@
 using AssetLedger.Domain.Common;
+using Decision = AssetLedger.Domain.Common.Decision<AssetLedger.Domain.Assets.IAssetEvent>;
 
 namespace AssetLedger.Domain.Assets;
 
@@ -50,7 +51,7 @@ public static class AssetDecider
         if (s.Status != AssetStatus.Pending) return AssetErrors.WrongStatus(s.Status, "confirm", "Pending");
         var slot = s.RequiredConfirmers.FirstOrDefault(r => r.Admits(c.Actor) && !s.Confirmations.ContainsKey(r.Slot));
         if (slot is null) return AssetErrors.NotConfirmer(c.Actor.Id);
-        if (c.Comment is { Length: > 2000 }) return AssetErrors.Invalid("comment", "comment is at most 2000 characters.");
+        if (c.Comment is { Length: > AssetLimits.LongText }) return AssetErrors.Invalid("comment", $"comment is at most {AssetLimits.LongText} characters.");
         return c.Approve
             ? Decision.Of(new AssetConfirmed(c.Asset, c.Actor.Id, slot.Slot, c.Comment, c.At))
             : Decision.Of(new AssetRejected(c.Asset, c.Actor.Id, slot.Slot, c.Comment, c.At));
@@ -136,8 +137,8 @@ public static class AssetDecider
         if (!allowed) return AssetErrors.NotPermitted(c.Actor.Id, c.Authority == FreezeAuthority.IotAlarm
             ? "only the registry's own alarm rules place IoT-alarm freezes." : "only a regulator or court freezes an asset.");
         if (s.Status != AssetStatus.Active) return AssetErrors.WrongStatus(s.Status, "freeze", "Active");
-        if (string.IsNullOrWhiteSpace(c.FreezeId) || c.FreezeId.Length > 64) return AssetErrors.Invalid("freezeId", "freezeId is required (1–64 characters).");
-        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > 2000) return AssetErrors.Invalid("reason", "A reason (1–2000 characters) is required to freeze.");
+        if (string.IsNullOrWhiteSpace(c.FreezeId) || c.FreezeId.Length > AssetLimits.FreezeId) return AssetErrors.Invalid("freezeId", $"freezeId is required (1–{AssetLimits.FreezeId} characters).");
+        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > AssetLimits.LongText) return AssetErrors.Invalid("reason", $"A reason (1–{AssetLimits.LongText} characters) is required to freeze.");
         if (s.Freezes.ContainsKey(c.FreezeId)) return AssetErrors.FreezeExists(c.FreezeId);
         return Decision.Of(new AssetFrozen(c.Asset, c.FreezeId, c.Authority, c.Reason, c.Actor.Id, c.At));
     }
@@ -159,7 +160,7 @@ public static class AssetDecider
         else if (c.Actor.Id != s.Owner) return AssetErrors.NotOwner(c.Actor.Id, "cancel it");
         if (s.Status != AssetStatus.Active) return AssetErrors.WrongStatus(s.Status, "cancel", "Active");
         if (s.IsLocked) return AssetErrors.Locked(s, "cancel");
-        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > 2000) return AssetErrors.Invalid("reason", "A reason (1–2000 characters) is required to cancel.");
+        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > AssetLimits.LongText) return AssetErrors.Invalid("reason", $"A reason (1–{AssetLimits.LongText} characters) is required to cancel.");
         return Decision.Of(new AssetCancelled(c.Asset, c.Reason, c.Actor.Id, c.At));
     }
 
@@ -169,8 +170,8 @@ public static class AssetDecider
         if (c.Actor.Id != s.Owner && !isConfirmer && !c.Actor.Has(Role.System))
             return AssetErrors.NotPermitted(c.Actor.Id, "evidence is attached by the owner, a confirmer of this asset or a registered device.");
         if (c.Sha256 is null || !AssetDetailsRules.Sha256Hex().IsMatch(c.Sha256)) return AssetErrors.Invalid("sha256", "sha256 must be 64 lower-case hex digits.");
-        if (string.IsNullOrWhiteSpace(c.MediaType) || c.MediaType.Length > 100) return AssetErrors.Invalid("mediaType", "mediaType is required, e.g. \"application/pdf\".");
-        if (c.Description is { Length: > 2000 }) return AssetErrors.Invalid("description", "description is at most 2000 characters.");
+        if (string.IsNullOrWhiteSpace(c.MediaType) || c.MediaType.Length > AssetLimits.EvidenceMediaType) return AssetErrors.Invalid("mediaType", "mediaType is required, e.g. \"application/pdf\".");
+        if (c.Description is { Length: > AssetLimits.LongText }) return AssetErrors.Invalid("description", $"description is at most {AssetLimits.LongText} characters.");
         return Decision.Of(new EvidenceAttached(c.Asset, c.Sha256, c.MediaType, c.Description, c.Source, c.Actor.Id, c.At));
     }
 }

@@ -10,8 +10,6 @@ public static partial class AssetDetailsRules
     [GeneratedRegex(@"^[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
     public static partial Regex Sha256Hex();
 
-    const int MaxText = 200;
-
     public static DomainError? Validate(AssetKind kind, AssetDetails d) => kind switch
     {
         AssetKind.WarehouseReceipt =>
@@ -57,9 +55,9 @@ public static partial class AssetDetailsRules
         m is null ? AssetErrors.Invalid("amount", "A receivable needs an amount and currency.") : Money.Create(m.Value, m.Currency).Error;
 
     static DomainError? RequireText(string? text, string field) =>
-        string.IsNullOrWhiteSpace(text) || text.Length > MaxText
-            ? AssetErrors.Invalid(field, $"{field} is required (1–{MaxText} characters).") : null;
+        string.IsNullOrWhiteSpace(text) || text.Length > AssetLimits.Text
+            ? AssetErrors.Invalid(field, $"{field} is required (1–{AssetLimits.Text} characters).") : null;
 
     static DomainError? Optional(string? text, string field) =>
-        text is { Length: > 2000 } ? AssetErrors.Invalid(field, $"{field} is at most 2000 characters.") : null;
+        text is { Length: > AssetLimits.LongText } ? AssetErrors.Invalid(field, $"{field} is at most {AssetLimits.LongText} characters.") : null;
 }

@@ -43,8 +43,8 @@ public sealed record Quantity(string Value, string Unit)
     {
         if (!Decimals.TryParsePositive(value, out var v))
             return AssetErrors.Invalid(field, $"'{value}' is not a positive decimal string such as \"1200.5\" (digits, optional fraction, no sign or exponent).");
-        if (string.IsNullOrWhiteSpace(unit) || unit.Length > 16)
-            return AssetErrors.Invalid("unit", "A unit of measure (1–16 characters, e.g. \"t\", \"bbl\", \"m3\") is required.");
+        if (string.IsNullOrWhiteSpace(unit) || unit.Length > AssetLimits.Unit)
+            return AssetErrors.Invalid("unit", $"A unit of measure (1–{AssetLimits.Unit} characters, e.g. \"t\", \"bbl\", \"m3\") is required.");
         return new Quantity(Decimals.Canonical(v), unit.Trim());
     }
 }

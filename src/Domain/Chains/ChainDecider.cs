@@ -13,7 +13,7 @@ public static class ChainDecider
 {
     public const string StreamId = "chain-registry";
 
-    public static (IReadOnlyList<IChainEvent> Events, DomainError? Error) Decide(ChainRegistryState s, IChainCommand command)
+    public static Decision<IChainEvent> Decide(ChainRegistryState s, IChainCommand command)
     {
         if (!command.Actor.Has(Role.Operator)) return Fail(ChainErrors.NotOperator(command.Actor.Id));
         var by = command.Actor.Id;
@@ -139,8 +139,8 @@ public static class ChainDecider
 
     static DomainError? First(params DomainError?[] errors) => errors.FirstOrDefault(e => e is not null);
 
-    static (IReadOnlyList<IChainEvent>, DomainError?) Ok(IChainEvent e) => ([e], null);
-    static (IReadOnlyList<IChainEvent>, DomainError?) Fail(DomainError e) => ([], e);
+    static Decision<IChainEvent> Ok(IChainEvent e) => Decision<IChainEvent>.Of(e);
+    static Decision<IChainEvent> Fail(DomainError e) => e;
 }
 
 public static class ChainErrors

@@ -20,11 +20,12 @@ public readonly record struct AssetId(Guid Value)
 public readonly record struct ParticipantId(string Value)
 {
     public static readonly ParticipantId System = new("system");
+    public const int MaxLength = 64;
     public override string ToString() => Value;
 
     /// <summary>Lower-case letters, digits, '-', '_' and '.', 1–64 characters.</summary>
     public static bool IsWellFormed(string? text) =>
-        !string.IsNullOrEmpty(text) && text.Length <= 64 &&
+        !string.IsNullOrEmpty(text) && text.Length <= MaxLength &&
         text.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.');
 }
 

@@ -12,7 +12,7 @@ public static class ParticipantDecider
 
     static readonly Role[] Grantable = [Role.Owner, Role.TradingCenter, Role.Warehouse, Role.FinancialInstitution, Role.Debtor, Role.Regulator, Role.Logistics, Role.Operator];
 
-    public static (IReadOnlyList<IParticipantEvent> Events, DomainError? Error) Decide(ParticipantState s, IParticipantCommand command)
+    public static Decision<IParticipantEvent> Decide(ParticipantState s, IParticipantCommand command)
     {
         var c = command;
         if (c is ApplyAsParticipant apply) return Apply(s, apply);
@@ -55,7 +55,7 @@ public static class ParticipantDecider
     }
 
     /// <summary>Kept for the operator's direct onboarding path.</summary>
-    public static (IReadOnlyList<IParticipantEvent> Events, DomainError? Error) Register(ParticipantState s, RegisterParticipant c)
+    public static Decision<IParticipantEvent> Register(ParticipantState s, RegisterParticipant c)
     {
         if (!c.Actor.Has(Role.Operator)) return Fail(ParticipantErrors.NotOperator(c.Actor.Id));
         if (IdError(c.Participant) is { } badId) return Fail(badId);
@@ -66,7 +66,7 @@ public static class ParticipantDecider
         return Ok(new ParticipantRegistered(c.Participant, c.Name.Trim(), c.Roles.Distinct().Order().ToList(), c.Actor.Id, c.At, c.CreditCode, c.Contact));
     }
 
-    static (IReadOnlyList<IParticipantEvent>, DomainError?) Apply(ParticipantState s, ApplyAsParticipant c)
+    static Decision<IParticipantEvent> Apply(ParticipantState s, ApplyAsParticipant c)
     {
         if (IdError(c.Participant) is { } badId) return Fail(badId);
         if (NameError(c.Name) is { } badName) return Fail(badName);
@@ -79,7 +79,7 @@ public static class ParticipantDecider
         return Ok(new ParticipantApplied(c.Participant, c.Name.Trim(), c.CreditCode, c.Contact.Trim(), c.RequestedRoles.Distinct().Order().ToList(), c.At));
     }
 
-    static (IReadOnlyList<IParticipantEvent>, DomainError?) SigningKey(ParticipantState s, RegisterSigningKey c)
+    static Decision<IParticipantEvent> SigningKey(ParticipantState s, RegisterSigningKey c)
     {
         if (c.Actor.Id != s.Id && !c.Actor.Has(Role.Operator))
             return Fail(new DomainError("participant.not_permitted", $"Only {s.Id} itself or the operator registers its signing key.", ErrorKind.Forbidden));
@@ -105,8 +105,8 @@ public static class ParticipantDecider
         return null;
     }
 
-    static (IReadOnlyList<IParticipantEvent>, DomainError?) Ok(IParticipantEvent e) => ([e], null);
-    static (IReadOnlyList<IParticipantEvent>, DomainError?) Fail(DomainError e) => ([], e);
+    static Decision<IParticipantEvent> Ok(IParticipantEvent e) => Decision<IParticipantEvent>.Of(e);
+    static Decision<IParticipantEvent> Fail(DomainError e) => e;
 }
 
 public static class ParticipantErrors

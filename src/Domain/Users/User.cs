@@ -73,7 +73,7 @@ public static class UserDecider
         !string.IsNullOrEmpty(login) && login.Length is >= 3 and <= 64 &&
         login.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.' or '@');
 
-    public static (IReadOnlyList<IUserEvent> Events, DomainError? Error) Decide(UserState s, IUserCommand c, string? actorLogin)
+    public static Decision<IUserEvent> Decide(UserState s, IUserCommand c, string? actorLogin)
     {
         if (c is CreateUser create)
         {
@@ -81,24 +81,25 @@ public static class UserDecider
             if (string.IsNullOrWhiteSpace(create.DisplayName) || create.DisplayName.Length > 200) return Fail(UserErrors.Invalid("displayName", "displayName is required (1–200 characters)."));
             if (!c.Actor.Has(Role.Operator) && c.Actor.Id != create.Participant) return Fail(UserErrors.NotPermitted(c.Actor.Id, create.Participant));
             if (s.Exists) return Fail(new DomainError("user.exists", $"The login '{create.Login}' is taken; choose another.", ErrorKind.Conflict, "login"));
-            return ([new UserCreated(create.Login, create.Participant, create.DisplayName.Trim(), c.Actor.Id, c.At), new UserPasswordSet(create.Login, c.Actor.Id, c.At)], null);
+            return Ok(new UserCreated(create.Login, create.Participant, create.DisplayName.Trim(), c.Actor.Id, c.At), new UserPasswordSet(create.Login, c.Actor.Id, c.At));
         }
         if (!s.Exists) return Fail(new DomainError("user.not_found", $"No user '{c.Login}'.", ErrorKind.NotFound));
         var self = actorLogin == s.Login;
         if (!self && !c.Actor.Has(Role.Operator) && c.Actor.Id != s.Participant) return Fail(UserErrors.NotPermitted(c.Actor.Id, s.Participant));
         return c switch
         {
-            SetPassword => ([new UserPasswordSet(s.Login, c.Actor.Id, c.At)], null),
+            SetPassword => Ok(new UserPasswordSet(s.Login, c.Actor.Id, c.At)),
             DisableUser d when s.Disabled => Fail(new DomainError("user.already_disabled", $"'{s.Login}' is already disabled.", ErrorKind.Conflict)),
             DisableUser d when self => Fail(UserErrors.Invalid("login", "A user cannot disable their own account.")),
-            DisableUser d => ([new UserDisabled(s.Login, d.Reason, c.Actor.Id, c.At)], null),
+            DisableUser d => Ok(new UserDisabled(s.Login, d.Reason, c.Actor.Id, c.At)),
             EnableUser when !s.Disabled => Fail(new DomainError("user.not_disabled", $"'{s.Login}' is not disabled.", ErrorKind.Conflict)),
-            EnableUser => ([new UserEnabled(s.Login, c.Actor.Id, c.At)], null),
+            EnableUser => Ok(new UserEnabled(s.Login, c.Actor.Id, c.At)),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.GetType().Name, "No decision for this command."),
         };
     }
 
-    static (IReadOnlyList<IUserEvent>, DomainError?) Fail(DomainError e) => ([], e);
+    static Decision<IUserEvent> Fail(DomainError e) => e;
+    static Decision<IUserEvent> Ok(params IUserEvent[] events) => Decision<IUserEvent>.Of(events);
 }
 
 public static class UserErrors

@@ -8,6 +8,7 @@ namespace AssetLedger.Projections.Assets;
 /// Feeds assets, asset_history, ownership, confirmations and encumbrances. A batch loads the current rows
 /// of the assets it touches, folds its events into them in memory, and writes every table with one
 /// statement each: lifts and closes of rows that were open before the batch first, then the inserts.
+/// Each asset row also carries who may see it, as AssetAccess decides (see <see cref="AssetVisibility"/>).
 /// </summary>
 sealed class AssetProjection : IProjection
 {
@@ -81,6 +82,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
         var a = _assets.TryGetValue(e.Asset.Value, out var row) ? row
             : throw new InvalidOperationException($"Event {s.Position} ({s.Type}) is for asset {e.Asset}, which has no asset-registered before it.");
         Fold(a, e, log.Position);
+        AssetVisibility.Update(a);
         a.Version = s.Version;
         a.LastChangedAt = e.At;
         a.LastPosition = log.Position;
@@ -95,6 +97,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             WarehouseId = d.Warehouse?.Value, ReceiptNumber = d.ReceiptNumber, DebtorId = d.Debtor?.Value, BillNumber = d.BillNumber,
             ContentSha256 = d.ContentSha256, ConfirmationsRequired = r.RequiredConfirmers.Count, ConfirmationRound = 1,
             RegisteredAt = r.At, RegisteredPosition = position,
+            RequiredConfirmers = r.RequiredConfirmers.Select(c => new ConfirmerRow(c.Slot, c.Role, c.Named?.Value)).ToList(),
         };
     }
 
@@ -108,6 +111,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             case AssetConfirmed c:
                 Confirmations.Add(new ConfirmationRow(a.AssetId, a.ConfirmationRound, c.Slot, c.By.Value, "Approved", c.Comment, c.At, position));
                 a.ConfirmationsGiven++;
+                a.ConfirmedBy[c.Slot] = c.By.Value;
                 if (a.ConfirmationsGiven >= a.ConfirmationsRequired) a.Status = nameof(AssetStatus.Active);
                 break;
             case AssetRejected j:
@@ -116,7 +120,11 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 break;
             case AssetAmended m:
                 SetDetails(a, m.Details);
-                if (m.Material) (a.Status, a.ConfirmationsGiven, a.ConfirmationRound) = (nameof(AssetStatus.Pending), 0, a.ConfirmationRound + 1);
+                if (m.Material)
+                {
+                    (a.Status, a.ConfirmationsGiven, a.ConfirmationRound) = (nameof(AssetStatus.Pending), 0, a.ConfirmationRound + 1);
+                    a.ConfirmedBy.Clear();
+                }
                 break;
             case AssetTransferOffered o:
                 (a.Offered, a.OfferedTo) = (true, o.To.Value);

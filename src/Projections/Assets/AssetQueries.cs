@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AssetLedger.Application.Assets;
 using AssetLedger.Domain.Common;
 using Dapper;
 using Npgsql;
@@ -58,9 +59,12 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         if (filter.DebtorId is { } debtor) Where("debtor_id = @debtor", "debtor", debtor);
         if (filter.VenueId is { } venue) Where("venue_id = @venue", "venue", venue);
         if (filter.Commodity is { } commodity) Where("commodity = @commodity", "commodity", commodity);
-        if (filter.VisibleTo is { } me)
-            Where($"(owner_id = @me OR venue_id = @me OR offered_to = @me OR warehouse_id = @me OR debtor_id = @me{(filter.VisiblePending ? " OR status = 'Pending'" : "")}" +
-                  " OR EXISTS (SELECT 1 FROM confirmations c WHERE c.asset_id = assets.asset_id AND c.participant_id = @me))", "me", me);
+        if (filter.VisibleTo is { } reader && !AssetAccess.SeesAll(reader))
+        {
+            // The projection stored AssetAccess's audience of each asset: who may see it, and which roles may.
+            Where("(visible_to @> ARRAY[@me]::text[] OR visible_to_roles && @roles)", "me", reader.Id.Value);
+            args.Add("roles", reader.Roles.Select(r => r.ToString()).ToArray());
+        }
         switch (filter.Locked)
         {
             case AssetLock.Any: where.Add("(frozen OR out OR offered)"); break;

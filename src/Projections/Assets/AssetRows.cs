@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AssetLedger.Domain.Common;
 
 namespace AssetLedger.Projections.Assets;
 
@@ -43,7 +44,15 @@ sealed class AssetRow
     public long RegisteredPosition { get; set; }
     public DateTimeOffset LastChangedAt { get; set; }
     public long LastPosition { get; set; }
+    /// <summary>The confirmations the asset needs (from its registration) and, slot → participant, who gave them in the current round.</summary>
+    public List<ConfirmerRow> RequiredConfirmers { get; set; } = [];
+    public Dictionary<string, string> ConfirmedBy { get; set; } = [];
+    /// <summary>The asset's <see cref="Application.Assets.AssetAudience"/>, kept by <see cref="AssetVisibility"/>.</summary>
+    public string[] VisibleTo { get; set; } = [];
+    public string[] VisibleToRoles { get; set; } = [];
 }
+
+sealed record ConfirmerRow(string Slot, Role Role, string? Named);
 
 sealed record HistoryRow(
     long Position, Guid AssetId, long Version, Guid EventId, string EventType, string? ActorId,

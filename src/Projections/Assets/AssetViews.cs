@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
 
 namespace AssetLedger.Projections.Assets;
 
@@ -65,10 +66,8 @@ public sealed record AssetFilter
     public string? VenueId { get; init; }
     public string? Commodity { get; init; }
     public AssetLock? Locked { get; init; }
-    /// <summary>Only assets this participant may read: owns, is offered, holds as venue, is the named warehouse or debtor, or has confirmed.</summary>
-    public string? VisibleTo { get; init; }
-    /// <summary>With <see cref="VisibleTo"/>: also pending assets, for a trading center that may confirm any of them.</summary>
-    public bool VisiblePending { get; init; }
+    /// <summary>Only assets this actor may read, as <see cref="AssetLedger.Application.Assets.AssetAccess"/> decides.</summary>
+    public Actor? VisibleTo { get; init; }
 }
 
 /// <summary>A lock filter: any lock, one kind of lock, or none.</summary>

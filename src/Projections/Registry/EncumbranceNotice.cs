@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AssetLedger.Application.Assets;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Projections.Assets;
@@ -11,7 +12,7 @@ public enum Disclosure
 {
     /// <summary>No owner identity, no quantity or amount, no freeze reason, no offer assignee.</summary>
     Public,
-    /// <summary>Everything: the caller is the owner, a confirmer, the venue holding it, or a regulator.</summary>
+    /// <summary>Everything: the caller is one of the asset's parties or a regulator (<see cref="AssetAccess.SeesNoticeInFull"/>).</summary>
     Full,
 }
 
@@ -80,13 +81,14 @@ public sealed record NoticeLock
 }
 
 /// <summary>What the registry knows about one key, before it is cut down to what the caller may see.</summary>
+/// <param name="Confirmers">Everyone who confirmed or rejected the asset, in any round.</param>
 public sealed record RegistryRecord(AssetView Asset, IReadOnlyList<EncumbranceView> OpenLocks, IReadOnlySet<string> Confirmers, IReadOnlyDictionary<string, ParticipantRef> People);
 
 public static class Disclosures
 {
-    /// <summary>The owner, a confirmer (named or given), the venue holding it, or a regulator may see everything.</summary>
+    /// <summary>Full for the asset's parties and regulators, as <see cref="AssetAccess.SeesNoticeInFull"/> decides.</summary>
     public static Disclosure For(Actor caller, RegistryRecord r) =>
-        caller.Has(Role.Regulator) || caller.Id.Value == r.Asset.OwnerId || r.Confirmers.Contains(caller.Id.Value) || caller.Id.Value == r.Asset.VenueId
+        AssetAccess.SeesNoticeInFull(caller, r.Asset.OwnerId, r.Asset.VenueId, r.Asset.WarehouseId, r.Asset.DebtorId, r.Confirmers)
             ? Disclosure.Full : Disclosure.Public;
 
     public static EncumbranceNotice Notice(string key, Actor caller, RegistryRecord? record, DateTimeOffset searchedAt, long projectedThrough)

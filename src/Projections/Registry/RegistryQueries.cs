@@ -33,9 +33,6 @@ public sealed class RegistryQueries(NpgsqlDataSource db)
             await tx.CommitAsync(ct);
             return (null, snapshot.ProjectedThrough);
         }
-        // The named confirmers (the receipt's warehouse, the receivable's debtor) are confirmers before they confirm, too.
-        if (asset.WarehouseId is { } wh) confirmers.Add(wh);
-        if (asset.DebtorId is { } debtor) confirmers.Add(debtor);
         var people = await TraceQueries.Participants(conn, tx,
             locks.SelectMany(l => new[] { l.PlacedBy, l.CounterpartyId }).OfType<string>().Append(asset.OwnerId), ct);
         await tx.CommitAsync(ct);

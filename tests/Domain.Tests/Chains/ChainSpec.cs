@@ -25,16 +25,16 @@ public static class ChainSpec
 
     public static ChainRegistryState Registry(params IChainEvent[] history) => ChainRegistryState.From(history);
 
-    public static (IReadOnlyList<IChainEvent> Events, DomainError? Error) Decide(ChainRegistryState state, IChainCommand command) => ChainDecider.Decide(state, command);
+    public static Decision<IChainEvent> Decide(ChainRegistryState state, IChainCommand command) => ChainDecider.Decide(state, command);
 
     /// <summary>The decision produced exactly these events, compared in their stored form (name and JSON).</summary>
-    public static void ThenChain((IReadOnlyList<IChainEvent> Events, DomainError? Error) decision, params IChainEvent[] expected)
+    public static void ThenChain(Decision<IChainEvent> decision, params IChainEvent[] expected)
     {
         Assert.True(decision.Error is null, $"refused: {decision.Error}");
         Assert.Equal(expected.Select(Stored), decision.Events.Select(Stored));
     }
 
-    public static void ThenRefused((IReadOnlyList<IChainEvent> Events, DomainError? Error) decision, string code, ErrorKind kind, string? field = null)
+    public static void ThenRefused(Decision<IChainEvent> decision, string code, ErrorKind kind, string? field = null)
     {
         Assert.True(decision.Error is not null, "expected a refusal, got " + string.Join(", ", decision.Events.Select(Stored)));
         Assert.Empty(decision.Events);

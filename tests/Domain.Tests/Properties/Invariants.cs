@@ -9,7 +9,7 @@ static class Invariants
         (AssetStatus.Active, AssetStatus.Pending), (AssetStatus.Active, AssetStatus.Cancelled),
     ];
 
-    public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision decision)
+    public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision<IAssetEvent> decision)
     {
         void Require(bool holds, string violation)
         {

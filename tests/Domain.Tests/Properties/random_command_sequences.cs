@@ -49,7 +49,7 @@ public class random_command_sequences(ITestOutputHelper output)
             catch (Exception e) when (e is not Xunit.Sdk.XunitException)
             {
                 // Deciding and folding are total: a throw is a bug, reported with the walk that led to it.
-                walk.Record(command, new Decision([], new DomainError("thrown", e.Message, ErrorKind.Invalid)));
+                walk.Record(command, new Decision<IAssetEvent>([], new DomainError("thrown", e.Message, ErrorKind.Invalid)));
                 Assert.Fail(walk.Describe($"{e.GetType().Name} thrown: {e}"));
             }
         }
@@ -59,7 +59,7 @@ public class random_command_sequences(ITestOutputHelper output)
 /// <summary>One walk's history: the commands sent, the events accepted, the state evolved one event at a time.</summary>
 sealed class Walk(int seed, int sequence, AssetKind kind)
 {
-    readonly List<(IAssetCommand Command, Decision Decision)> _steps = [];
+    readonly List<(IAssetCommand Command, Decision<IAssetEvent> Decision)> _steps = [];
     readonly List<IAssetEvent> _events = [];
 
     public AssetState State { get; private set; } = AssetState.Initial;
@@ -71,7 +71,7 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
     /// <summary>The locks according to the events alone: placed and not yet lifted.</summary>
     public (ParticipantId? OfferedTo, ParticipantId? Venue, SortedSet<string> Freezes) Locks { get; private set; } = (null, null, []);
 
-    public void Record(IAssetCommand command, Decision decision)
+    public void Record(IAssetCommand command, Decision<IAssetEvent> decision)
     {
         _steps.Add((command, decision));
         if (!decision.IsOk) return;
@@ -145,7 +145,7 @@ sealed class Coverage
         "asset.freeze_not_found", "asset.no_change", "asset.key_immutable",
     ];
 
-    public void Count(AssetState before, Decision decision)
+    public void Count(AssetState before, Decision<IAssetEvent> decision)
     {
         if (decision.Error is { } error)
         {

@@ -20,17 +20,17 @@ public static class AssetSpec
 
     public static AssetState Given(params IAssetEvent[] history) => AssetState.From(history);
 
-    public static Decision When(AssetState state, IAssetCommand command) => AssetDecider.Decide(state, command);
+    public static Decision<IAssetEvent> When(AssetState state, IAssetCommand command) => AssetDecider.Decide(state, command);
 
     /// <summary>The decision produced exactly these events, compared in their stored form (name and JSON).</summary>
-    public static void ThenEvents(Decision decision, params IAssetEvent[] expected)
+    public static void ThenEvents(Decision<IAssetEvent> decision, params IAssetEvent[] expected)
     {
         Assert.True(decision.Error is null, $"Expected events, got the error {decision.Error}");
         Assert.Equal(expected.Select(Stored), decision.Events.Select(Stored));
     }
 
     /// <summary>The decision was refused with this code (and field, where given), and decided nothing.</summary>
-    public static DomainError ThenError(Decision decision, string code, string? field = null)
+    public static DomainError ThenError(Decision<IAssetEvent> decision, string code, string? field = null)
     {
         var error = Assert.IsType<DomainError>(decision.Error, exactMatch: true);
         Assert.Equal(code, error.Code);

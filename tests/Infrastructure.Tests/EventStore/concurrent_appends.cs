@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -22,7 +23,7 @@ public sealed class concurrent_appends : IClassFixture<PostgresDatabase>
     static RegisterAsset Receipt(AssetId id, string number) => new(id, AssetKind.WarehouseReceipt, Owner.Id,
         new AssetDetails { Warehouse = Warehouse.Id, ReceiptNumber = number, Commodity = "crude oil", Quantity = new Quantity("1000", "bbl") }, Owner, T0);
 
-    static async Task<CommandOutcome> Run(AssetCommandHandler h, IAssetCommand c) => await h.Handle(new ExecuteAssetCommand(c, new CommandContext()), default);
+    static async Task<CommandOutcome<AssetState>> Run(AssetCommandHandler h, IAssetCommand c) => await h.Handle(new ExecuteAssetCommand(c, new CommandContext()), default);
 
     [Fact]
     public async Task fifty_concurrent_transfer_outs_of_one_asset_let_exactly_one_succeed()

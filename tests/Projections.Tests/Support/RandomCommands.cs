@@ -1,4 +1,5 @@
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using static AssetLedger.Projections.Tests.Support.Cast;

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
@@ -10,7 +12,7 @@ namespace AssetLedger.Projections.Tests.Support;
 /// <summary>
 /// What the read models must hold, computed from the log by the Domain's own folds and nothing of the
 /// projection's: assets from AssetState, ownership and encumbrances from how the state changes between
-/// events, actors from the events' metadata.
+/// events, actors from the events' metadata, who may see each asset from AssetAccess applied to that state.
 /// </summary>
 public static class Replay
 {
@@ -143,6 +145,10 @@ public static class Replay
             ["confirmation_round"] = a.Round, ["evidence_count"] = s.EvidenceCount, ["version"] = s.Version,
             ["registered_at"] = a.RegisteredAt, ["registered_position"] = a.RegisteredPosition, ["last_changed_at"] = s.LastChangedAt,
             ["last_position"] = a.LastPosition,
+            ["required_confirmers"] = Jcs.Canonicalize(JsonSerializer.Serialize(s.RequiredConfirmers.Select(r => new { slot = r.Slot, role = r.Role.ToString(), named = r.Named?.Value }))),
+            ["confirmed_by"] = Jcs.Canonicalize(JsonSerializer.Serialize(s.Confirmations.ToDictionary(c => c.Key, c => c.Value.Value))),
+            ["visible_to"] = AssetAccess.Audience(s).Participants.ToArray(),
+            ["visible_to_roles"] = AssetAccess.Audience(s).RoleNames,
         };
     }
 

@@ -1,0 +1,22 @@
+using AssetLedger.Application.Ports;
+using AssetLedger.Application.Serialization;
+
+namespace AssetLedger.Application.Commands;
+
+/// <summary>Reads a stream from its first event into state, a page at a time.</summary>
+public static class EventStreams
+{
+    const int Page = 1000;
+
+    public static async Task<TState> Fold<TState, TEvent>(IEventStore store, string stream, TState initial, Func<TState, TEvent, TState> evolve,
+        Func<TState, long> version, CancellationToken ct)
+    {
+        var state = initial;
+        while (true)
+        {
+            var events = await store.ReadStream(stream, version(state) + 1, Page, ct);
+            foreach (var e in events) state = evolve(state, (TEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data));
+            if (events.Count < Page) return state;
+        }
+    }
+}
