@@ -24,14 +24,15 @@ public static class DatabaseMigrator
 
     /// <summary>
     /// Scripts that were split out of Infrastructure's folder when each table got one owner. A database migrated before that
-    /// ran their DDL under the old name (the journal holds the old name; Infrastructure's 0002 is gone, its 0005 and 0006 keep
-    /// only what Infrastructure owns), so the new name is recorded as applied instead of run again.
+    /// ran their DDL under the old name (the journal holds the old name; Infrastructure's 0002 and 0010 are gone, its 0005 and
+    /// 0006 keep only what Infrastructure owns), so the new name is recorded as applied instead of run again.
     /// </summary>
     static readonly (string Old, string New)[] SplitScripts =
     [
         ("AssetLedger.Infrastructure.Migrations.0002_read_models.sql", "AssetLedger.Projections.Migrations.0001_read_models.sql"),
         ("AssetLedger.Infrastructure.Migrations.0005_trace.sql", "AssetLedger.Projections.Migrations.0002_trace.sql"),
         ("AssetLedger.Infrastructure.Migrations.0006_security.sql", "AssetLedger.Projections.Migrations.0003_participant_lifecycle.sql"),
+        ("AssetLedger.Infrastructure.Migrations.0010_asset_visibility.sql", "AssetLedger.Projections.Migrations.0004_asset_visibility.sql"),
     ];
 
     /// <param name="owners">

@@ -4,7 +4,7 @@ namespace AssetLedger.Infrastructure.Tests.Migrations;
 
 /// <summary>
 /// Each table's owner creates it from its own Migrations/ folder. A fresh database gets the very schema the old single folder
-/// made, and a database migrated by the old folder (its journal names Infrastructure's 0002, 0005 and 0006) upgrades without
+/// made, and a database migrated by the old folder (its journal names Infrastructure's 0002, 0005, 0006 and 0010) upgrades without
 /// running their DDL again.
 /// </summary>
 public sealed class migrating_with_one_folder_per_owner
@@ -39,6 +39,7 @@ public sealed class migrating_with_one_folder_per_owner
         Assert.Contains("AssetLedger.Projections.Migrations.0001_read_models.sql", journal);
         Assert.Contains("AssetLedger.Projections.Migrations.0002_trace.sql", journal);
         Assert.Contains("AssetLedger.Projections.Migrations.0003_participant_lifecycle.sql", journal);
+        Assert.Contains("AssetLedger.Projections.Migrations.0004_asset_visibility.sql", journal);
         Assert.Equal(journal.Count, journal.Distinct().Count());
         Assert.Equal(42L, await db.Scalar<long>("SELECT position FROM projection_checkpoints WHERE name = 'assets'"));
         await using var fresh = await EmptyDatabase.Create();
