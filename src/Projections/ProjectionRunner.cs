@@ -1,5 +1,5 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Assets;
 using AssetLedger.Projections.Participants;
 using Microsoft.Extensions.Logging;
@@ -22,7 +22,7 @@ public sealed class ProjectionRunner
     readonly NpgsqlDataSource _db;
     readonly IEventStore _store;
     readonly ILogger _log;
-    readonly IReadOnlyList<IProjection> _projections = [new AssetProjection(), new ParticipantProjection()];
+    readonly IReadOnlyList<IProjection> _projections;
     readonly string[] _names;
 
     public ProjectionRunner(NpgsqlDataSource db, IEventStore store, ILogger<ProjectionRunner>? log = null)
@@ -30,6 +30,7 @@ public sealed class ProjectionRunner
         _db = db;
         _store = store;
         _log = log ?? (ILogger)NullLogger.Instance;
+        _projections = [new AssetProjection(), new ParticipantProjection(store)];
         _names = _projections.Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
     }
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using AssetLedger.Api.Tests.Support;
-using AssetLedger.Infrastructure.Evidence;
+using AssetLedger.Ledger.Evidence;
 using static AssetLedger.Api.Tests.Support.AssetScenario;
 using static AssetLedger.Api.Tests.Support.Evidence;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using AssetLedger.Api.Tests.Support;
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Merkle;
 using static AssetLedger.Api.Tests.Support.AssetScenario;
 
 namespace AssetLedger.Api.Tests;

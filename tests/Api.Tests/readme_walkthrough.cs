@@ -67,8 +67,8 @@ public sealed class readme_walkthrough(ApiServer api) : IClassFixture<ApiServer>
         {
             var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
             var exit = await AssetLedger.Cli.CliApp.Create().Parse(["verify", path, "--ledger-key", ledgerKey]).InvokeAsync();
-            Assert.True(exit == 0, $"verify exited with {exit}:\n{Support.Evidence.Describe(AssetLedger.Infrastructure.Evidence.BundleVerifier.Verify(path))}");
-            var report = AssetLedger.Infrastructure.Evidence.BundleVerifier.Verify(path);
+            Assert.True(exit == 0, $"verify exited with {exit}:\n{Support.Evidence.Describe(AssetLedger.Ledger.Evidence.BundleVerifier.Verify(path))}");
+            var report = AssetLedger.Ledger.Evidence.BundleVerifier.Verify(path);
             Assert.Contains("(8 in events.jsonl", report.Checks.Single(c => c.Name == "event hashes").Summary);
             Assert.Equal("1 asset replayed through the Domain reach the state in state.json", report.Checks.Single(c => c.Name == "replay").Summary);
         }

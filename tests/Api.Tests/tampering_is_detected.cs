@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AssetLedger.Api.Tests.Support;
-using AssetLedger.Infrastructure.EventStore;
+using AssetLedger.Ledger.Canonical;
 using Npgsql;
 using static AssetLedger.Api.Tests.Support.AssetScenario;
 using static AssetLedger.Api.Tests.Support.Evidence;

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace AssetLedger.Projections.Tests;
 
 /// <summary>The test: after 2,000 random commands over 200 assets, the read models are what a replay gives.</summary>
-public sealed class a_randomised_run_of_commands(Ledger ledger, ITestOutputHelper output) : IClassFixture<Ledger>
+public sealed class a_randomised_run_of_commands(Support.Ledger ledger, ITestOutputHelper output) : IClassFixture<Support.Ledger>
 {
     [Fact]
     public async Task leaves_every_read_model_equal_to_a_fresh_replay_of_the_events()
@@ -17,7 +17,7 @@ public sealed class a_randomised_run_of_commands(Ledger ledger, ITestOutputHelpe
         var runner = new ProjectionRunner(ledger.Db.DataSource, ledger.Store);
         await runner.CatchUp(default);
 
-        Assert.Equal(Ledger.Lanes * Ledger.CommandsPerLane, ledger.Succeeded + ledger.Refused);
+        Assert.Equal(Support.Ledger.Lanes * Support.Ledger.CommandsPerLane, ledger.Succeeded + ledger.Refused);
         Assert.InRange(ledger.Refused, 200, 1800);
         var expected = await Replay.Expected(ledger.Store);
         Tables.Equal(expected, await Tables.Snapshot(ledger.Db.DataSource));
@@ -130,7 +130,7 @@ public sealed class a_randomised_run_of_commands(Ledger ledger, ITestOutputHelpe
     /// <summary>The cast as they are, the operator, a stranger, and cast ids with seeded random sets of roles.</summary>
     static IEnumerable<Actor> Callers()
     {
-        var rng = new Random(Ledger.Seed);
+        var rng = new Random(Support.Ledger.Seed);
         var roles = Enum.GetValues<Role>().Where(r => r != Role.System).ToArray();
         var ids = Cast.Everyone.Select(a => a.Id.Value).Append("stranger").ToArray();
         var random = Enumerable.Range(0, 40).Select(_ => new Actor(new ParticipantId(ids[rng.Next(ids.Length)]),

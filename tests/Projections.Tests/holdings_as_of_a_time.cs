@@ -1,6 +1,6 @@
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Tests.Support;
 using AssetLedger.Projections.Trace;
 
@@ -10,7 +10,7 @@ namespace AssetLedger.Projections.Tests;
 /// Holdings answered from the history tables, at many times and for every participant of the randomised run, equal
 /// what the Domain's own fold of each asset's events up to that time says.
 /// </summary>
-public sealed class holdings_as_of_a_time(Ledger ledger) : IClassFixture<Ledger>
+public sealed class holdings_as_of_a_time(Support.Ledger ledger) : IClassFixture<Support.Ledger>
 {
     sealed record Expected(HashSet<string> Owned, HashSet<string> Venue, HashSet<string> Frozen, List<string> Confirmed);
 

@@ -16,7 +16,7 @@ var perAppend = int.Parse(args[2], CultureInfo.InvariantCulture);
 var seconds = int.Parse(args[3], CultureInfo.InvariantCulture);
 var inFlight = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : PostgresEventStore.DefaultBatchesInFlight;
 
-await DatabaseMigrator.Migrate(cs);
+await DatabaseMigrator.Migrate(cs, []); // the event store and the ledger: no read models
 await using var db = new NpgsqlDataSourceBuilder(cs).Build();
 await using var store = new PostgresEventStore(db) { MaxBatchesInFlight = inFlight };
 

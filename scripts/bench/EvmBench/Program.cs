@@ -9,13 +9,13 @@ using AssetLedger.Infrastructure;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Notes;
 using Npgsql;
 
 var (cs, rpcUrl, chainId, keyFile) = (args[0], args[1], long.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
 var count = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 200;
 
-await DatabaseMigrator.Migrate(cs);
+await DatabaseMigrator.Migrate(cs, []); // the event store and the ledger: no read models
 await using var db = new NpgsqlDataSourceBuilder(cs).Build();
 var options = new LedgerOptions { AnchorRetryAttempts = 1, AnchorSubmitTimeout = TimeSpan.FromMinutes(2) };
 var clock = new SystemClock();

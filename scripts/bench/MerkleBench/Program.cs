@@ -7,7 +7,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using AssetLedger.Infrastructure;
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Merkle;
 using Npgsql;
 
 var cs = args[0];
@@ -15,7 +15,7 @@ var leaves = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) 
 var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16_384;
 var proofs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5_000;
 
-await DatabaseMigrator.Migrate(cs);
+await DatabaseMigrator.Migrate(cs, []); // the event store and the ledger: no read models
 await using var db = new NpgsqlDataSourceBuilder(cs).Build();
 var tree = new PostgresMerkleTree(db);
 var start = await tree.Size(default);

@@ -1,5 +1,6 @@
-using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
 
 namespace AssetLedger.Api.Contracts;
 

@@ -1,12 +1,12 @@
-using AssetLedger.Api.Hosting;
 using System.Text.Json;
 using AssetLedger.Api.Contracts;
+using AssetLedger.Api.Hosting;
+using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
-using AssetLedger.Api.Security;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections;
 using AssetLedger.Projections.Assets;
 using AssetLedger.Api.Problems;

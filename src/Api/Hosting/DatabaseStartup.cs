@@ -22,7 +22,7 @@ public static class DatabaseStartup
     public static async Task PrepareDatabase(this WebApplication app, CancellationToken ct = default)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetLedger.Startup");
-        await DatabaseMigrator.Migrate(HostingExtensions.ConnectionString(app.Configuration), log, ct);
+        await DatabaseMigrator.Migrate(HostingExtensions.ConnectionString(app.Configuration), [typeof(Projections.ProjectionRunner).Assembly], log, ct);
         var options = app.Services.GetRequiredService<IOptions<AssetLedgerOptions>>().Value;
         var mediator = app.Services.GetRequiredService<IMediator>();
         var now = app.Services.GetRequiredService<IClock>().UtcNow;

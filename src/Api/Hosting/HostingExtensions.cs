@@ -63,6 +63,7 @@ public static class HostingExtensions
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
+        s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();
         s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();

@@ -5,8 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
-using AssetLedger.Infrastructure.Canonical;
-using AssetLedger.Infrastructure.Security;
+using AssetLedger.Ledger.Canonical;
+using AssetLedger.Ledger.Signatures;
 using AssetLedger.Api.Problems;
 using P = AssetLedger.Api.Problems.Problems;
 

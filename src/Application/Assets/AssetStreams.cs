@@ -2,6 +2,7 @@ using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Application.Assets;
 

@@ -1,6 +1,6 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Chains;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Application.Chains;
 

@@ -1,6 +1,6 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Application.Commands;
 

@@ -1,5 +1,5 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Application.Commands;
 

@@ -1,5 +1,5 @@
-using AssetLedger.Application.Ports;
 using AssetLedger.Application.Commands;
+using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
 

@@ -1,3 +1,5 @@
+using AssetLedger.Ledger.Anchors;
+
 namespace AssetLedger.Application.Ports;
 
 /// <summary>
@@ -21,8 +23,3 @@ public interface IAnchor
 public sealed record CheckpointToAnchor(
     string Origin, long TreeSize, string RootHash, string CheckpointHash, string? PreviousCheckpointHash,
     DateTimeOffset Timestamp, string SignedNote);
-
-/// <param name="Anchor">The anchor's <see cref="IAnchor.Name"/>.</param>
-/// <param name="TransactionReference">Where to find it there: a transaction id, a log sequence number.</param>
-/// <param name="ProofJson">Whatever proves it to someone who does not trust us (JSON object), anchor-specific.</param>
-public sealed record AnchorReceipt(string Anchor, long TreeSize, string TransactionReference, DateTimeOffset AnchoredAt, string ProofJson);

@@ -2,6 +2,7 @@ using AssetLedger.Application.Commands;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Users;
+using AssetLedger.Ledger.Serialization;
 using Mediator;
 
 namespace AssetLedger.Application.Users;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using AssetLedger.Infrastructure;
+using AssetLedger.Projections;
 using Spectre.Console;
 
 namespace AssetLedger.Cli.Commands;
@@ -14,6 +16,10 @@ public static class Database
         Description = $"PostgreSQL connection string, e.g. \"Host=127.0.0.1;Port=5432;Username=postgres;Database=assetledger\" (default: ${EnvironmentVariable}).",
         Recursive = true,
     };
+
+    /// <summary>Creates or upgrades the schema: Infrastructure's tables, then the read models' (the Cli hosts both).</summary>
+    public static Task Migrate(string connectionString, CancellationToken ct) =>
+        DatabaseMigrator.Migrate(connectionString, [typeof(ProjectionRunner).Assembly], null, ct);
 
     /// <summary>Resolves the connection string, runs <paramref name="action"/>, and reports a failure without a stack trace.</summary>
     public static async Task<int> Run(ParseResult parse, Option<string?> connection, Func<string, CancellationToken, Task<int>> action, CancellationToken ct)

@@ -28,7 +28,7 @@ public static class ProjectionsCommand
 
     static async Task<int> Rebuild(string connectionString, CancellationToken ct)
     {
-        await DatabaseMigrator.Migrate(connectionString, null, ct);
+        await Database.Migrate(connectionString, ct);
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var store = new PostgresEventStore(db);
         var runner = new ProjectionRunner(db, store);

@@ -46,7 +46,7 @@ public static class SeedCommand
             AnsiConsole.MarkupLine("[red]error:[/] --assets must be at least 1 and --concurrency between 1 and 512.");
             return ExitCodes.Usage;
         }
-        await DatabaseMigrator.Migrate(connectionString, null, ct);
+        await Database.Migrate(connectionString, ct);
         var pooled = new NpgsqlConnectionStringBuilder(connectionString);
         pooled.MaxPoolSize = Math.Max(pooled.MaxPoolSize, concurrency + 10);
         await using var db = NpgsqlDataSource.Create(pooled.ConnectionString);

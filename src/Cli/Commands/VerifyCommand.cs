@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using AssetLedger.Infrastructure.Evidence;
+using AssetLedger.Ledger.Evidence;
 using Spectre.Console;
 
 namespace AssetLedger.Cli.Commands;

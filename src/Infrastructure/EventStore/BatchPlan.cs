@@ -1,4 +1,5 @@
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Canonical;
 
 namespace AssetLedger.Infrastructure.EventStore;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Canonical;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.EventStore;

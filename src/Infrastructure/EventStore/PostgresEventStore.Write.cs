@@ -1,5 +1,6 @@
 using System.Data;
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Canonical;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

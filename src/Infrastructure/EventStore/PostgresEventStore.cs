@@ -1,5 +1,5 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Ledger.Canonical;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Ledger.Serialization;
 using static System.Net.WebUtility;
 
 namespace AssetLedger.Infrastructure.Evidence;

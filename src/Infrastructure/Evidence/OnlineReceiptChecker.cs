@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
-using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Evidence;
 
 namespace AssetLedger.Infrastructure.Evidence;
 
@@ -59,7 +61,7 @@ public sealed record OnlineOptions(IReadOnlyList<EvmEndpoint> Evm, TimeSpan? Rpc
 /// root it holds for the receipt's tree size (<see cref="EvmAnchorReader.AnchoredRoot"/>) and the Anchored event that put
 /// it there (<see cref="EvmAnchorReader.Find"/>), and compares them with the bundle's checkpoint and with the receipt
 /// (root, previous root, signature, block number and hash, transaction hash, log index). For every Fabric receipt, given
-/// a Gateway peer, <see cref="FabricReceiptCheck.Online"/>: the channel holds the checkpoint under the receipt's
+/// a Gateway peer, <see cref="FabricChannelCheck.Online"/>: the channel holds the checkpoint under the receipt's
 /// transaction, committed VALID in the receipt's block; without one, Fabric receipts are listed as not checked online.
 /// It never throws for what the network does: an endpoint that is down, slow or answers nonsense fails the check with a
 /// message. Local receipts are offline only.
@@ -165,14 +167,14 @@ public static class OnlineReceiptChecker
         try
         {
             var receipt = new AnchorReceipt(r.Anchor, r.TreeSize, r.TransactionReference, DateTimeOffset.UnixEpoch, r.Proof.GetRawText());
-            problems = await FabricReceiptCheck.Online(receipt, new FabricGatewayContract(client, channel, chaincode), ct);
+            problems = await FabricChannelCheck.Online(receipt, new FabricGatewayContract(client, channel, chaincode), ct);
         }
         catch (System.Text.Json.JsonException e) { problems = [$"the channel's answer or the receipt is not a checkpoint record ({e.Message})"]; }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             problems = [$"asking the Fabric gateway {gateway.Endpoint} about channel {channel}, chaincode {chaincode} failed: {Message(e)}"];
         }
-        // FabricReceiptCheck names the receipt by anchor and size; here it is named by its place in the file.
+        // FabricChannelCheck names the receipt by anchor and size; here it is named by its place in the file.
         var prefix = $"{r.Anchor} receipt {r.TreeSize}";
         failures.AddRange(problems.Select(p => p.StartsWith(prefix, StringComparison.Ordinal) ? r.Where + p[prefix.Length..] : $"{r.Where}: {p}"));
     }

@@ -1,6 +1,7 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Infrastructure.Ledger.Merkle;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Merkle;
+using AssetLedger.Ledger.Notes;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Ledger;

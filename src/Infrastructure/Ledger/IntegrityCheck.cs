@@ -1,7 +1,8 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Infrastructure.EventStore;
-using AssetLedger.Infrastructure.Ledger.Merkle;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Canonical;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Merkle;
+using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Ledger;
 

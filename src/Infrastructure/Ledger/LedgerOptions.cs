@@ -1,4 +1,4 @@
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Ledger;
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger.Anchors;
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Merkle;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Ledger;

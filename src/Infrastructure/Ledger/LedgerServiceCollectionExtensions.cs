@@ -9,7 +9,7 @@ namespace AssetLedger.Infrastructure.Ledger;
 public static class LedgerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ledger (tree, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>, the evidence exporter,
+    /// Registers the ledger (tree, its <see cref="ILedgerStatus"/>, builder, cutter, local anchor, anchor worker, <see cref="LedgerService"/>, the evidence exporter,
     /// <see cref="LedgerWorker"/>). Needs an <see cref="NpgsqlDataSource"/>, an <see cref="IEventStore"/> and an
     /// <see cref="IClock"/>. The worker is not started: <c>services.AddHostedService(sp => sp.GetRequiredService&lt;LedgerWorker&gt;())</c>.
     /// More anchors: register further <see cref="IAnchor"/> singletons, or an <see cref="IAnchorTargetSource"/> (the managed chain
@@ -22,6 +22,7 @@ public static class LedgerServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(_ => LedgerKeys.LoadOrCreate(options));
         services.AddSingleton(sp => new PostgresMerkleTree(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<ILedgerStatus, PostgresLedgerStatus>();
         services.AddSingleton(sp => new MerkleTreeBuilder(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<PostgresMerkleTree>(), options.BuilderBatchSize));
         services.AddSingleton(sp => new CheckpointCutter(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresMerkleTree>(),
             sp.GetRequiredService<LedgerKeys>().Ledger, sp.GetRequiredService<IClock>(), options));

@@ -1,7 +1,7 @@
-using AssetLedger.Infrastructure.Ledger.Merkle;
+using AssetLedger.Ledger.Merkle;
 using Npgsql;
 using NpgsqlTypes;
-using static AssetLedger.Infrastructure.Ledger.Merkle.Tiles;
+using static AssetLedger.Ledger.Merkle.Tiles;
 
 namespace AssetLedger.Infrastructure.Ledger;
 

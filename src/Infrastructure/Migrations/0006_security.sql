@@ -17,11 +17,3 @@ CREATE TABLE refresh_tokens (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX refresh_tokens_login ON refresh_tokens (login);
-
--- The participants read model follows the participant lifecycle (application, verification, suspension, keys).
-ALTER TABLE participants
-    ADD COLUMN status         text    NOT NULL DEFAULT 'Verified',
-    ADD COLUMN suspended      boolean NOT NULL DEFAULT false,
-    ADD COLUMN credit_code    text    NULL,
-    ADD COLUMN signing_key_id text    NULL;
-CREATE INDEX participants_status ON participants (status, registered_position);

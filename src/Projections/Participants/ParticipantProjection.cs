@@ -1,5 +1,6 @@
-using AssetLedger.Application.Serialization;
+using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Ledger.Serialization;
 using Npgsql;
 
 namespace AssetLedger.Projections.Participants;
@@ -7,8 +8,9 @@ namespace AssetLedger.Projections.Participants;
 /// <summary>
 /// Feeds participants: one row per participant, its current status and roles. A participant's stream is short, so
 /// each touched participant is folded again from its own events up to the batch's end and upserted — no partial state.
+/// The events come through the event store's port, like every read of the log from here.
 /// </summary>
-sealed class ParticipantProjection : IProjection
+sealed class ParticipantProjection(IEventStore store) : IProjection
 {
     public string Name => "participants";
     public IReadOnlyList<string> Tables { get; } = ["participants"];
@@ -19,20 +21,16 @@ sealed class ParticipantProjection : IProjection
         if (touched.Length == 0) return;
         var upTo = events[^1].Position;
         var states = new Dictionary<string, (ParticipantState State, DateTimeOffset At, long Position)>();
-        await using (var cmd = new NpgsqlCommand("SELECT stream_id, type, data::text, position FROM events WHERE stream_id = ANY($1) AND position <= $2 ORDER BY position", conn))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = touched });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = upTo });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
+        // Committed events only (the batch's own are), so the store's connection sees what this transaction's would have.
+        foreach (var stream in touched)
+            foreach (var stored in await store.ReadStream(stream, 1, int.MaxValue, ct))
             {
-                var e = (IParticipantEvent)EventSerializer.Instance.Deserialize(r.GetString(1), r.GetString(2));
-                var stream = r.GetString(0);
+                if (stored.Position > upTo) break;
+                var e = (IParticipantEvent)EventSerializer.Instance.Deserialize(stored.Type, stored.Data);
                 states[stream] = states.TryGetValue(stream, out var s)
                     ? (ParticipantState.Evolve(s.State, e), s.At, s.Position)
-                    : (ParticipantState.Evolve(ParticipantState.Initial, e), e.At, r.GetInt64(3));
+                    : (ParticipantState.Evolve(ParticipantState.Initial, e), e.At, stored.Position);
             }
-        }
         var rows = states.Values.Select(x => new ParticipantRow(x.State.Id.Value, x.State.Name, x.State.Roles.Select(r => r.ToString()).ToArray(), x.At, x.Position,
             x.State.Version, x.State.Status.ToString(), x.State.Suspended, x.State.CreditCode, x.State.SigningKeyId)).ToList();
         await using var write = new NpgsqlBatch(conn);

@@ -1,7 +1,7 @@
 using System.Data;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using Dapper;
 using Npgsql;
 

@@ -1,8 +1,9 @@
 using System.Data;
 using System.Text.Json;
-using AssetLedger.Application.Serialization;
+using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Assets;
 using Dapper;
 using Npgsql;
@@ -10,10 +11,11 @@ using Npgsql;
 namespace AssetLedger.Projections.Trace;
 
 /// <summary>
-/// The regulator's reads: an asset's timeline with the proof status of every event, and search. Each answer is
-/// read in one REPEATABLE READ transaction, so its parts (read models, checkpoints, anchors) show one moment.
+/// The regulator's reads: an asset's timeline with the proof status of every event, and search. Each answer is read in
+/// one REPEATABLE READ transaction, so its parts (read models, and through <see cref="ILedgerStatus"/> the ledger's
+/// checkpoints and anchors) show one moment.
 /// </summary>
-public sealed class TraceQueries(NpgsqlDataSource db)
+public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
 {
     public const int MaxLimit = 500;
 
@@ -21,12 +23,10 @@ public sealed class TraceQueries(NpgsqlDataSource db)
     public const int TextWindow = 500;
     const string SearchList = "trace-search";
 
+    /// <summary>The read models' part of a snapshot: the log position they include, and the moment of the transaction.</summary>
     internal const string SnapshotSql =
         """
-        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough",
-               (SELECT size FROM merkle_tree WHERE id = 1) AS "TreeSize",
-               c.tree_size AS "LatestCheckpoint", c.created_at AS "LatestCheckpointAt", now() AS "TakenAt"
-        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true;
+        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt";
         """;
 
     /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
@@ -40,16 +40,8 @@ public sealed class TraceQueries(NpgsqlDataSource db)
             {SnapshotSql}
             SELECT {AssetQueries.Columns} FROM assets WHERE asset_id = @id;
             SELECT h.position AS "Position", h.version AS "Version", h.event_id AS "EventId", h.event_type AS "Type", h.actor_id AS "ActorId",
-                   h.at AS "At", h.recorded_at AS "RecordedAt", h.hash AS "Hash", h.previous_hash AS "PreviousHash",
-                   c.tree_size AS "Checkpoint", c.created_at AS "CheckpointAt", h.data::text AS "Data"
-            FROM asset_history h
-            LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints WHERE tree_size >= h.position ORDER BY tree_size LIMIT 1) c ON true
-            WHERE h.asset_id = @id ORDER BY h.version;
-            SELECT h.position AS "Position", r.anchor AS "Anchor", r.tree_size AS "TreeSize", r.transaction_ref AS "TransactionReference", r.anchored_at AS "AnchoredAt"
-            FROM asset_history h CROSS JOIN anchor_cursors ac
-            JOIN LATERAL (SELECT anchor, tree_size, transaction_ref, anchored_at FROM anchor_receipts
-                          WHERE anchor = ac.anchor AND tree_size >= h.position ORDER BY tree_size LIMIT 1) r ON true
-            WHERE h.asset_id = @id ORDER BY h.position, r.anchor;
+                   h.at AS "At", h.recorded_at AS "RecordedAt", h.hash AS "Hash", h.previous_hash AS "PreviousHash", h.data::text AS "Data"
+            FROM asset_history h WHERE h.asset_id = @id ORDER BY h.version;
             SELECT owner_id AS "OwnerId", from_at AS "From", from_position AS "FromPosition", to_at AS "To", to_position AS "ToPosition"
             FROM ownership WHERE asset_id = @id ORDER BY from_position;
             SELECT placed_position AS "Id", kind AS "Kind", freeze_id AS "FreezeId", placed_by AS "PlacedBy", counterparty_id AS "CounterpartyId",
@@ -60,11 +52,10 @@ public sealed class TraceQueries(NpgsqlDataSource db)
                    at AS "At", position AS "Position"
             FROM confirmations WHERE asset_id = @id ORDER BY position;
             """, args, tx, cancellationToken: ct));
-        var snapshot = (await grid.ReadSingleAsync<SnapshotRow>()).ToSnapshot();
+        var read = await grid.ReadSingleAsync<SnapshotRow>();
         var asset = await grid.ReadSingleOrDefaultAsync<AssetView>();
         if (asset is null) return null;
         var history = (await grid.ReadAsync<HistoryRow>()).AsList();
-        var anchors = (await grid.ReadAsync<AnchorRow>()).ToLookup(a => a.Position);
         var ownership = (await grid.ReadAsync<OwnershipPeriod>()).AsList();
         var locks = (await grid.ReadAsync<EncumbranceView>()).AsList();
         var confirmations = (await grid.ReadAsync<ConfirmationView>()).AsList();
@@ -76,7 +67,9 @@ public sealed class TraceQueries(NpgsqlDataSource db)
         foreach (var l in locks) { ids.Add(l.PlacedBy); if (l.CounterpartyId is { } c) ids.Add(c); if (l.LiftedBy is { } b) ids.Add(b); }
         ids.UnionWith(confirmations.Select(c => c.ParticipantId));
         var people = await Participants(conn, tx, ids, ct);
+        var proofs = await ledger.Proofs(history.Select(h => h.Position).ToList(), tx, ct);
         await tx.CommitAsync(ct);
+        var snapshot = new TraceSnapshot(read.ProjectedThrough, proofs.Head.TreeSize, proofs.Head.LatestCheckpoint, proofs.Head.LatestCheckpointAt, read.TakenAt);
 
         ParticipantRef Ref(string pid) => people.TryGetValue(pid, out var p) ? p : new ParticipantRef(pid, null, []);
         string Name(ParticipantId pid) => people.TryGetValue(pid.Value, out var p) && p.Name is { } n ? $"{n} ({pid})" : pid.Value;
@@ -91,7 +84,7 @@ public sealed class TraceQueries(NpgsqlDataSource db)
             var actor = row.ActorId is { } aid ? Ref(aid) : null;
             trace.Add(new TraceEvent(row.Position, row.Version, row.EventId, row.Type, summary,
                 actor is null ? null : new TraceActor(actor.Id, actor.Name, actor.Roles, actingAs), row.At, row.RecordedAt, row.Hash, row.PreviousHash,
-                Proof(row, anchors[row.Position].ToList()), JsonElement.Parse(row.Data)));
+                Proof(row.Position, proofs.Positions[row.Position]), JsonElement.Parse(row.Data)));
             if (e is EvidenceAttached x) evidence.Add(new TraceEvidence(row.Position, x.Sha256, x.MediaType, x.Description, x.Source, Ref(x.By.Value), x.At));
         }
         return new AssetTrace(snapshot, asset, trace,
@@ -102,15 +95,16 @@ public sealed class TraceQueries(NpgsqlDataSource db)
             evidence);
     }
 
-    static ProofStatus Proof(HistoryRow row, List<AnchorRow> anchors)
+    static ProofStatus Proof(long position, PositionProof proof)
     {
-        var refs = anchors.Select(a => new AnchorRef(a.Anchor, a.TreeSize, a.TransactionReference, a.AnchoredAt)).ToList();
+        var refs = proof.Anchors.Select(a => new AnchorRef(a.Anchor, a.TreeSize, a.TransactionReference, a.AnchoredAt)).ToList();
+        var (checkpoint, checkpointAt) = (proof.Checkpoint?.TreeSize, proof.Checkpoint?.CreatedAt);
         if (refs.Count > 0)
-            return new ProofStatus(ProofState.Anchored, row.Checkpoint, row.CheckpointAt, refs,
-                $"in checkpoint {row.Checkpoint}; anchored at " + string.Join(", ", refs.Select(a => $"{a.Anchor} (checkpoint {a.TreeSize}, reference {a.TransactionReference})")));
-        if (row.Checkpoint is { } size)
-            return new ProofStatus(ProofState.Checkpointed, size, row.CheckpointAt, refs, $"in signed checkpoint {size}; not anchored yet");
-        return new ProofStatus(ProofState.Sequenced, null, null, refs, $"sequenced at log position {row.Position}; no signed checkpoint covers it yet");
+            return new ProofStatus(ProofState.Anchored, checkpoint, checkpointAt, refs,
+                $"in checkpoint {checkpoint}; anchored at " + string.Join(", ", refs.Select(a => $"{a.Anchor} (checkpoint {a.TreeSize}, reference {a.TransactionReference})")));
+        if (checkpoint is { } size)
+            return new ProofStatus(ProofState.Checkpointed, size, checkpointAt, refs, $"in signed checkpoint {size}; not anchored yet");
+        return new ProofStatus(ProofState.Sequenced, null, null, refs, $"sequenced at log position {position}; no signed checkpoint covers it yet");
     }
 
     static IEnumerable<string> Mentioned(IAssetEvent e) => e switch
@@ -213,20 +207,20 @@ public sealed class TraceQueries(NpgsqlDataSource db)
             : $"SELECT * FROM (SELECT * FROM assets a {filters} {ordered} LIMIT @window) a WHERE {textCondition} {ordered} LIMIT @take";
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        TraceSnapshot snapshot;
+        long projectedThrough;
         List<TraceHit> rows;
         await using (var grid = await conn.QueryMultipleAsync(new CommandDefinition(SnapshotSql + Page(recent ?? everything), args, tx, cancellationToken: ct)))
         {
-            snapshot = (await grid.ReadSingleAsync<SnapshotRow>()).ToSnapshot();
+            projectedThrough = (await grid.ReadSingleAsync<SnapshotRow>()).ProjectedThrough;
             rows = (await grid.ReadAsync<TraceHit>()).AsList();
         }
         if (recent is not null && rows.Count <= limit)
             rows = (await conn.QueryAsync<TraceHit>(new CommandDefinition(Page(everything), args, tx, cancellationToken: ct))).AsList();
         await tx.CommitAsync(ct);
-        if (rows.Count <= limit) return new TracePage(rows, null, snapshot.ProjectedThrough);
+        if (rows.Count <= limit) return new TracePage(rows, null, projectedThrough);
         rows.RemoveAt(limit);
         var last = rows[^1];
-        return new TracePage(rows, Cursor.EncodeTimePosition(SearchList, last.LastChangedAt, last.LastPosition), snapshot.ProjectedThrough);
+        return new TracePage(rows, Cursor.EncodeTimePosition(SearchList, last.LastChangedAt, last.LastPosition), projectedThrough);
     }
 
     internal static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
@@ -242,28 +236,13 @@ public sealed class TraceQueries(NpgsqlDataSource db)
         public DateTimeOffset RecordedAt { get; init; }
         public string Hash { get; init; } = "";
         public string? PreviousHash { get; init; }
-        public long? Checkpoint { get; init; }
-        public DateTimeOffset? CheckpointAt { get; init; }
         public string Data { get; init; } = "";
     }
 
     internal sealed class SnapshotRow
     {
         public long ProjectedThrough { get; init; }
-        public long TreeSize { get; init; }
-        public long? LatestCheckpoint { get; init; }
-        public DateTimeOffset? LatestCheckpointAt { get; init; }
         public DateTimeOffset TakenAt { get; init; }
-        public TraceSnapshot ToSnapshot() => new(ProjectedThrough, TreeSize, LatestCheckpoint, LatestCheckpointAt, TakenAt);
-    }
-
-    sealed class AnchorRow
-    {
-        public long Position { get; init; }
-        public string Anchor { get; init; } = "";
-        public long TreeSize { get; init; }
-        public string TransactionReference { get; init; } = "";
-        public DateTimeOffset AnchoredAt { get; init; }
     }
 
     sealed class ParticipantRow

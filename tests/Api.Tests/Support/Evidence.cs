@@ -1,5 +1,5 @@
 using System.Net;
-using AssetLedger.Infrastructure.Evidence;
+using AssetLedger.Ledger.Evidence;
 
 namespace AssetLedger.Api.Tests.Support;
 

@@ -1,5 +1,5 @@
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Chains;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Domain.Tests.Chains;
 

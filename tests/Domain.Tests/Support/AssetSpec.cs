@@ -1,6 +1,6 @@
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Ledger.Serialization;
 using static AssetLedger.Domain.Tests.Support.Actors;
 
 namespace AssetLedger.Domain.Tests.Support;

@@ -4,6 +4,7 @@ using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Tests.Ledger;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Anchors;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AssetLedger.Infrastructure.Evidence;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Evidence;
 using Npgsql;
 using static AssetLedger.Infrastructure.Tests.Support.EvmEvidence;
 

@@ -1,6 +1,7 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Canonical;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Tests.EventStore;
@@ -111,7 +112,7 @@ public sealed class appending_and_reading_events : IClassFixture<PostgresDatabas
     [Fact]
     public async Task migrations_run_twice_from_two_instances_at_once_without_error()
     {
-        await Task.WhenAll(DatabaseMigrator.Migrate(_db.ConnectionString), DatabaseMigrator.Migrate(_db.ConnectionString));
+        await Task.WhenAll(DatabaseMigrator.Migrate(_db.ConnectionString, PostgresDatabase.Owners), DatabaseMigrator.Migrate(_db.ConnectionString, PostgresDatabase.Owners));
         Assert.Equal(1L, await _db.Scalar<long>("SELECT count(*) FROM event_sequence"));
     }
 }

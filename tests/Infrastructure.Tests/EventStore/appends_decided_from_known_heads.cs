@@ -1,6 +1,7 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Canonical;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Tests.EventStore;

@@ -2,8 +2,8 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
-using AssetLedger.Infrastructure.Ledger.Notes;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Notes;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;

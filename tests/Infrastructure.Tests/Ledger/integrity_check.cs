@@ -50,7 +50,7 @@ public sealed class integrity_check : IAsyncLifetime
         // A careful forger recomputes the hash after changing the data: the next event's link and the leaf still disagree.
         var events = await l.Store.ReadAll(0, 100, default);
         var target = events.Single(e => e.Position == 10);
-        var forged = AssetLedger.Infrastructure.EventStore.EventHasher.Compute("""{"i":999,"prefix":"s"}""", target.EventId, target.Metadata, target.PreviousHash, target.SchemaVersion, target.StreamId, target.Type, target.Version);
+        var forged = AssetLedger.Ledger.Canonical.EventHasher.Compute("""{"i":999,"prefix":"s"}""", target.EventId, target.Metadata, target.PreviousHash, target.SchemaVersion, target.StreamId, target.Type, target.Version);
         await Tamper($"UPDATE events SET data = '{{\"i\":999,\"prefix\":\"s\"}}', hash = '\\x{forged}' WHERE position = 10");
 
         var report = await l.Service.CheckIntegrity(1, 40, default);

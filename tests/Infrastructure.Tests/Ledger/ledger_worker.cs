@@ -1,9 +1,9 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
-using AssetLedger.Infrastructure.Ledger.Merkle;
-using AssetLedger.Infrastructure.Ledger.Notes;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Merkle;
+using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 

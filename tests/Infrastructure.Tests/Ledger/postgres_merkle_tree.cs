@@ -1,6 +1,7 @@
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Merkle;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Merkle;
+using AssetLedger.Ledger.Tests.Merkle;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger;
 

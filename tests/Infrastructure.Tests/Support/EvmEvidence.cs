@@ -4,6 +4,7 @@ using AssetLedger.Infrastructure.Evidence;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Tests.Ledger;
+using AssetLedger.Ledger.Evidence;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Tests.Support;

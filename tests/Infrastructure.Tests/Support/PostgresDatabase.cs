@@ -13,6 +13,9 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public NpgsqlDataSource DataSource { get; private set; } = null!;
     string _name = "";
 
+    /// <summary>The projects besides Infrastructure whose migrations make the whole schema.</summary>
+    public static readonly System.Reflection.Assembly[] Owners = [typeof(Projections.ProjectionRunner).Assembly];
+
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
         ?? throw new InvalidOperationException("ASSETLEDGER_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL cluster for them.");
@@ -27,7 +30,7 @@ public sealed class PostgresDatabase : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         ConnectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _name }.ConnectionString;
-        await DatabaseMigrator.Migrate(ConnectionString);
+        await DatabaseMigrator.Migrate(ConnectionString, Owners);
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 

@@ -1,7 +1,7 @@
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Projections.Tests.Support;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Ports;
-using AssetLedger.Application.Serialization;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
-using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Ledger.Canonical;
+using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Projections.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AssetLedger.Infrastructure.Canonical;
+using AssetLedger.Ledger.Canonical;
 using Npgsql;
 
 namespace AssetLedger.Projections.Tests.Support;

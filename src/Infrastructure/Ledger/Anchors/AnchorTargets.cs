@@ -1,5 +1,6 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
+using AssetLedger.Ledger.Anchors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

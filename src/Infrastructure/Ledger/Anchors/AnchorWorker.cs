@@ -1,4 +1,6 @@
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Anchors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nethereum.JsonRpc.Client;

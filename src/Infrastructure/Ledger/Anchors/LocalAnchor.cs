@@ -1,27 +1,22 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using AssetLedger.Application.Ports;
-using AssetLedger.Infrastructure.Ledger.Notes;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
+using AssetLedger.Ledger.Notes;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Ledger.Anchors;
 
 /// <summary>
 /// The default anchor, embedded: an append-only log in PostgreSQL (<c>local_anchor_log</c>) whose entries
-/// are signed notes by the separate anchor key, each naming a checkpoint and the previous entry's hash:
-/// <code>
-/// &lt;anchor origin&gt;
-/// entry &lt;seq&gt;
-/// checkpoint &lt;tree size&gt; &lt;base64 root&gt; &lt;base64 checkpoint note hash&gt;
-/// timestamp &lt;UTC ms&gt;
-/// previous &lt;base64 SHA-256 of the previous entry's signed note&gt;   (absent on entry 1)
-/// </code>
+/// are signed notes by the separate anchor key, each naming a checkpoint and the previous entry's hash
+/// (<see cref="LocalAnchorLog.EntryText"/>).
 /// </summary>
 public sealed class LocalAnchor(NpgsqlDataSource db, NoteSigner anchorKey, IClock clock) : IAnchor
 {
     const long AppendLockKey = 0x4C65_6467_4C6F_6341; // "LedgLocA"
-    public const string AnchorName = "local";
+    public const string AnchorName = LocalAnchorLog.AnchorName;
 
     public string Name => AnchorName;
 
@@ -46,7 +41,7 @@ public sealed class LocalAnchor(NpgsqlDataSource db, NoteSigner anchorKey, ICloc
         var seq = last.Count == 1 ? last[0].Seq + 1 : 1;
         var previous = last.Count == 1 ? last[0].EntryHash : null;
         var at = CheckpointBody.Truncate(clock.UtcNow);
-        var text = EntryText(anchorKey.Name, seq, checkpoint.TreeSize, Convert.FromHexString(checkpoint.RootHash), Convert.FromHexString(checkpoint.CheckpointHash), at, previous);
+        var text = LocalAnchorLog.EntryText(anchorKey.Name, seq, checkpoint.TreeSize, Convert.FromHexString(checkpoint.RootHash), Convert.FromHexString(checkpoint.CheckpointHash), at, previous);
         var note = SignedNote.Sign(text, anchorKey);
         var entry = new LocalAnchorEntry(seq, checkpoint.TreeSize, Convert.FromHexString(checkpoint.CheckpointHash), previous, CheckpointBody.NoteHash(note), at, note);
 
@@ -59,18 +54,6 @@ public sealed class LocalAnchor(NpgsqlDataSource db, NoteSigner anchorKey, ICloc
         }
         await tx.CommitAsync(ct);
         return Receipt(entry);
-    }
-
-    public static string EntryText(string origin, long seq, long treeSize, byte[] root, byte[] checkpointHash, DateTimeOffset at, byte[]? previousEntryHash)
-    {
-        var sb = new StringBuilder();
-        sb.Append(origin).Append('\n');
-        sb.Append("entry ").Append(seq.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        sb.Append("checkpoint ").Append(treeSize.ToString(CultureInfo.InvariantCulture)).Append(' ')
-          .Append(Convert.ToBase64String(root)).Append(' ').Append(Convert.ToBase64String(checkpointHash)).Append('\n');
-        sb.Append("timestamp ").Append(at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append('\n');
-        if (previousEntryHash is not null) sb.Append("previous ").Append(Convert.ToBase64String(previousEntryHash)).Append('\n');
-        return sb.ToString();
     }
 
     AnchorReceipt Receipt(LocalAnchorEntry e) => new(AnchorName, e.TreeSize, $"local:{e.Seq}", e.AnchoredAt, JsonSerializer.Serialize(new
@@ -107,7 +90,7 @@ public sealed class LocalAnchor(NpgsqlDataSource db, NoteSigner anchorKey, ICloc
                 if (e.Seq != expectedSeq) problem = $"entry {expectedSeq} is missing";
                 else if (!CheckpointBody.NoteHash(e.Note).SequenceEqual(e.EntryHash)) problem = "entry hash does not match its note";
                 else if (SignedNote.Open(e.Note, anchorVerifier) is { IsValid: false } v) problem = $"signature: {v.Message}";
-                else if (e.Note[..(e.Note.LastIndexOf("\n\n", StringComparison.Ordinal) + 1)] != EntryText(anchorVerifier.Name, e.Seq, e.TreeSize, ExtractRoot(e.Note), e.CheckpointHash, e.AnchoredAt, e.PreviousEntryHash))
+                else if (e.Note[..(e.Note.LastIndexOf("\n\n", StringComparison.Ordinal) + 1)] != LocalAnchorLog.EntryText(anchorVerifier.Name, e.Seq, e.TreeSize, ExtractRoot(e.Note), e.CheckpointHash, e.AnchoredAt, e.PreviousEntryHash))
                     problem = "the signed text does not match the stored columns";
                 else if (!Same(e.PreviousEntryHash, previousHash)) problem = "previous-entry link is broken";
                 else if (e.TreeSize <= lastSize) problem = "checkpoints are out of order";

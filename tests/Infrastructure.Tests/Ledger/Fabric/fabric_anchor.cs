@@ -5,6 +5,8 @@ using System.Text.Json;
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Checkpoints;
 
 namespace AssetLedger.Infrastructure.Tests.Ledger.Fabric;
 
@@ -27,7 +29,7 @@ public sealed class fabric_anchor
         foreach (var c in checkpoints) receipts.Add(await anchor.Submit(c, CancellationToken.None));
 
         Assert.Equal(3, chain.Submissions.Count);
-        Assert.Equal(["AnchorCheckpoint", "5", checkpoints[0].RootHash, "", FabricAnchor.LedgerSignature(checkpoints[0].SignedNote)], chain.Submissions[0]);
+        Assert.Equal(["AnchorCheckpoint", "5", checkpoints[0].RootHash, "", FabricAnchorProof.LedgerSignature(checkpoints[0].SignedNote)], chain.Submissions[0]);
         Assert.Equal(checkpoints[0].RootHash, chain.Submissions[1][3]);
         Assert.Equal(checkpoints[1].RootHash, chain.Submissions[2][3]);
         var proof = JsonDocument.Parse(receipts[2].ProofJson).RootElement;
@@ -137,14 +139,14 @@ public sealed class fabric_anchor
     /// <summary>Checkpoints of sizes 5, 10, 15, … signed by a throwaway ledger key, and an anchor over <paramref name="chain"/>.</summary>
     static (FabricAnchor Anchor, List<CheckpointToAnchor> Checkpoints) Setup(ChaincodeInMemory chain, int count, int seed = 1)
     {
-        var signer = Infrastructure.Ledger.Notes.NoteSigner.Generate("test.local/ledger");
+        var signer = AssetLedger.Ledger.Notes.NoteSigner.Generate("test.local/ledger");
         var list = new List<CheckpointToAnchor>();
         byte[]? previous = null;
         for (var i = 1; i <= count; i++)
         {
             var root = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}/{i}"));
             var body = new CheckpointBody("test.local/ledger", 5 * i, root, T0.AddSeconds(i), previous);
-            var note = Infrastructure.Ledger.Notes.SignedNote.Sign(body.ToText(), signer);
+            var note = AssetLedger.Ledger.Notes.SignedNote.Sign(body.ToText(), signer);
             var hash = CheckpointBody.NoteHash(note);
             list.Add(new CheckpointToAnchor("test.local/ledger", 5 * i, Convert.ToHexStringLower(root), Convert.ToHexStringLower(hash),
                 previous is null ? null : Convert.ToHexStringLower(previous), T0.AddSeconds(i), note));

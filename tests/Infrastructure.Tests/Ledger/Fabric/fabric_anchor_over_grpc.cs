@@ -8,6 +8,8 @@ using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
 using AssetLedger.Infrastructure.Tests.Support;
+using AssetLedger.Ledger.Anchors;
+using AssetLedger.Ledger.Evidence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -72,7 +74,7 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
             var held = JsonDocument.Parse(await client.Evaluate("mychannel", "checkpoint-anchor", "GetCheckpoint", [receipt.TreeSize.ToString()], default)).RootElement;
             Assert.Equal(Convert.ToHexStringLower(checkpoint.RootHash), held.GetProperty("root").GetString());
             Assert.Equal(receipt.TransactionId, held.GetProperty("txId").GetString());
-            Assert.Equal(FabricAnchor.LedgerSignature(checkpoint.Note), held.GetProperty("sig").GetString());
+            Assert.Equal(FabricAnchorProof.LedgerSignature(checkpoint.Note), held.GetProperty("sig").GetString());
         }
         var latest = JsonDocument.Parse(await client.Evaluate("mychannel", "checkpoint-anchor", "GetLatest", [], default)).RootElement;
         Assert.Equal(Convert.ToHexStringLower(checkpoints[1].RootHash), latest.GetProperty("prev").GetString());
@@ -84,15 +86,15 @@ public sealed class fabric_anchor_over_grpc : IAsyncLifetime
         for (var i = 0; i < stored.Count; i++)
         {
             Assert.Empty(FabricReceiptCheck.Offline(stored[i], checkpoints[i], i == 0 ? "" : Convert.ToHexStringLower(checkpoints[i - 1].RootHash)));
-            Assert.Empty(await FabricReceiptCheck.Online(stored[i], contract, default));
+            Assert.Empty(await FabricChannelCheck.Online(stored[i], contract, default));
         }
         var forged = stored[1] with { ProofJson = stored[1].ProofJson.Replace(Convert.ToHexStringLower(checkpoints[1].RootHash), new string('0', 64)) };
         Assert.Contains(FabricReceiptCheck.Offline(forged, checkpoints[1], null), p => p.Contains("root is not the checkpoint's"));
-        Assert.Contains(await FabricReceiptCheck.Online(forged, contract, default), p => p.Contains("root "));
+        Assert.Contains(await FabricChannelCheck.Online(forged, contract, default), p => p.Contains("root "));
         var moved = System.Text.Json.Nodes.JsonNode.Parse(stored[1].ProofJson)!;
         moved["blockNumber"] = 9;
         var otherBlock = stored[1] with { ProofJson = moved.ToJsonString() };
-        Assert.Contains(await FabricReceiptCheck.Online(otherBlock, contract, default), p => p.Contains("in block 2, the receipt says 9"));
+        Assert.Contains(await FabricChannelCheck.Online(otherBlock, contract, default), p => p.Contains("in block 2, the receipt says 9"));
         Assert.Contains(FabricReceiptCheck.Offline(stored[2], checkpoints[1], null), p => p.Contains("not 4"));
 
         // The chaincode's refusal comes back as an error with its reason (an older checkpoint cannot be slipped in).

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AssetLedger.Application.Ports;
+using AssetLedger.Ledger.Anchors;
 
 namespace AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
 
@@ -37,8 +37,6 @@ public sealed class FabricGatewayContract(FabricGatewayClient client, string cha
 /// </summary>
 public sealed class FabricAnchor : IAnchor
 {
-    public const string AnchorFunction = "AnchorCheckpoint";
-
     readonly Func<CancellationToken, Task<IFabricContract>> _contract;
     readonly Func<CheckpointToAnchor, CancellationToken, Task<string?>> _previousRoot;
     readonly IClock _clock;
@@ -49,14 +47,12 @@ public sealed class FabricAnchor : IAnchor
     public FabricAnchor(string channel, string chaincode, string mspId, Func<CancellationToken, Task<IFabricContract>> contract,
         Func<CheckpointToAnchor, CancellationToken, Task<string?>> previousRoot, IClock clock)
     {
-        Name = NameOf(channel, chaincode);
+        Name = FabricAnchorProof.AnchorName(channel, chaincode);
         _mspId = mspId;
         _contract = contract;
         _previousRoot = previousRoot;
         _clock = clock;
     }
-
-    public static string NameOf(string channel, string chaincode) => $"fabric:{channel}/{chaincode}";
 
     public string Name { get; }
 
@@ -66,7 +62,7 @@ public sealed class FabricAnchor : IAnchor
         var size = checkpoint.TreeSize.ToString(CultureInfo.InvariantCulture);
         var root = checkpoint.RootHash.ToLowerInvariant();
         var prev = (await _previousRoot(checkpoint, ct))?.ToLowerInvariant() ?? "";
-        var sig = LedgerSignature(checkpoint.SignedNote);
+        var sig = FabricAnchorProof.LedgerSignature(checkpoint.SignedNote);
 
         var latest = Parse(await contract.Evaluate("GetLatest", [], ct));
         if (latest is not null && latest.Size >= checkpoint.TreeSize)
@@ -80,24 +76,15 @@ public sealed class FabricAnchor : IAnchor
             return Receipt(contract, checkpoint.TreeSize, earlier, held.Timestamp ?? _clock.UtcNow, root, prev, sig);
         }
 
-        var commit = await contract.Submit(AnchorFunction, [size, root, prev, sig], ct);
+        var commit = await contract.Submit(FabricAnchorProof.AnchorFunction, [size, root, prev, sig], ct);
         if (!commit.IsValid) throw new FabricGatewayException($"{Name}: transaction {commit.TransactionId} for size {size} committed as {commit.ValidationCodeName} in block {commit.BlockNumber}.");
         return Receipt(contract, checkpoint.TreeSize, commit, _clock.UtcNow, root, prev, sig);
     }
 
     AnchorReceipt Receipt(IFabricContract contract, long treeSize, FabricCommit commit, DateTimeOffset at, string root, string prev, string sig) =>
         new(Name, treeSize, commit.TransactionId, at, JsonSerializer.Serialize(new FabricAnchorProof(
-            "fabric", contract.Channel, contract.Chaincode, AnchorFunction, commit.TransactionId, commit.BlockNumber, commit.ValidationCodeName, _mspId,
+            "fabric", contract.Channel, contract.Chaincode, FabricAnchorProof.AnchorFunction, commit.TransactionId, commit.BlockNumber, commit.ValidationCodeName, _mspId,
             treeSize, root, prev, sig)));
-
-    /// <summary>The base64 blob of the note's first signature line (the ledger key's): key id ‖ signature.</summary>
-    public static string LedgerSignature(string signedNote)
-    {
-        var split = signedNote.LastIndexOf("\n\n", StringComparison.Ordinal);
-        if (split < 0) throw new FormatException("The checkpoint note has no signature.");
-        var line = signedNote[(split + 2)..].Split('\n')[0];
-        return line[(line.LastIndexOf(' ') + 1)..];
-    }
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -106,21 +93,3 @@ public sealed class FabricAnchor : IAnchor
     /// <summary>A record as the chaincode stores it.</summary>
     public sealed record HeldCheckpoint(long Size, string Root, string Prev, string Sig, string TxId, DateTimeOffset? Timestamp);
 }
-
-/// <summary>
-/// The receipt's proof: what a verifier needs to find and check the anchor on the channel later
-/// (query block <c>blockNumber</c> or call <c>GetCheckpoint(treeSize)</c> on <c>chaincode</c> in <c>channel</c>).
-/// </summary>
-public sealed record FabricAnchorProof(
-    [property: JsonPropertyName("network")] string Network,
-    [property: JsonPropertyName("channel")] string Channel,
-    [property: JsonPropertyName("chaincode")] string Chaincode,
-    [property: JsonPropertyName("function")] string Function,
-    [property: JsonPropertyName("transactionId")] string TransactionId,
-    [property: JsonPropertyName("blockNumber")] ulong BlockNumber,
-    [property: JsonPropertyName("validationCode")] string ValidationCode,
-    [property: JsonPropertyName("mspId")] string MspId,
-    [property: JsonPropertyName("treeSize")] long TreeSize,
-    [property: JsonPropertyName("root")] string Root,
-    [property: JsonPropertyName("prev")] string Prev,
-    [property: JsonPropertyName("sig")] string Sig);

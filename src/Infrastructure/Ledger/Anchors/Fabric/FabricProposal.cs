@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AssetLedger.Ledger.Checkpoints;
 using Google.Protobuf;
 
 namespace AssetLedger.Infrastructure.Ledger.Anchors.Fabric;

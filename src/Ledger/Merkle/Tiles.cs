@@ -1,0 +1,43 @@
+namespace AssetLedger.Ledger.Merkle;
+
+/// <summary>
+/// The stored form of the tree (as in C2SP tlog-tiles): tile (t, i) holds, concatenated, the hashes of up to
+/// 256 consecutive complete subtrees at level 8·t, from index 256·i. Tile level 0 holds the leaf hashes.
+/// The subtrees between two stored levels are rehashed from a tile on read (≤ 255 hashes), which keeps
+/// an append at about one stored hash per leaf and one row per 256 leaves, and a proof at one row per
+/// 8 levels (3 rows at 10 million leaves). A tile whose 256 hashes are all present never changes again.
+/// </summary>
+public static class Tiles
+{
+    public const int Height = 8;
+    public const int Width = 1 << Height;
+    public const int FullBytes = Width * MerkleHash.Size;
+
+    public readonly record struct TileId(int Level, long Index);
+
+    /// <summary>Where a complete subtree's hash comes from: a run of 2^(level mod 8) entries of one tile.</summary>
+    public readonly record struct Location(TileId Tile, int Offset, int Count);
+
+    public static Location Locate(NodeId node)
+    {
+        var tileLevel = node.Level / Height;
+        var below = node.Level % Height;
+        var first = node.Index << below; // index of the node's first entry at level 8·tileLevel
+        return new Location(new TileId(tileLevel, first >> Height), (int)(first & (Width - 1)), 1 << below);
+    }
+
+    /// <summary>Entries at tree level 8·<paramref name="tileLevel"/> in a tree of <paramref name="treeSize"/> leaves.</summary>
+    public static long EntryCount(long treeSize, int tileLevel) => treeSize >> (Height * tileLevel);
+
+    /// <summary>The hash of <paramref name="count"/> (a power of two) consecutive entries of a tile: a complete subtree.</summary>
+    public static byte[] Hash(ReadOnlySpan<byte> tile, int offset, int count)
+    {
+        if ((offset + count) * MerkleHash.Size > tile.Length) throw new InvalidOperationException($"The tile has {tile.Length / MerkleHash.Size} entries, not the {offset + count} needed.");
+        if (count == 1) return tile.Slice(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
+        var work = tile.Slice(offset * MerkleHash.Size, count * MerkleHash.Size).ToArray();
+        for (var n = count; n > 1; n >>= 1)
+            for (var i = 0; i < n / 2; i++)
+                MerkleHash.Node(work.AsSpan(2 * i * MerkleHash.Size, MerkleHash.Size), work.AsSpan((2 * i + 1) * MerkleHash.Size, MerkleHash.Size), work.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
+        return work[..MerkleHash.Size];
+    }
+}
