@@ -15,15 +15,27 @@ public class ApiBoundaryTests
     public void Only_the_problems_folder_builds_a_problem()
     {
         var builds = new Regex(@"new\s+(Microsoft\.AspNetCore\.Mvc\.)?ProblemDetails\b|(Typed)?Results\.(Validation)?Problem\s*\(|\b(Problems|P)\.(Create|BadRequest|Invalid)\s*\(");
-        Assert.Empty(Offending(Outside("Problems"), builds));
+        None(Offending(Outside("Problems"), builds), "builds a problem outside src/Api/Problems (return Problems.From(error))");
     }
 
     [Fact]
     public void Api_errors_come_from_the_catalogs_in_the_problems_folder()
     {
         var makes = new Regex(@"new\s+(Domain\.Common\.)?DomainError\s*\(|\bDomainError\s+\w+\s*\([^)]*\)\s*=>\s*new\s*\(");
-        Assert.Empty(Offending(Outside("Problems"), makes));
+        None(Offending(Outside("Problems"), makes), "makes an error outside the catalogs in src/Api/Problems");
     }
+
+    [Fact]
+    public void Endpoints_and_contracts_reach_infrastructure_only_through_application_ports()
+    {
+        // Inside the AssetLedger.Api namespaces a bare "Infrastructure." also names AssetLedger.Infrastructure.
+        var reaches = new Regex(@"\b(AssetLedger\.)?Infrastructure\.[A-Z]");
+        var files = new[] { "Endpoints", "Contracts" }.SelectMany(folder => SourceFiles(Path.Combine(Api, folder)));
+        None(Offending(files, reaches), "uses Infrastructure; go through a port in Application/Ports");
+    }
+
+    static void None(List<string> offending, string what) =>
+        Assert.True(offending.Count == 0, $"{offending.Count} line(s) {what}:\n{string.Join("\n", offending)}");
 
     static IEnumerable<string> Outside(string folder) =>
         SourceFiles(Api).Where(f => !f.StartsWith(Path.Combine(Api, folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal));

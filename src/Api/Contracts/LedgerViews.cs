@@ -1,4 +1,4 @@
-using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Application.Ports;
 using AssetLedger.Ledger.Anchors;
 using AssetLedger.Ledger.Checkpoints;
 

@@ -1,6 +1,6 @@
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
-using AssetLedger.Infrastructure.Ledger;
+using AssetLedger.Application.Ports;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
@@ -18,7 +18,7 @@ public static class LedgerEndpoints
     public static RouteGroupBuilder MapLedger(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/ledger").WithTags("Ledger").AllowAnonymous().WithReadProblems();
-        g.MapGet("/keys", (LedgerService l) => TypedResults.Ok(l.PublicKeys())).WithSummary("The ledger's and the local anchor's public keys (signed-note verifier keys)");
+        g.MapGet("/keys", (ILedgerQueries l) => TypedResults.Ok(l.PublicKeys())).WithSummary("The ledger's and the local anchor's public keys (signed-note verifier keys)");
         g.MapGet("/checkpoints/latest", Latest).WithSummary("The latest signed checkpoint (tree size, root, time, previous checkpoint)");
         g.MapGet("/checkpoints/{treeSize:long}", BySize).WithSummary("The signed checkpoint of one tree size");
         g.MapGet("/proofs/inclusion", Inclusion).WithSummary("RFC 9162 inclusion proof of an event in a checkpoint's tree (default: the latest)");
@@ -29,28 +29,28 @@ public static class LedgerEndpoints
         return g;
     }
 
-    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> Latest(LedgerService l, CancellationToken ct) =>
+    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> Latest(ILedgerQueries l, CancellationToken ct) =>
         await l.LatestCheckpoint(ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
             : P.From(LedgerErrors.NoCheckpointYet);
 
-    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> BySize(long treeSize, LedgerService l, CancellationToken ct) =>
+    static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> BySize(long treeSize, ILedgerQueries l, CancellationToken ct) =>
         await l.CheckpointBySize(treeSize, ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
             : P.From(LedgerErrors.CheckpointNotFound(treeSize));
 
-    static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> Inclusion(Guid? eventId, long? position, long? treeSize, LedgerService l, CancellationToken ct)
+    static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> Inclusion(Guid? eventId, long? position, long? treeSize, ILedgerQueries l, CancellationToken ct)
     {
         if (eventId is null == position is null) return P.From(RequestErrors.Malformed("eventId", "Give exactly one of eventId or position."));
         var proof = eventId is { } id ? await l.InclusionProofForEvent(id, treeSize, ct) : await l.InclusionProofForPosition(position!.Value, treeSize, ct);
         return proof.Ok ? TypedResults.Ok(InclusionProofView.From(proof.Value!)) : P.From(LedgerErrors.Proof(proof.ErrorCode!, proof.Error!));
     }
 
-    static async Task<Results<Ok<ConsistencyProofView>, ProblemHttpResult>> Consistency(long from, long to, LedgerService l, CancellationToken ct)
+    static async Task<Results<Ok<ConsistencyProofView>, ProblemHttpResult>> Consistency(long from, long to, ILedgerQueries l, CancellationToken ct)
     {
         var proof = await l.ConsistencyProof(from, to, ct);
         return proof.Ok ? TypedResults.Ok(ConsistencyProofView.Of(proof.Value!)) : P.From(LedgerErrors.Proof(proof.ErrorCode!, proof.Error!));
     }
 
-    static async Task<Ok<AnchorsView>> Anchors(long? treeSize, long? after, int? limit, LedgerService l, CancellationToken ct)
+    static async Task<Ok<AnchorsView>> Anchors(long? treeSize, long? after, int? limit, ILedgerQueries l, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 100, 1, 1000);
         var receipts = await l.Anchors(treeSize, after ?? 0, take, ct);
@@ -58,7 +58,7 @@ public static class LedgerEndpoints
             receipts.Count == take && treeSize is null ? receipts[^1].TreeSize : null));
     }
 
-    static async Task<Results<Ok<IntegrityReport>, ProblemHttpResult>> Integrity(long? from, long? to, LedgerService l, CancellationToken ct)
+    static async Task<Results<Ok<IntegrityReport>, ProblemHttpResult>> Integrity(long? from, long? to, ILedgerQueries l, CancellationToken ct)
     {
         var start = from ?? 1;
         var end = to ?? start + MaxIntegrityRange - 1;

@@ -7,7 +7,7 @@ using Npgsql;
 namespace AssetLedger.Api.Hosting;
 
 /// <summary>The readiness check over the parts it asks (projections, the ledger's anchor cursors, the configured targets), wired here where all of them are known.</summary>
-public sealed class HealthProbe(ProjectionRunner projections, LedgerService ledger, AnchorTargets anchors, LedgerOptions options) : IHealthProbe
+public sealed class HealthProbe(ProjectionRunner projections, ILedgerQueries ledger, AnchorTargets anchors, LedgerOptions options) : IHealthProbe
 {
     public async Task<HealthReport> Ready(CancellationToken ct)
     {

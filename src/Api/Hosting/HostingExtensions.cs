@@ -68,6 +68,7 @@ public static class HostingExtensions
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
         s.AddScoped<ChainCommands>();
+        s.AddSingleton<ILedgerQueries>(sp => sp.GetRequiredService<LedgerService>());
         s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
         s.AddSingleton<IHealthProbe, HealthProbe>();
         s.AddSingleton<IChainTargetStatus>(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));

@@ -1,14 +1,12 @@
+using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
+using static AssetLedger.Application.Ports.LedgerCodes;
 
 namespace AssetLedger.Api.Problems;
 
 /// <summary>Refusals of the verifiable ledger and of evidence bundles: what is not cut, not in the tree or not anchored yet.</summary>
 public static class LedgerErrors
 {
-    public const string EventNotFound = "ledger.event_not_found";
-    public const string NotYetInTree = "ledger.not_yet_in_tree";
-    public const string NoCheckpoint = "ledger.no_checkpoint";
-
     public static readonly DomainError NoCheckpointYet =
         new(NoCheckpoint, "No checkpoint has been cut yet; one is cut within 500 ms of the first event.", ErrorKind.NotFound);
 

@@ -6,17 +6,6 @@ using AssetLedger.Ledger.Notes;
 
 namespace AssetLedger.Infrastructure.Ledger;
 
-/// <param name="Position">The event position it concerns (for a tree node, the first position under it); null for a checkpoint.</param>
-/// <param name="Kind">event-hash, chain, order, leaf, node, checkpoint.</param>
-public sealed record IntegrityProblem(long? Position, string Kind, string Message);
-
-public sealed record IntegrityReport(
-    long FromPosition, long ToPosition, long EventsChecked, long TreeSize, long? CheckpointSize,
-    long? FirstBadPosition, IReadOnlyList<IntegrityProblem> Problems)
-{
-    public bool Ok => Problems.Count == 0;
-}
-
 /// <summary>
 /// Recomputes what the ledger claims over a position range: each event's hash from its content
 /// (<see cref="EventHasher"/>), each stream's previous-hash link, each tree leaf, the tree's stored

@@ -8,45 +8,13 @@ using Npgsql;
 
 namespace AssetLedger.Infrastructure.Ledger;
 
-/// <summary>A ledger answer: the value, or a stable error code (<c>ledger.*</c>) and a message saying why.</summary>
-public sealed record LedgerResult<T>(T? Value, string? ErrorCode = null, string? Error = null) where T : class
-{
-    public bool Ok => ErrorCode is null;
-    public static LedgerResult<T> Fail(string code, string message) => new(null, code, message);
-    public static implicit operator LedgerResult<T>(T value) => new(value);
-}
-
-/// <param name="Path">RFC 9162 inclusion path, leaf side first.</param>
-/// <param name="Checkpoint">The signed checkpoint of exactly <paramref name="TreeSize"/>, if one was cut at that size.</param>
-public sealed record InclusionProof(
-    long Position, Guid EventId, long LeafIndex, long TreeSize, byte[] EventHash, byte[] LeafHash, byte[] RootHash,
-    IReadOnlyList<byte[]> Path, SignedCheckpoint? Checkpoint);
-
-/// <param name="Path">RFC 9162 consistency path.</param>
-public sealed record ConsistencyProof(long FirstSize, long SecondSize, byte[] FirstRoot, byte[] SecondRoot, IReadOnlyList<byte[]> Path);
-
-/// <summary>The public keys in note verifier-key form (<c>name+id+base64</c>).</summary>
-public sealed record LedgerPublicKeys(string Origin, string LedgerVerifierKey, string AnchorOrigin, string AnchorVerifierKey);
-
-/// <summary>One anchor target's progress.</summary>
-/// <param name="LastAnchoredSize">Tree size of the last checkpoint anchored there (0 before the first).</param>
-/// <param name="Failures">Failed runs in a row (0 while it succeeds).</param>
-/// <param name="LastError">Why the last run failed, while failing.</param>
-/// <param name="LastAnchoredAt">When the last anchored checkpoint was anchored, as the target's receipt says.</param>
-/// <param name="LagCheckpoints">Checkpoints cut but not yet anchored there.</param>
-/// <param name="LagSeconds">Age of the oldest checkpoint not yet anchored there (0 when none waits).</param>
-/// <param name="FailingSince">Start of the current run of failures, null while it succeeds.</param>
-public sealed record AnchorStatus(
-    string Anchor, long LastAnchoredSize, int Failures, string? LastError, DateTimeOffset NextAttemptAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? LastAnchoredAt = null, long LagCheckpoints = 0, double LagSeconds = 0, DateTimeOffset? FailingSince = null);
-
 /// <summary>What the API asks of the verifiable ledger.</summary>
-public sealed class LedgerService
+public sealed class LedgerService : ILedgerQueries
 {
-    public const string EventNotFound = "ledger.event_not_found";
-    public const string NotYetInTree = "ledger.not_yet_in_tree";
-    public const string TreeSizeOutOfRange = "ledger.tree_size_out_of_range";
-    public const string NoCheckpoint = "ledger.no_checkpoint";
+    public const string EventNotFound = LedgerCodes.EventNotFound;
+    public const string NotYetInTree = LedgerCodes.NotYetInTree;
+    public const string TreeSizeOutOfRange = LedgerCodes.TreeSizeOutOfRange;
+    public const string NoCheckpoint = LedgerCodes.NoCheckpoint;
 
     readonly NpgsqlDataSource _db;
     readonly PostgresMerkleTree _tree;
