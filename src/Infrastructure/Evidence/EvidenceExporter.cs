@@ -27,7 +27,7 @@ namespace AssetLedger.Infrastructure.Evidence;
 /// replay must reach, a report for people, and a manifest of SHA-256 hashes signed by the ledger key. It exports what is
 /// stored, as stored: it never refuses a ledger that does not verify, so that the verifier can say where it breaks.
 /// </summary>
-public sealed class EvidenceExporter : IEvidenceExport
+public sealed partial class EvidenceExporter : IEvidenceExport
 {
     const int Page = 1000;
     /// <summary>More distinct first-logging checkpoints than this, and only the first and last event's are included.</summary>
@@ -251,121 +251,5 @@ public sealed class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.Manifest, manifest, listed: false);
         zip.Write(BundleFormat.ManifestSignature, SignedNote.Sign(BundleFormat.SignatureText(_keys.Ledger.Name, zip.LastUnlistedHash!), _keys.Ledger), listed: false);
         return new EvidenceExport(treeSize, main.Count, participantEvents.Count, checkpoints.Count, subject.FileName);
-    }
-
-    static string ParticipantStream(string participant) => $"participant-{participant}";
-
-    static string Line(StoredEvent e) => BundleFormat.EventLine(
-        EventHasher.CanonicalEnvelope(Jcs.Canonicalize(e.Data), e.EventId, Jcs.Canonicalize(e.Metadata), e.PreviousHash, e.SchemaVersion, e.StreamId, e.Type, e.Version),
-        e.Hash, e.Position, e.RecordedAt);
-
-    static object? TryDeserialize(StoredEvent e)
-    {
-        try { return EventSerializer.Instance.Deserialize(e.Type, e.Data); }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException) { return null; }
-    }
-
-    /// <summary>Folds an asset stream that starts in the bundle; a stream whose events do not fold gets no state.</summary>
-    static void Fold(SortedDictionary<string, AssetState> states, StoredEvent e)
-    {
-        if (e.Version == 1) states[e.StreamId] = AssetState.Initial;
-        if (!states.TryGetValue(e.StreamId, out var s)) return;
-        try { states[e.StreamId] = AssetState.Evolve(s, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)); }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or InvalidCastException or NotSupportedException or FormatException) { states.Remove(e.StreamId); }
-    }
-
-    /// <summary>The few metadata fields the report shows.</summary>
-    sealed record Meta(string? Participant, string? User, string? KeyId)
-    {
-        public static Meta Of(string metadataJson)
-        {
-            try
-            {
-                var m = EventMetadata.FromJson(metadataJson);
-                string? keyId = null;
-                if (m.Signature is { } sig)
-                {
-                    try { keyId = JsonNode.Parse(sig)?["keyId"]?.GetValue<string>(); }
-                    catch (Exception ex) when (ex is JsonException or InvalidOperationException) { keyId = "(unreadable)"; }
-                }
-                return new Meta(m.Participant, m.User, keyId);
-            }
-            catch (JsonException) { return new Meta(null, null, null); }
-        }
-    }
-
-    async Task<SignedCheckpoint?> CheckpointOf(long treeSize, CancellationToken ct) => (await CheckpointsOf([treeSize], ct)).FirstOrDefault();
-
-    async Task<IReadOnlyList<SignedCheckpoint>> CheckpointsOf(IReadOnlyList<long> sizes, CancellationToken ct)
-    {
-        if (sizes.Count == 0) return [];
-        await using var cmd = _db.CreateCommand("SELECT tree_size, root_hash, created_at, previous_hash, note, note_hash FROM checkpoints WHERE tree_size = ANY($1) ORDER BY tree_size");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = sizes.ToArray() });
-        return await CheckpointStore.Read(cmd, ct);
-    }
-
-    async Task<List<long>> CheckpointSizes(long from, long to, CancellationToken ct)
-    {
-        await using var cmd = _db.CreateCommand("SELECT tree_size FROM checkpoints WHERE tree_size >= $1 AND tree_size <= $2 ORDER BY tree_size");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
-        var list = new List<long>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(r.GetInt64(0));
-        return list;
-    }
-
-    async Task<IReadOnlyList<AnchorReceipt>> Receipts(long[] sizes, CancellationToken ct)
-    {
-        await using var cmd = _db.CreateCommand(
-            "SELECT anchor, tree_size, transaction_ref, anchored_at, proof::text FROM anchor_receipts WHERE tree_size = ANY($1) ORDER BY tree_size, anchor");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = sizes });
-        var list = new List<AnchorReceipt>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(new AnchorReceipt(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3), r.GetString(4)));
-        return list;
-    }
-
-    static string AnchorsJson(IReadOnlyList<AnchorReceipt> receipts)
-    {
-        var sb = new StringBuilder("{\"receipts\":[\n");
-        for (var i = 0; i < receipts.Count; i++)
-        {
-            var r = receipts[i];
-            sb.Append("{\"anchor\":"); Jcs.WriteString(sb, r.Anchor);
-            sb.Append(",\"anchoredAt\":"); Jcs.WriteString(sb, BundleFormat.Time(r.AnchoredAt));
-            sb.Append(",\"proof\":").Append(Jcs.Canonicalize(r.ProofJson));
-            sb.Append(",\"transactionReference\":"); Jcs.WriteString(sb, r.TransactionReference);
-            sb.Append(",\"treeSize\":").Append(r.TreeSize).Append('}');
-            sb.Append(i + 1 < receipts.Count ? ",\n" : "\n");
-        }
-        return sb.Append("]}\n").ToString();
-    }
-
-    static string StateJson(SortedDictionary<string, AssetState> states)
-    {
-        var root = new JsonObject();
-        foreach (var (stream, state) in states) root[stream] = JsonSerializer.SerializeToNode(state, EventSerializer.Options);
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-    }
-
-    string ManifestJson(Subject subject, DateTimeOffset generatedAt, SignedCheckpoint checkpoint, long events, long participantEvents, int checkpoints, IReadOnlyList<BundleFile> files)
-    {
-        var manifest = new JsonObject
-        {
-            ["formatVersion"] = BundleFormat.Version,
-            ["kind"] = subject.Kind,
-            ["origin"] = _keys.Ledger.Name,
-            ["keys"] = new JsonObject { ["ledger"] = _keys.Ledger.VerifierKey, ["anchor"] = _keys.Anchor.VerifierKey },
-            ["generatedAt"] = BundleFormat.Time(generatedAt),
-            ["generator"] = "AssetLedger",
-        };
-        if (subject.Asset is { } a) manifest["asset"] = new JsonObject { ["id"] = a.ToString(), ["streamId"] = a.StreamId };
-        else manifest["range"] = new JsonObject { ["from"] = subject.From, ["to"] = subject.To };
-        manifest["checkpoint"] = new JsonObject { ["treeSize"] = checkpoint.TreeSize, ["file"] = BundleFormat.CheckpointFile(checkpoint.TreeSize) };
-        manifest["counts"] = new JsonObject { ["events"] = events, ["participantEvents"] = participantEvents, ["checkpoints"] = checkpoints };
-        manifest["files"] = new JsonArray(files.OrderBy(f => f.Path, StringComparer.Ordinal)
-            .Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["sha256"] = f.Sha256, ["bytes"] = f.Bytes }).ToArray());
-        return manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 }
