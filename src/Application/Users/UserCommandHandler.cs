@@ -16,7 +16,34 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
 {
     public const int MinPasswordLength = 10;
 
-    readonly CommandService<ExecuteUserCommand, UserState, IUserEvent> _commands = new(store, new()
+    readonly CommandService<ExecuteUserCommand, UserState, IUserEvent> _updates = new(store, Table(store, directory, (r, ct) => StoreHash(hasher, credentials, r, ct)));
+
+    public async ValueTask<CommandOutcome<UserState>> Handle(ExecuteUserCommand request, CancellationToken ct)
+    {
+        if (request.Command is not CreateUser create) return await _updates.Run(request, ct);
+        // The login is claimed with its credential before the user is recorded, and kept only once it is: a rival
+        // creation of the same login waits for the claim, then finds the user and refuses, changing nothing.
+        ILoginClaim? claim = null;
+        try
+        {
+            var creation = new CommandService<ExecuteUserCommand, UserState, IUserEvent>(store, Table(store, directory, async (r, ct) =>
+            {
+                claim = await credentials.Claim(create.Login, UserDecider.StreamOf(create.Login), hasher.Hash(r.Password!), ct);
+                return claim is null ? Taken(create.Login) : null;
+            }));
+            var outcome = await creation.Run(request, ct);
+            // If keeping fails after the append, the user exists without a password: the operator sets one.
+            if (outcome.Error is null && claim is not null) await claim.Keep(ct);
+            return outcome;
+        }
+        finally
+        {
+            if (claim is not null) await claim.DisposeAsync();
+        }
+    }
+
+    static CommandTable<ExecuteUserCommand, UserState, IUserEvent> Table(IEventStore store, IParticipantDirectory directory,
+        Func<ExecuteUserCommand, CancellationToken, Task<DomainError?>> beforeAppend) => new()
     {
         Stream = r => UserDecider.StreamOf(r.Command.Login),
         Load = (r, ct) => Load(store, r.Command.Login, ct),
@@ -25,13 +52,13 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
         Version = s => s.Version,
         Origin = r => (r.Command.Actor, r.Context with { User = r.ActorLogin }),
         Prepare = (r, ct) => ParticipantAndPassword(directory, r, ct),
-        BeforeAppend = (r, ct) => StoreHash(hasher, credentials, r, ct),
-        // No second attempt: the hash is already stored by then (a later change makes the two writes one).
+        BeforeAppend = beforeAppend,
+        // No second attempt: the credential is written (or claimed) by then.
         MaxAttempts = 1,
         Conflict = new DomainError("user.concurrency_conflict", "The account changed meanwhile; retry.", ErrorKind.Conflict),
-    });
+    };
 
-    public ValueTask<CommandOutcome<UserState>> Handle(ExecuteUserCommand request, CancellationToken ct) => _commands.Run(request, ct);
+    static DomainError Taken(string login) => new("user.exists", $"The login '{login}' is taken; choose another.", ErrorKind.Conflict, "login");
 
     public static Task<UserState> Load(IEventStore store, string login, CancellationToken ct) =>
         UserDecider.IsWellFormedLogin(login)
@@ -49,9 +76,10 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
 
     static bool NeedsPassword(ExecuteUserCommand request) => request.Command is CreateUser or SetPassword;
 
-    // The hash is written before the events: a hash without a user is harmless, a user without its hash is not.
+    // A new password for an existing user is written before its event: the user was decided to exist, so this
+    // replaces its own credential (a new user's login is claimed instead, in Handle).
     static async Task<DomainError?> StoreHash(IPasswordHasher hasher, ICredentialStore credentials, ExecuteUserCommand request, CancellationToken ct) =>
         NeedsPassword(request) && !await credentials.SetPassword(request.Command.Login, hasher.Hash(request.Password!), createOnly: false, ct)
-            ? new DomainError("user.exists", $"The login '{request.Command.Login}' is taken; choose another.", ErrorKind.Conflict, "login")
+            ? Taken(request.Command.Login)
             : null;
 }

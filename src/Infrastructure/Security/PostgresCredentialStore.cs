@@ -40,6 +40,55 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource db) : ICredentialSt
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    public async Task<ILoginClaim?> Claim(string login, string userStream, string hash, CancellationToken ct)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        NpgsqlTransaction? tx = null;
+        try
+        {
+            tx = await conn.BeginTransactionAsync(ct);
+            // The row stays uncommitted until the user is recorded: a rival creation of the same login waits on the
+            // lock, then finds the user and refuses; a failed or dead attempt rolls back and leaves nothing.
+            await using (var lockLogin = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('credentials:' || $1, 0))", conn, tx))
+            {
+                lockLogin.Parameters.Add(new() { Value = login });
+                await lockLogin.ExecuteNonQueryAsync(ct);
+            }
+            // A separate statement, so its snapshot sees the user a previous holder of the lock recorded. A row with no
+            // user is what an attempt that stored its hash and died left (before claims existed): never inherited.
+            await using var claim = new NpgsqlCommand("""
+                INSERT INTO credentials (login, hash) VALUES ($1, $2)
+                ON CONFLICT (login) DO UPDATE SET hash = excluded.hash, failed_attempts = 0, locked_until = NULL, updated_at = now()
+                WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $3)
+                """, conn, tx);
+            claim.Parameters.Add(new() { Value = login });
+            claim.Parameters.Add(new() { Value = hash });
+            claim.Parameters.Add(new() { Value = userStream });
+            if (await claim.ExecuteNonQueryAsync(ct) == 1) return new PendingClaim(conn, tx);
+        }
+        catch
+        {
+            if (tx is not null) await tx.DisposeAsync();
+            await conn.DisposeAsync();
+            throw;
+        }
+        await tx.DisposeAsync();
+        await conn.DisposeAsync();
+        return null;
+    }
+
+    sealed class PendingClaim(NpgsqlConnection conn, NpgsqlTransaction tx) : ILoginClaim
+    {
+        public Task Keep(CancellationToken ct) => tx.CommitAsync(ct);
+
+        // Not kept: the transaction rolls back, releasing the login and the lock.
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
+        }
+    }
+
     public async Task RecordFailure(string login, int maxFailures, TimeSpan lockFor, CancellationToken ct)
     {
         // One statement, so concurrent failures on several instances are all counted.
