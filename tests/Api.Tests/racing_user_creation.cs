@@ -49,6 +49,33 @@ public sealed class racing_user_creation(ApiServer api) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task an_application_that_loses_its_admin_login_records_nothing()
+    {
+        await api.Participants(("victim-w", "Owner"));
+        var operatorToken = await api.Token("operator");
+        var hasher = api.Service<IPasswordHasher>();
+
+        for (var round = 0; round < Rounds / 3; round++)
+        {
+            var (login, applicant) = ($"apply-race-{round}@shared", $"applicant-{round}");
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var application = Apply(gate.Task, applicant, login, $"applicant password {round}");
+            var honest = Create(gate.Task, operatorToken, login, "victim-w", $"operator password {round}");
+            gate.SetResult();
+            var (a, o) = (await application, await honest);
+
+            Assert.True((a.Status == HttpStatusCode.Created) ^ (o.Status == HttpStatusCode.Created), $"round {round}: exactly one wins, got {a} and {o}");
+            var applicationWon = a.Status == HttpStatusCode.Created;
+            var stored = await api.Text($"SELECT hash FROM credentials WHERE login = '{login}'");
+            Assert.True(hasher.Verify(stored, applicationWon ? $"applicant password {round}" : $"operator password {round}"), $"round {round}: the winner's password is stored");
+            Assert.False(hasher.Verify(stored, applicationWon ? $"operator password {round}" : $"applicant password {round}"), $"round {round}: the loser's password is stored");
+            Assert.Equal("user.exists", (applicationWon ? o : a).Code);
+            var participant = await api.Get($"/api/v1/participants/{applicant}", "operator");
+            Assert.Equal(applicationWon ? HttpStatusCode.OK : HttpStatusCode.NotFound, participant.Status);
+        }
+    }
+
+    [Fact]
     public async Task a_credential_left_without_its_user_is_not_inherited_by_the_next_creator()
     {
         // An attempt that stored its hash and died before recording the user (what the old code could leave).
@@ -73,6 +100,16 @@ public sealed class racing_user_creation(ApiServer api) : IClassFixture<ApiServe
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.Login("pw@shared", "first password 1")).Status);
         Assert.Equal(HttpStatusCode.OK, (await api.Login("pw@shared", "second password 2")).Status);
+    }
+
+    async Task<Reply> Apply(Task gate, string applicant, string login, string password)
+    {
+        await gate;
+        return await api.SendRaw(HttpMethod.Post, "/api/v1/participants/applications", null, JsonSerializer.Serialize(new
+        {
+            id = applicant, name = "Applicant Co.", creditCode = "91350100M000100Y43", contact = "Li Na +86 22 5555 0101",
+            roles = new[] { "Owner" }, adminLogin = login, adminPassword = password,
+        }));
     }
 
     async Task<Reply> Create(Task gate, string token, string login, string participant, string password)

@@ -16,7 +16,6 @@ public partial class InputLimitsTests
         [("OpenApiExtensions.cs", "MaxLength")] = "documents that same Idempotency-Key limit",
         [("RegistryEndpoints.cs", "key")] = "a natural key looked up in the registry, not a command field",
         [("TraceRequests.cs", "Q")] = "free-text search over several fields, not a command field",
-        [("ParticipantEndpoints.cs", "AdminPassword")] = "passwords are Application's (UserCommandHandler), checked before the participant is created",
     };
 
     // "x.Length > 200", "x.Trim().Length < 3", "x is { Length: 0 or > 200 }", "MaxLength = 200": a length set against a literal.

@@ -53,15 +53,13 @@ public static class ParticipantEndpoints
         var roles = Roles(body.Roles);
         if (roles.Error is { } e2) return P.From(e2);
         if (!UserDecider.IsWellFormedLogin(body.AdminLogin)) return P.From(RequestErrors.Invalid("adminLogin", "adminLogin must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'."));
-        if (body.AdminPassword is not { Length: >= UserCommandHandler.MinPasswordLength and <= 200 })
-            return P.From(RequestErrors.Invalid("adminPassword", $"adminPassword must be {UserCommandHandler.MinPasswordLength}–200 characters."));
         if (await UserCommandHandler.Load(http.RequestServices.GetRequiredService<IEventStore>(), body.AdminLogin!, ct) is { Exists: true })
             return P.From(ResourceErrors.AdminLoginTaken(body.AdminLogin!));
         var applicant = new Actor(id.Value, new HashSet<Role>());
-        var outcome = await Send(m, new ApplyAsParticipant(id.Value, body.Name ?? "", body.CreditCode ?? "", body.Contact ?? "", roles.Value!, applicant, clock.UtcNow), http, ct);
+        var apply = new ApplyAsParticipant(id.Value, body.Name ?? "", body.CreditCode ?? "", body.Contact ?? "", roles.Value!, applicant, clock.UtcNow);
+        // The whole application is checked, and the admin's login claimed, before anything is recorded.
+        var outcome = await m.Send(new SubmitApplication(apply, body.AdminLogin!, body.AdminName ?? body.Name ?? "", body.AdminPassword ?? "", Context(http)), ct);
         if (outcome.Error is { } e) return P.From(e);
-        var user = await m.Send(new ExecuteUserCommand(new CreateUser(body.AdminLogin!, id.Value, body.AdminName ?? body.Name!, applicant, clock.UtcNow), null, body.AdminPassword, new CommandContext()), ct);
-        if (user.Error is { } ue) return P.From(ue);
         return TypedResults.Created($"/api/v1/participants/{id.Value}", ParticipantView.From(outcome.State!));
     }
 
@@ -124,8 +122,13 @@ public static class ParticipantEndpoints
 
     static async Task<CommandOutcome<ParticipantState>> Send(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)
     {
+        return await m.Send(new ExecuteParticipantCommand(c, Context(http)), ct);
+    }
+
+    static CommandContext Context(HttpContext http)
+    {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
-        return await m.Send(new ExecuteParticipantCommand(c, new CommandContext(http.User.Login(), IdempotencyKey: key.Length > 0 ? key : null)), ct);
+        return new CommandContext(http.User.Login(), IdempotencyKey: key.Length > 0 ? key : null);
     }
 
     static Result<IReadOnlyList<Role>> Roles(IReadOnlyList<string>? names)

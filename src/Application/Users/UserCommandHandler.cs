@@ -9,7 +9,8 @@ namespace AssetLedger.Application.Users;
 
 /// <param name="ActorLogin">The acting user's login, so users may change their own password.</param>
 /// <param name="Password">The new password for CreateUser and SetPassword; only its hash is kept, outside the event log.</param>
-public sealed record ExecuteUserCommand(IUserCommand Command, string? ActorLogin, string? Password, CommandContext Context) : ICommand<CommandOutcome<UserState>>;
+/// <param name="Claimed">The new user's login, already claimed by the caller (an application), who keeps or releases it.</param>
+public sealed record ExecuteUserCommand(IUserCommand Command, string? ActorLogin, string? Password, CommandContext Context, ILoginClaim? Claimed = null) : ICommand<CommandOutcome<UserState>>;
 
 public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials)
     : ICommandHandler<ExecuteUserCommand, CommandOutcome<UserState>>
@@ -21,6 +22,8 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
     public async ValueTask<CommandOutcome<UserState>> Handle(ExecuteUserCommand request, CancellationToken ct)
     {
         if (request.Command is not CreateUser create) return await _updates.Run(request, ct);
+        if (request.Claimed is not null)
+            return await new CommandService<ExecuteUserCommand, UserState, IUserEvent>(store, Table(store, directory, (_, _) => Task.FromResult<DomainError?>(null))).Run(request, ct);
         // The login is claimed with its credential before the user is recorded, and kept only once it is: a rival
         // creation of the same login waits for the claim, then finds the user and refuses, changing nothing.
         ILoginClaim? claim = null;
