@@ -61,4 +61,19 @@ public sealed class login_answers_reveal_no_logins(ApiWithCountingHasher fixture
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.Reply.Status);
         SameAnswer(wrong.Reply, unknown.Reply);
     }
+
+    [Fact]
+    public async Task after_five_failures_an_unknown_login_is_answered_like_an_existing_one()
+    {
+        await Api.Token("operator");
+        var address = IPAddress.Parse("127.0.0.61");
+        for (var i = 0; i < 5; i++)
+        {
+            SameAnswer((await Api.LoginFrom(address, "operator", "wrong " + i)), (await Api.LoginFrom(address, "nobody.there", "wrong " + i)));
+        }
+        var existing = await Api.LoginFrom(address, "operator", "wrong again");
+        var unknown = await Api.LoginFrom(address, "nobody.there", "wrong again");
+        Assert.Equal(HttpStatusCode.TooManyRequests, existing.Status);
+        SameAnswer(existing, unknown);
+    }
 }

@@ -9,16 +9,13 @@ public interface IPasswordHasher
 
 /// <summary>
 /// Credentials live outside the event log (a mutable table): an append-only, exportable log must never hold a
-/// password hash. Failed logins are counted here, so an account locks across every API instance.
+/// password hash. Failed logins are counted apart, per login and address (<see cref="ILoginThrottle"/>).
 /// </summary>
 public interface ICredentialStore
 {
     Task<StoredCredential?> Find(string login, CancellationToken ct);
     /// <summary>Creates or replaces the hash; <paramref name="createOnly"/> refuses to replace one (returns false).</summary>
     Task<bool> SetPassword(string login, string hash, bool createOnly, CancellationToken ct);
-    /// <summary>Counts a failure; locks the account for <paramref name="lockFor"/> once <paramref name="maxFailures"/> is reached.</summary>
-    Task RecordFailure(string login, int maxFailures, TimeSpan lockFor, CancellationToken ct);
-    Task RecordSuccess(string login, CancellationToken ct);
 }
 
-public sealed record StoredCredential(string Login, string Hash, int FailedAttempts, DateTimeOffset? LockedUntil);
+public sealed record StoredCredential(string Login, string Hash);
