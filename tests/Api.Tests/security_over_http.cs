@@ -102,14 +102,14 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
     }
 
     [Fact]
-    public async Task five_wrong_passwords_lock_the_account_and_it_says_so()
+    public async Task five_wrong_passwords_back_off_that_login_from_that_address_and_it_says_so()
     {
         await api.Token("log-1");
         var login = ApiServer.LoginOf("log-1");
         for (var i = 0; i < 5; i++) Assert.Equal("auth.invalid_credentials", (await api.Login(login, "wrong password " + i)).Code);
-        var locked = await api.Login(login, ApiServer.UserPassword);
-        Assert.Equal(HttpStatusCode.Locked, locked.Status);
-        Assert.Equal("auth.account_locked", locked.Code);
+        var waiting = await api.Login(login, ApiServer.UserPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.Status);
+        Assert.Equal("auth.login_backoff", waiting.Code);
         Assert.Equal("auth.invalid_credentials", (await api.Login("no-such-user", "whatever")).Code);
     }
 

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Ports;
@@ -12,41 +11,30 @@ namespace AssetLedger.Api.Endpoints;
 /// <summary>Login (password) or refresh (one-time refresh token) for a short-lived access token.</summary>
 public sealed record TokenRequest(string? Login = null, string? Password = null, string? RefreshToken = null);
 
-/// <summary>Failed logins per client IP, on top of the per-account lock kept in PostgreSQL.</summary>
-public sealed class FailedLoginLimiter(int perMinute) : IDisposable
-{
-    readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(ip =>
-        RateLimitPartition.GetFixedWindowLimiter(ip, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-
-    public bool Exhausted(string ip) => _limiter.GetStatistics(ip) is { CurrentAvailablePermits: <= 0 };
-    public void Failed(string ip) => _limiter.AttemptAcquire(ip).Dispose();
-    public void Dispose() => _limiter.Dispose();
-}
-
 public static class AuthEndpoints
 {
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/auth").WithTags("Authentication").AllowAnonymous();
         g.MapPost("/token", Token).WithSummary("Exchange a login and password, or a refresh token, for a 15-minute access token and a new refresh token")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(423).ProducesProblem(429);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
         return g;
     }
 
     static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Token(TokenRequest body, LoginService logins, TokenService tokens,
-        IRefreshTokens refresh, FailedLoginLimiter limiter, IParticipantDirectory directory, IEventStore store, HttpContext http, CancellationToken ct)
+        IRefreshTokens refresh, IParticipantDirectory directory, IEventStore store, HttpContext http, CancellationToken ct)
     {
+        // The connection's own address: no forwarded header is trusted, so a client cannot choose the address it is counted under.
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.Exhausted(ip))
-            return P.From(AccessErrors.TooManyFailedLogins);
         string login;
         ParticipantInfo participant;
         if (body.RefreshToken is { Length: > 0 } rt)
         {
+            if (await logins.Waiting(null, ip, ct) is { } wait) return P.From(wait);
             var owner = await refresh.Redeem(rt, ct);
             if (owner is null)
             {
-                limiter.Failed(ip);
+                await logins.Failed(ip, ct);
                 return P.From(AccessErrors.InvalidRefreshToken);
             }
             var user = await UserCommandHandler.Load(store, owner, ct);
@@ -58,12 +46,8 @@ public static class AuthEndpoints
         {
             if (string.IsNullOrEmpty(body.Login) || string.IsNullOrEmpty(body.Password))
                 return P.From(RequestErrors.Malformed("login", "Send {\"login\",\"password\"} or {\"refreshToken\"}."));
-            var result = await logins.Check(body.Login, body.Password, ct);
-            if (result.Error is { } e)
-            {
-                if (e.Code == "auth.invalid_credentials") limiter.Failed(ip);
-                return P.From(e);
-            }
+            var result = await logins.Check(body.Login, body.Password, ip, ct);
+            if (result.Error is { } e) return P.From(e);
             (login, participant) = (result.Login!, result.Participant!);
         }
         return TypedResults.Ok(new TokenResponse(tokens.Issue(login, participant), "Bearer", (int)TokenService.AccessLifetime.TotalSeconds,

@@ -29,7 +29,6 @@ public sealed class AssetLedgerOptions
     public string? OperatorPassword { get; set; }
     /// <summary>Where the JWT signing key and the generated operator password live (outside git).</summary>
     public string? KeyDirectory { get; set; }
-    public int FailedLoginsPerMinutePerIp { get; set; } = 20;
 }
 
 public static class HostingExtensions
@@ -90,7 +89,6 @@ public static class HostingExtensions
         s.AddCredentials();
         s.AddSingleton<IRefreshTokens, RefreshTokenStore>();
         s.AddSingleton<LoginService>();
-        s.AddSingleton(_ => new FailedLoginLimiter(builder.Configuration.GetValue("AssetLedger:FailedLoginsPerMinutePerIp", 20)));
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();
         s.AddAssetLedgerOpenApi();

@@ -11,9 +11,6 @@ public static class AccessErrors
 
     public static readonly DomainError RolesForbid = new("auth.forbidden", "Your participant's roles do not allow this endpoint.", ErrorKind.Forbidden);
 
-    public static readonly DomainError TooManyFailedLogins =
-        new("auth.too_many_failures", "Too many failed logins from this address; wait a minute and try again.", ErrorKind.TooManyRequests);
-
     public static readonly DomainError InvalidRefreshToken =
         new("auth.invalid_refresh_token", "The refresh token is unknown, already used or expired; log in with your password.", ErrorKind.Unauthenticated);
 

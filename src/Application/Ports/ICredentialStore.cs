@@ -9,7 +9,7 @@ public interface IPasswordHasher
 
 /// <summary>
 /// Credentials live outside the event log (a mutable table): an append-only, exportable log must never hold a
-/// password hash. Failed logins are counted here, so an account locks across every API instance.
+/// password hash. Failed logins are counted apart, per login and address (<see cref="ILoginThrottle"/>).
 /// </summary>
 public interface ICredentialStore
 {
@@ -22,9 +22,6 @@ public interface ICredentialStore
     /// in <paramref name="userStream"/>) is replaced, so no later creator inherits its password.
     /// </summary>
     Task<ILoginClaim?> Claim(string login, string userStream, string hash, CancellationToken ct);
-    /// <summary>Counts a failure; locks the account for <paramref name="lockFor"/> once <paramref name="maxFailures"/> is reached.</summary>
-    Task RecordFailure(string login, int maxFailures, TimeSpan lockFor, CancellationToken ct);
-    Task RecordSuccess(string login, CancellationToken ct);
 }
 
 /// <summary>
@@ -36,4 +33,4 @@ public interface ILoginClaim : IAsyncDisposable
     Task Keep(CancellationToken ct);
 }
 
-public sealed record StoredCredential(string Login, string Hash, int FailedAttempts, DateTimeOffset? LockedUntil);
+public sealed record StoredCredential(string Login, string Hash);

@@ -1,32 +1,51 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Users;
 
 namespace AssetLedger.Application.Users;
 
-public sealed record LoginResult(DomainError? Error, string? Login = null, ParticipantInfo? Participant = null, DateTimeOffset? LockedUntil = null);
+public sealed record LoginResult(DomainError? Error, string? Login = null, ParticipantInfo? Participant = null);
 
 /// <summary>
-/// Checks a login and password. Wrong passwords are counted per account (in PostgreSQL, so across instances); after
-/// <see cref="MaxFailures"/> the account is locked for <see cref="LockFor"/> and says so. An unknown login and a wrong
-/// password give the same answer, so logins cannot be probed.
+/// Checks a login and password from a client address. Failures are counted per login and address and per address
+/// (<see cref="LoginLimits"/>, in PostgreSQL so across instances): a stranger can slow its own guesses, never lock the
+/// owner out from elsewhere. An unknown login and a wrong password give the same answer after the same work (an
+/// unknown login is verified against a dummy hash, and counted like a known one), so logins cannot be probed by the
+/// answer, its time or a lock.
 /// </summary>
-public sealed class LoginService(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials, IClock clock)
+public sealed class LoginService(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials, ILoginThrottle throttle)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan LockFor = TimeSpan.FromMinutes(15);
+    // A real hash of a random password: verifying against it costs what verifying a real credential costs.
+    readonly Lazy<string> _dummyHash = new(() => hasher.Hash(Guid.NewGuid().ToString("N")));
 
     static DomainError Invalid() => new("auth.invalid_credentials", "The login or the password is wrong.", ErrorKind.Unauthenticated);
 
-    public async Task<LoginResult> Check(string login, string password, CancellationToken ct)
-    {
-        var credential = await credentials.Find(login, ct);
-        if (credential is null) return new LoginResult(Invalid());
-        if (credential.LockedUntil is { } until && until > clock.UtcNow)
-            return new LoginResult(new DomainError("auth.account_locked",
-                $"This account is locked after {MaxFailures} failed logins until {until:yyyy-MM-ddTHH:mm:ssZ}; wait, or ask the operator to set a new password.", ErrorKind.Locked), LockedUntil: until);
-        if (!hasher.Verify(credential.Hash, password))
+    public static readonly DomainError LoginBackOff = new("auth.login_backoff",
+        $"Too many failed logins for this login from your address; wait (from {LoginLimits.FirstBackOff.TotalMinutes:0} minute, doubling with each further failure up to {LoginLimits.MaxBackOff.TotalMinutes:0}) and try again, or ask the operator to set a new password.",
+        ErrorKind.TooManyRequests);
+
+    public static readonly DomainError AddressBackOff = new("auth.too_many_failures",
+        $"Too many failed logins from your address; wait up to {LoginLimits.AddressWindow.TotalMinutes:0} minute and try again.", ErrorKind.TooManyRequests);
+
+    /// <summary>The refusal when this login (or any, when null) from this address must wait, else null.</summary>
+    public async Task<DomainError?> Waiting(string? login, string address, CancellationToken ct) =>
+        await throttle.Wait(login, address, ct) switch
         {
-            await credentials.RecordFailure(login, MaxFailures, LockFor, ct);
+            null => null,
+            { ByAddress: true } => AddressBackOff,
+            _ => LoginBackOff,
+        };
+
+    /// <summary>A failure that names no login (an unknown refresh token) still counts against the address.</summary>
+    public Task Failed(string address, CancellationToken ct) => throttle.Failed(null, address, ct);
+
+    public async Task<LoginResult> Check(string login, string password, string address, CancellationToken ct)
+    {
+        if (await Waiting(login, address, ct) is { } wait) return new LoginResult(wait);
+        var credential = await credentials.Find(login, ct);
+        if (!hasher.Verify(credential?.Hash ?? _dummyHash.Value, password) || credential is null)
+        {
+            await throttle.Failed(login, address, ct);
             return new LoginResult(Invalid());
         }
         var user = await UserCommandHandler.Load(store, login, ct);
@@ -34,7 +53,7 @@ public sealed class LoginService(IEventStore store, IParticipantDirectory direct
         if (user.Disabled) return new LoginResult(new DomainError("auth.user_disabled", "This user is disabled; ask your organisation's administrator or the operator.", ErrorKind.Forbidden));
         var participant = await directory.Find(user.Participant, ct);
         if (participant is null) return new LoginResult(Invalid());
-        await credentials.RecordSuccess(login, ct);
+        await throttle.Succeeded(login, address, ct);
         return new LoginResult(null, login, participant);
     }
 }

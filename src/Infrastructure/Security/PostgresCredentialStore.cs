@@ -20,11 +20,11 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource db) : ICredentialSt
 {
     public async Task<StoredCredential?> Find(string login, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT hash, failed_attempts, locked_until FROM credentials WHERE login = $1");
+        await using var cmd = db.CreateCommand("SELECT hash FROM credentials WHERE login = $1");
         cmd.Parameters.Add(new() { Value = login });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new StoredCredential(login, r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2));
+        return new StoredCredential(login, r.GetString(0));
     }
 
     public async Task<bool> SetPassword(string login, string hash, bool createOnly, CancellationToken ct)
@@ -87,27 +87,5 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource db) : ICredentialSt
             await tx.DisposeAsync();
             await conn.DisposeAsync();
         }
-    }
-
-    public async Task RecordFailure(string login, int maxFailures, TimeSpan lockFor, CancellationToken ct)
-    {
-        // One statement, so concurrent failures on several instances are all counted.
-        await using var cmd = db.CreateCommand("""
-            UPDATE credentials SET failed_attempts = failed_attempts + 1,
-                locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + $3 ELSE locked_until END,
-                updated_at = now()
-            WHERE login = $1
-            """);
-        cmd.Parameters.Add(new() { Value = login });
-        cmd.Parameters.Add(new() { Value = maxFailures });
-        cmd.Parameters.Add(new() { Value = lockFor });
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    public async Task RecordSuccess(string login, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("UPDATE credentials SET failed_attempts = 0, locked_until = NULL WHERE login = $1 AND (failed_attempts > 0 OR locked_until IS NOT NULL)");
-        cmd.Parameters.Add(new() { Value = login });
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -20,7 +22,7 @@ public sealed class ApiServer : IAsyncLifetime
     public const string OperatorPassword = "operator-test-password";
     public const string UserPassword = "user-test-password";
 
-    sealed class Factory(string connectionString, string keyDirectory, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    sealed class Factory(string connectionString, string keyDirectory, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -30,13 +32,28 @@ public sealed class ApiServer : IAsyncLifetime
             builder.UseSetting("AssetLedger:KeyDirectory", keyDirectory);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            if (services is not null) builder.ConfigureTestServices(services);
         }
     }
 
     /// <summary>Further configuration, e.g. an anchor target under AssetLedger:Chains:Evm (set before InitializeAsync).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    public string KeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
+    /// <summary>Replaces or wraps services after the API registered its own (set before InitializeAsync).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>Set on a second instance: the server whose database and keys it shares.</summary>
+    ApiServer? _primary;
+
+    /// <summary>A second API process on the same database and keys, as behind a load balancer; dispose it before this one.</summary>
+    public async Task<ApiServer> SecondInstance()
+    {
+        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory };
+        await second.InitializeAsync();
+        return second;
+    }
+
+    public string KeyDirectory { get; private init; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
     readonly Dictionary<string, string> _tokens = new();
     readonly SemaphoreSlim _tokenLock = new(1, 1);
 
@@ -81,15 +98,19 @@ public sealed class ApiServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = "api_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var admin = new NpgsqlConnection(Server))
+        if (_primary is not null) ConnectionString = _primary.ConnectionString;
+        else
         {
-            await admin.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", admin);
-            await cmd.ExecuteNonQueryAsync();
+            _database = "api_" + Guid.NewGuid().ToString("N")[..16];
+            await using (var admin = new NpgsqlConnection(Server))
+            {
+                await admin.OpenAsync();
+                await using var cmd = new NpgsqlCommand($"CREATE DATABASE {_database}", admin);
+                await cmd.ExecuteNonQueryAsync();
+            }
+            ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database }.ConnectionString;
         }
-        ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database }.ConnectionString;
-        _factory = new Factory(ConnectionString, KeyDirectory, Settings);
+        _factory = new Factory(ConnectionString, KeyDirectory, Settings, ConfigureServices);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -103,6 +124,7 @@ public sealed class ApiServer : IAsyncLifetime
     {
         Http.Dispose();
         await _factory.DisposeAsync();
+        if (_primary is not null) return;
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(Server);
         await admin.OpenAsync();
@@ -135,14 +157,40 @@ public sealed class ApiServer : IAsyncLifetime
     public async Task<Reply> Send(HttpMethod method, string path, string? participant, string? json, params (string Name, string Value)[] headers) =>
         await SendRaw(method, path, participant is null ? null : await Token(participant), json, headers);
 
+    /// <summary>
+    /// Logs in from another client address: the connection's local end is bound to <paramref name="from"/> (any of
+    /// 127.0.0.0/8 reaches the loopback listener), so the API sees that remote address without trusting any header.
+    /// </summary>
+    public async Task<Reply> LoginFrom(IPAddress from, string login, string password)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch { socket.Dispose(); throw; }
+            },
+        }) { BaseAddress = BaseAddress };
+        return await SendVia(client, HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json), []);
+    }
+
     /// <summary>Sends with a given bearer token (or none).</summary>
-    public async Task<Reply> SendRaw(HttpMethod method, string path, string? token, string? json, params (string Name, string Value)[] headers)
+    public Task<Reply> SendRaw(HttpMethod method, string path, string? token, string? json, params (string Name, string Value)[] headers) =>
+        SendVia(Http, method, path, token, json, headers);
+
+    static async Task<Reply> SendVia(HttpClient http, HttpMethod method, string path, string? token, string? json, (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
         if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await Http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Reply(response.StatusCode, text, response.Headers.ETag?.Tag, response.Headers.Location?.ToString(),
             response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType);

@@ -9,6 +9,12 @@ namespace AssetLedger.Infrastructure.Tests.Migrations;
 /// </summary>
 public sealed class migrating_with_one_folder_per_owner
 {
+    /// <summary>Tables that migrations written after the move add; the frozen old scripts never made them.</summary>
+    static readonly string[] AddedSinceTheMove = ["login_failures"];
+
+    static IEnumerable<string> WithoutTablesAddedSinceTheMove(IEnumerable<string> schema) =>
+        schema.Where(line => !AddedSinceTheMove.Any(table => line.Contains(table, StringComparison.Ordinal)));
+
     [Fact]
     public async Task a_fresh_database_gets_the_schema_the_old_scripts_made()
     {
@@ -21,7 +27,7 @@ public sealed class migrating_with_one_folder_per_owner
         var expected = await old.Schema();
         Assert.Contains(expected, l => l.StartsWith("column assets.", StringComparison.Ordinal));
         Assert.Contains(expected, l => l.StartsWith("index assets_text_trgm ", StringComparison.Ordinal));
-        Assert.Equal(string.Join('\n', expected), string.Join('\n', await fresh.Schema()));
+        Assert.Equal(string.Join('\n', expected), string.Join('\n', WithoutTablesAddedSinceTheMove(await fresh.Schema())));
     }
 
     [Fact]
