@@ -96,6 +96,26 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
     }
 
     [Fact]
+    public async Task an_owner_with_the_trading_center_role_cannot_confirm_its_own_receipt()
+    {
+        var created = await api.Post("/api/v1/participants", "operator", new { id = "co-tc", name = "co-tc Co., Ltd.", roles = new[] { "Owner", "TradingCenter" } });
+        Assert.True(created.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, created.ToString());
+        var r = await api.Post("/api/v1/assets", "co-tc", new
+        {
+            kind = "WarehouseReceipt", ownerId = "co-tc", warehouseId = "wh-1", receiptNumber = $"WR-{Guid.NewGuid():N}", commodity = "crude oil", quantity = "10", unit = "t",
+        });
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        var id = r.Json["assetId"]!.GetValue<string>();
+        await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = true }));
+
+        Problem(await api.Post($"/api/v1/assets/{id}/confirmations", "co-tc", new { approve = true }), HttpStatusCode.Forbidden, "asset.confirmer_not_independent");
+
+        var view = await api.Get($"/api/v1/assets/{id}", "co-tc");
+        Assert.Equal(("Pending", "\"2\""), (view.Json["status"]!.GetValue<string>(), view.ETag));
+        Assert.Equal("Active", (await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "tc-1", new { approve = true }))).Json["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task a_rejection_closes_the_asset_for_good()
     {
         var id = await Pending(api);

@@ -103,6 +103,7 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<TextGuard>();
         app.Use(async (http, next) =>
         {
             using var scope = Application.Participants.ParticipantDirectory.BeginScope();

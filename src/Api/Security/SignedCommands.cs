@@ -57,7 +57,13 @@ public sealed class SignedCommands(RequestDelegate next)
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, leaveOpen: true);
         var body = await reader.ReadToEndAsync(http.RequestAborted);
         http.Request.Body.Position = 0;
-        var payload = Payload(http.Request.Path, body, http.Request.Headers["Idempotency-Key"].ToString());
+        string? payload;
+        try { payload = Payload(http.Request.Path, body, http.Request.Headers["Idempotency-Key"].ToString()); }
+        catch (CanonicalJsonException e)
+        {
+            await P.From(RequestErrors.Invalid(e.Field ?? "body", $"The body cannot be signed: {e.Message}")).ExecuteAsync(http);
+            return;
+        }
         if (payload is null) { await Refuse(http, "The body is not JSON, so it cannot be signed; send a JSON body."); return; }
 
         using var key = ECDsa.Create();

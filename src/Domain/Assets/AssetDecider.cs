@@ -48,8 +48,10 @@ public static class AssetDecider
     {
         if (s.Confirmations.Values.Contains(c.Actor.Id)) return AssetErrors.AlreadyConfirmed(c.Actor.Id);
         if (!s.RequiredConfirmers.Any(r => r.Admits(c.Actor))) return AssetErrors.NotConfirmer(c.Actor.Id);
+        if (!s.RequiredConfirmers.Any(r => r.Admits(c.Actor) && s.IsIndependentFor(r, c.Actor)))
+            return AssetErrors.ConfirmerNotIndependent(c.Actor.Id, c.Actor.Id == s.Owner);
         if (s.Status != AssetStatus.Pending) return AssetErrors.WrongStatus(s.Status, "confirm", "Pending");
-        var slot = s.RequiredConfirmers.FirstOrDefault(r => r.Admits(c.Actor) && !s.Confirmations.ContainsKey(r.Slot));
+        var slot = s.RequiredConfirmers.FirstOrDefault(r => r.Admits(c.Actor) && s.IsIndependentFor(r, c.Actor) && !s.Confirmations.ContainsKey(r.Slot));
         if (slot is null) return AssetErrors.NotConfirmer(c.Actor.Id);
         if (c.Comment is { Length: > AssetLimits.LongText }) return AssetErrors.Invalid("comment", $"comment is at most {AssetLimits.LongText} characters.");
         return c.Approve

@@ -12,6 +12,12 @@ public static class AssetErrors
     public static DomainError NotOwner(ParticipantId actor, string action) => new("asset.not_owner", $"Only the asset's owner may {action}; {actor} is not the owner.", ErrorKind.Forbidden);
     public static DomainError NotPermitted(ParticipantId actor, string why) => new("asset.not_permitted", $"{actor} may not do this: {why}", ErrorKind.Forbidden);
     public static DomainError NotConfirmer(ParticipantId actor) => new("asset.not_confirmer", $"{actor} holds none of the confirmations this asset still needs.", ErrorKind.Forbidden);
+    /// <summary>Forbidden, not Conflict: who the actor is to this asset refuses it, and no later state lifts that.</summary>
+    public static DomainError ConfirmerNotIndependent(ParticipantId actor, bool isOwner) => new("asset.confirmer_not_independent",
+        isOwner
+            ? $"{actor} owns this asset; confirmation (确权) is by independent institutions, and an owner never confirms its own asset, whatever roles it holds."
+            : $"{actor} registered this asset; confirmation (确权) is by independent institutions, so the registrant fills no slot open to a role, whatever roles it holds.",
+        ErrorKind.Forbidden);
     public static DomainError AlreadyConfirmed(ParticipantId actor) => new("asset.already_confirmed", $"{actor} has already confirmed this asset; one party fills one confirmation.", ErrorKind.Conflict);
     public static DomainError WrongStatus(AssetStatus status, string action, string needed) => new("asset.wrong_status", $"Cannot {action}: the asset is {status}, it must be {needed}.", ErrorKind.Conflict);
     public static DomainError Closed(AssetStatus status) => new("asset.closed", $"The asset is {status} and accepts no further command.", ErrorKind.Conflict);

@@ -13,6 +13,8 @@ public sealed record AssetState
     public AssetStatus Status { get; init; } = AssetStatus.None;
     public AssetKind Kind { get; init; }
     public ParticipantId Owner { get; init; }
+    /// <summary>Who filed the registration (the owner, or the warehouse for a receipt it holds): never an independent confirmer.</summary>
+    public ParticipantId Registrant { get; init; }
     public AssetDetails Details { get; init; } = new();
     public string Key { get; init; } = "";
     public ImmutableArray<ConfirmerRequirement> RequiredConfirmers { get; init; } = [];
@@ -30,11 +32,19 @@ public sealed record AssetState
     public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
     public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected;
 
+    /// <summary>
+    /// Separation of duties (确权): the owner never fills a confirmation slot, whatever roles it holds; the registrant
+    /// fills only a slot that names it (the custodian warehouse attesting the goods it filed a receipt for), never a
+    /// slot open to a role, which is the independent institution's.
+    /// </summary>
+    public bool IsIndependentFor(ConfirmerRequirement slot, Actor actor) =>
+        actor.Id != Owner && (slot.Named is not null || actor.Id != Registrant);
+
     // A record compares ImmutableArray and ImmutableSortedDictionary by reference; a replayed state must equal
     // the state it replays, so the collections are compared by their items. Keep in step with the properties.
     public bool Equals(AssetState? other) =>
         other is not null && Id == other.Id && Version == other.Version && Status == other.Status && Kind == other.Kind &&
-        Owner == other.Owner && Details == other.Details && Key == other.Key &&
+        Owner == other.Owner && Registrant == other.Registrant && Details == other.Details && Key == other.Key &&
         RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
         PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
         EvidenceCount == other.EvidenceCount && LastChangedAt == other.LastChangedAt;
@@ -48,7 +58,7 @@ public sealed record AssetState
     {
         AssetRegistered r => s with
         {
-            Id = r.Asset, Status = AssetStatus.Pending, Kind = r.Kind, Owner = r.Owner, Details = r.Details, Key = r.Key,
+            Id = r.Asset, Status = AssetStatus.Pending, Kind = r.Kind, Owner = r.Owner, Registrant = r.By, Details = r.Details, Key = r.Key,
             RequiredConfirmers = [.. r.RequiredConfirmers],
         },
         AssetConfirmed c => WithConfirmation(s, c),

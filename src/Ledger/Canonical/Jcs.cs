@@ -16,6 +16,13 @@ namespace AssetLedger.Ledger.Canonical;
 /// so they are copied, not decoded and encoded again. That is most of any event's JSON.
 /// </para>
 /// </summary>
+/// <summary>A JSON text that has no canonical form: a lone surrogate in a string, a number beyond a double's range.</summary>
+public sealed class CanonicalJsonException(string message, string? field) : FormatException(message)
+{
+    /// <summary>The member name under which the offending value sits, or null at the top level.</summary>
+    public string? Field { get; } = field;
+}
+
 public static class Jcs
 {
     public static string Canonicalize(string json) => Encoding.UTF8.GetString(CanonicalizeToUtf8(json));
@@ -23,7 +30,7 @@ public static class Jcs
     public static string Canonicalize(JsonElement element)
     {
         var w = new ArrayBufferWriter<byte>();
-        Write(w, element);
+        Write(w, element, null);
         return Encoding.UTF8.GetString(w.WrittenSpan);
     }
 
@@ -31,20 +38,26 @@ public static class Jcs
     {
         using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         var w = new ArrayBufferWriter<byte>(json.Length + 16);
-        Write(w, doc.RootElement);
+        Write(w, doc.RootElement, null);
         return w.WrittenSpan.ToArray();
     }
 
     public static void Write(StringBuilder sb, JsonElement e) => sb.Append(Canonicalize(e));
 
-    static void Write(ArrayBufferWriter<byte> w, JsonElement e)
+    static void Write(ArrayBufferWriter<byte> w, JsonElement e, string? field)
     {
         switch (e.ValueKind)
         {
             case JsonValueKind.Object:
                 // Names are read once: JsonProperty.Name makes a new string on every call, and sorting calls it often.
                 var members = new List<(string Name, JsonProperty Member)>();
-                foreach (var m in e.EnumerateObject()) members.Add((m.Name, m));
+                foreach (var m in e.EnumerateObject())
+                {
+                    string name;
+                    try { name = m.Name; }
+                    catch (InvalidOperationException) { throw LoneSurrogate(field); }
+                    members.Add((name, m));
+                }
                 members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 w.Write("{"u8);
                 for (var i = 0; i < members.Count; i++)
@@ -54,7 +67,7 @@ public static class Jcs
                     if (raw.IndexOf((byte)'\\') < 0) WriteQuoted(w, raw);
                     else WriteString(w, members[i].Name);
                     w.Write(":"u8);
-                    Write(w, members[i].Member.Value);
+                    Write(w, members[i].Member.Value, members[i].Name);
                 }
                 w.Write("}"u8);
                 break;
@@ -65,7 +78,7 @@ public static class Jcs
                 {
                     if (!first) w.Write(","u8);
                     first = false;
-                    Write(w, item);
+                    Write(w, item, field);
                 }
                 w.Write("]"u8);
                 break;
@@ -73,12 +86,19 @@ public static class Jcs
                 // Valid JSON has no raw control character or quote in a string, so without a backslash it is canonical.
                 var rawString = JsonMarshal.GetRawUtf8Value(e);
                 if (rawString.IndexOf((byte)'\\') < 0) w.Write(rawString);
-                else WriteString(w, e.GetString()!);
+                else
+                {
+                    string text;
+                    try { text = e.GetString()!; }
+                    catch (InvalidOperationException) { throw LoneSurrogate(field); }
+                    WriteString(w, text);
+                }
                 break;
             case JsonValueKind.Number:
                 var rawNumber = JsonMarshal.GetRawUtf8Value(e);
                 if (IsCanonicalInteger(rawNumber)) w.Write(rawNumber);
-                else WriteAscii(w, FormatNumber(e.GetDouble()));
+                else if (e.TryGetDouble(out var d) && double.IsFinite(d)) WriteAscii(w, FormatNumber(d));
+                else throw new CanonicalJsonException($"The number {Encoding.UTF8.GetString(rawNumber)} is beyond the range of a double, so it has no canonical form (RFC 8785).", field);
                 break;
             case JsonValueKind.True: w.Write("true"u8); break;
             case JsonValueKind.False: w.Write("false"u8); break;
@@ -86,6 +106,10 @@ public static class Jcs
             default: throw new FormatException($"Unexpected JSON value kind {e.ValueKind}.");
         }
     }
+
+    /// <summary>A string decoded from its escapes; a lone surrogate (<c>"\ud800"</c>) is not text and has no canonical form.</summary>
+    static CanonicalJsonException LoneSurrogate(string? field) =>
+        new("A string holds half of a surrogate pair, which is not text and has no canonical form (RFC 8785).", field);
 
     /// <summary>
     /// An integer written as ECMAScript writes it: no leading zero, no fraction or exponent, not "-0", and at
