@@ -115,6 +115,9 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
         Assert.Null(stranger.Json["asset"]!["owner"]);
         Assert.Null(stranger.Json["asset"]!["quantity"]);
         Assert.DoesNotContain("owner-a", stranger.Body);
+        // Issue 14 item 10: the asset's id is not revealed to a caller who may not see the asset.
+        Assert.Null(stranger.Json["asset"]!["id"]);
+        Assert.DoesNotContain(id, stranger.Body);
         Assert.DoesNotContain("1200.5", stranger.Body);
         Assert.Equal(S(stranger.Json["searchReference"]), (await api.Get("/api/v1/audit/access?participantId=bank-2&limit=1", "reg-1")).Json["items"]![0]!["id"]!.GetValue<string>());
 
@@ -123,6 +126,7 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
             var full = await api.Get($"/api/v1/registry/encumbrances?key={Uri.EscapeDataString(key)}", insider);
             Assert.True(S(full.Json["disclosure"]) == "Full", $"{insider}: {full}");
             Assert.Equal(("owner-a", "1200.5"), (S(full.Json["asset"]!["owner"]!["id"]), S(full.Json["asset"]!["quantity"])));
+            Assert.Equal(id, S(full.Json["asset"]!["id"]));
             Assert.Equal("court order 42", S(full.Json["openLocks"]![1]!["reason"]));
         }
 

@@ -24,6 +24,14 @@ public static class TimelinePage
         .open{font-weight:600}.legend{font-size:.9rem;color:#57606a}footer{margin-top:2rem;font-size:.85rem;color:#57606a}
         """;
 
+    /// <summary>
+    /// The page's policy: nothing loads but its own stylesheet, allowed by its hash, so injected markup could neither
+    /// run a script nor restyle the page, nor be framed or submit a form.
+    /// </summary>
+    public static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; " +
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     public static string Render(AssetTrace t)
     {
         var a = t.Asset;

@@ -43,10 +43,11 @@ public static class TraceEndpoints
         return await trace.Timeline(assetId.Value, ct) is { } t ? TypedResults.Ok(t) : await Missing(assetId.Value, store, ct);
     }
 
-    static async Task<Results<ContentHttpResult, ProblemHttpResult>> TimelineHtml(string id, TraceQueries trace, IEventStore store, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> TimelineHtml(string id, TraceQueries trace, IEventStore store, HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
+        http.Response.Headers.ContentSecurityPolicy = TimelinePage.ContentSecurityPolicy;
         return await trace.Timeline(assetId.Value, ct) is { } t
             ? TypedResults.Content(TimelinePage.Render(t), "text/html; charset=utf-8")
             : await Missing(assetId.Value, store, ct);

@@ -101,6 +101,7 @@ public static class HostingExtensions
 
     public static WebApplication UseAssetLedger(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<TextGuard>();

@@ -37,7 +37,8 @@ public sealed record EncumbranceNotice
 
 public sealed record NoticeAsset
 {
-    public required string Id { get; init; }
+    /// <summary>Full disclosure only: an asset's id is not revealed to a caller who may not see the asset (README: ids do not leak).</summary>
+    public string? Id { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<AssetKind>))] public AssetKind Kind { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<AssetStatus>))] public AssetStatus Status { get; init; }
     public bool Encumbered { get; init; }
@@ -122,7 +123,7 @@ public static class Disclosures
             OpenLocks = locks,
             Asset = new NoticeAsset
             {
-                Id = a.Id, Kind = a.Kind, Status = a.Status, Encumbered = locks.Count > 0, WarehouseId = a.WarehouseId, ReceiptNumber = a.ReceiptNumber,
+                Id = full ? a.Id : null, Kind = a.Kind, Status = a.Status, Encumbered = locks.Count > 0, WarehouseId = a.WarehouseId, ReceiptNumber = a.ReceiptNumber,
                 Commodity = a.Commodity, DebtorId = a.DebtorId, BillNumber = a.BillNumber, DueDate = a.DueDate, Title = a.Title, ContentSha256 = a.ContentSha256,
                 RegisteredAt = a.RegisteredAt, LastChangedAt = a.LastChangedAt, Version = a.Version,
                 Owner = full ? Ref(a.OwnerId) : null,
