@@ -1,21 +1,6 @@
-using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using AssetLedger.Application.Ports;
-using AssetLedger.Domain.Assets;
-using AssetLedger.Domain.Common;
-using AssetLedger.Domain.Participants;
 using AssetLedger.Infrastructure.Ledger;
-using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Ledger.Anchors;
-using AssetLedger.Ledger.Canonical;
 using AssetLedger.Ledger.Checkpoints;
-using AssetLedger.Ledger.Evidence;
-using AssetLedger.Ledger.Merkle;
-using AssetLedger.Ledger.Notes;
-using AssetLedger.Ledger.Serialization;
 using Npgsql;
 
 namespace AssetLedger.Infrastructure.Evidence;
