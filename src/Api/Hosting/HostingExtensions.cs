@@ -42,7 +42,9 @@ public static class HostingExtensions
     {
         var s = builder.Services;
         s.Configure<AssetLedgerOptions>(builder.Configuration.GetSection("AssetLedger"));
-        s.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionString(builder.Configuration)).Build());
+        // Bounded sessions (Infrastructure/DatabaseConnections): a stopped instance or an unreachable database costs seconds, never a hang.
+        s.AddSingleton(_ => Infrastructure.DatabaseConnections.Create(ConnectionString(builder.Configuration)));
+        s.AddSingleton<IDatabaseFaults, Infrastructure.PostgresFaults>();
         s.AddSingleton<PostgresEventStore>();
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
@@ -63,6 +65,8 @@ public static class HostingExtensions
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
         s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();
+        s.AddSingleton<UnsettledKeys>();
+        s.AddHostedService(sp => sp.GetRequiredService<UnsettledKeys>());
         s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AssetLedger.Application.Ports;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -6,9 +7,10 @@ namespace AssetLedger.Api.Problems;
 
 /// <summary>
 /// Turns what a client can get wrong before an endpoint runs (unreadable JSON, a missing body, a wrong
-/// content type) into a 400 problem that names the cause. Anything else is a bug: a 500 without internals.
+/// content type) into a 400 problem that names the cause; a fault of the database into a 503 with Retry-After
+/// (a fault of the service, not a bug: logged as a warning). Anything else is a bug: a 500 without internals.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, IDatabaseFaults faults, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -18,11 +20,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             var (code, detail) = Describe(bad);
             problem = Problems.Details(bad.StatusCode, code, detail);
         }
+        else if (faults.IsUnavailable(exception))
+        {
+            log.LogWarning("The database was unavailable for {Method} {Path}: {Error}", http.Request.Method, http.Request.Path, exception.Message);
+            var e = ServiceErrors.DatabaseUnavailable;
+            problem = Problems.Details(Problems.StatusOf(e.Kind), e.Code, e.Message, e.Field);
+            http.Response.Headers.RetryAfter = ServiceErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         else
         {
             log.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
             problem = Problems.Details(StatusCodes.Status500InternalServerError, "server.error",
-                "The registry failed to handle this request; nothing was changed unless the response said so. Retry with the same Idempotency-Key.");
+                "The registry failed to handle this request, so its outcome is unknown: retry with the same Idempotency-Key, which answers a write that committed as it was.");
         }
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });

@@ -48,7 +48,7 @@ public sealed class ApiServer : IAsyncLifetime
     /// <summary>A second API process on the same database and keys, as behind a load balancer; dispose it before this one.</summary>
     public async Task<ApiServer> SecondInstance()
     {
-        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory };
+        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory, Server = Server };
         await second.InitializeAsync();
         return second;
     }
@@ -93,7 +93,8 @@ public sealed class ApiServer : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
-    static string Server => Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
+    /// <summary>The PostgreSQL server to create the database on: scripts/test.sh's, or a cluster of the test's own (set before InitializeAsync).</summary>
+    public string Server { get; init; } = Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
         ?? throw new InvalidOperationException("ASSETLEDGER_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL cluster for them.");
 
     public async Task InitializeAsync()
@@ -193,7 +194,8 @@ public sealed class ApiServer : IAsyncLifetime
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Reply(response.StatusCode, text, response.Headers.ETag?.Tag, response.Headers.Location?.ToString(),
-            response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType);
+            response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType,
+            response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>A GET whose answer is binary (an evidence bundle's ZIP), as the participant (or anonymous, null) asks it.</summary>
@@ -227,7 +229,7 @@ public sealed record Download(HttpStatusCode Status, byte[] Bytes, string? Conte
     public override string ToString() => $"{(int)Status} {(ContentType == "application/zip" ? $"ZIP of {Bytes.Length} bytes" : Text)}";
 }
 
-public sealed record Reply(HttpStatusCode Status, string Body, string? ETag, string? Location, bool Replayed, string? ContentType)
+public sealed record Reply(HttpStatusCode Status, string Body, string? ETag, string? Location, bool Replayed, string? ContentType, TimeSpan? RetryAfter = null)
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
     public string? Code => ContentType == "application/problem+json" ? Json["code"]?.GetValue<string>() : null;
