@@ -40,9 +40,9 @@ cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT="$(pg_free_port)"
-# Durability is not under test here; fsync off keeps the suite fast.
-pg_start "$PGDIR" "$PORT" fsync=off synchronous_commit=off full_page_writes=off || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+# Durability is not under test here; fsync off keeps the suite fast. The port is picked below the ephemeral range, and another tried if it is taken.
+pg_start_free "$PGDIR" fsync=off synchronous_commit=off full_page_writes=off || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+PORT="$PG_PORT"
 export ASSETLEDGER_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100"
 echo "PostgreSQL for tests on 127.0.0.1:$PORT"
 
