@@ -71,22 +71,6 @@ touch "$DIR/stop"
 for n in $(seq 1 "$WRITERS"); do wait "${PIDS[$((n + 1))]}" 2>/dev/null || true; done
 T_END="$(date +%s.%N)"
 
-cat "$DIR"/log.* | sort -n >"$DIR/all"
-echo "answers by status: $(awk '{print $2}' "$DIR/all" | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
-echo "answers 500: $(awk '$2 == 500' "$DIR/all" | wc -l)"
-echo "codes of failed answers: $(awk '$2 !~ /^2/ {print $2 ":" $4}' "$DIR/all" | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
-awk -v up="$T_UP" -v stop="$T_STOP" '
-  $2 ~ /^2/ { if ($1 < stop) last = $1; if ($1 > up && first == "") first = $1; if (prev != "" && $1 - prev > gap) gap = $1 - prev; prev = $1 }
-  END { printf "recovery: first acknowledged write %.2f s after PostgreSQL accepted connections again; longest gap between acknowledged writes %.2f s (PostgreSQL down %.2f s)\n", first - up, gap, up - stop }' "$DIR/all"
-awk '$2 == 201 && $4 != "" {print $4}' "$DIR/all" | sort -u >"$DIR/acked"
-echo "acknowledged registrations: $(wc -l <"$DIR/acked")"
-LOST=0
-while read -r id; do
-  [ "$(psql_bench -c "SELECT count(*) FROM events WHERE stream_id = 'asset-$id'")" -ge 1 ] || LOST=$((LOST + 1))
-done <"$DIR/acked"
-echo "acknowledged commands lost: $LOST"
-echo "keys written twice: $(psql_bench -c "SELECT count(*) FROM (SELECT metadata->>'idempotencyKey' FROM events WHERE metadata->>'idempotencyKey' LIKE 'w%-$RUN' GROUP BY 1 HAVING count(DISTINCT stream_id) > 1) d")"
-echo "keys never answered (writer stopped while retrying): $(awk '{k[$3] = $2} END {for (x in k) if (k[x] !~ /^[24]/) n++; print n + 0}' "$DIR/all")"
 # How long after the last write each worker covered every event (0 if it already had when the writers finished).
 caught_up() {
   local behind
@@ -96,6 +80,21 @@ caught_up() {
   done
   echo "$(awk -v e="$T_END" -v n="$(date +%s.%N)" 'BEGIN{printf "%.1f", n - e}') s (events behind: $behind)"
 }
-echo "workers caught up after the load stopped: checkpoints $(caught_up "SELECT coalesce(max(tree_size), 0) FROM checkpoints"), projections $(caught_up "SELECT min(position) FROM projection_checkpoints")"
+CAUGHT_UP="workers caught up after the load stopped: checkpoints $(caught_up "SELECT coalesce(max(tree_size), 0) FROM checkpoints"), projections $(caught_up "SELECT min(position) FROM projection_checkpoints")"
+
+cat "$DIR"/log.* | sort -n >"$DIR/all"
+echo "answers by status: $(awk '{print $2}' "$DIR/all" | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
+echo "answers 500: $(awk '$2 == 500' "$DIR/all" | wc -l)"
+echo "codes of failed answers: $(awk '$2 !~ /^2/ {print $2 ":" $4}' "$DIR/all" | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"
+awk -v up="$T_UP" -v stop="$T_STOP" '
+  $2 ~ /^2/ { if ($1 < stop) last = $1; if ($1 > up && first == "") first = $1; if (prev != "" && $1 - prev > gap) gap = $1 - prev; prev = $1 }
+  END { printf "recovery: first acknowledged write %.2f s after PostgreSQL accepted connections again; longest gap between acknowledged writes %.2f s (stop issued → accepting connections again: %.2f s)\n", first - up, gap, up - stop }' "$DIR/all"
+awk '$2 == 201 && $4 != "" {print $4}' "$DIR/all" | sort -u >"$DIR/acked"
+echo "acknowledged registrations: $(wc -l <"$DIR/acked")"
+IDS="$(sed "s/.*/'asset-&'/" "$DIR/acked" | paste -sd,)"
+echo "acknowledged commands lost: $(psql_bench -c "SELECT count(*) FROM unnest(ARRAY[${IDS:-NULL}]::text[]) AS a(s) WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.stream_id = a.s)")"
+echo "keys written twice: $(psql_bench -c "SELECT count(*) FROM (SELECT metadata->>'idempotencyKey' FROM events WHERE metadata->>'idempotencyKey' LIKE 'w%-$RUN' GROUP BY 1 HAVING count(DISTINCT stream_id) > 1) d")"
+echo "keys never answered (writer stopped while retrying): $(awk '{k[$3] = $2} END {for (x in k) if (k[x] !~ /^[24]/) n++; print n + 0}' "$DIR/all")"
+echo "$CAUGHT_UP"
 echo "errors logged by the instances: $(cat "$DIR"/api*.log | grep -c 'fail: ' || true) (unhandled: $(cat "$DIR"/api*.log | grep -c 'Unhandled' || true))"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
