@@ -58,7 +58,7 @@ public sealed partial class unverified_applicants_see_only_their_own_application
     }
 
     [Fact]
-    public async Task every_endpoint_that_needs_a_login_refuses_it_but_the_two_open_to_applicants()
+    public async Task every_endpoint_that_needs_a_login_refuses_it_but_those_open_to_applicants()
     {
         var routes = api.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(ApplicantGate.Closed)
