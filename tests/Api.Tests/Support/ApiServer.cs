@@ -84,7 +84,7 @@ public sealed class ApiServer : IAsyncLifetime
     public Task<Reply> Login(string login, string password) =>
         SendRaw(HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json));
 
-    /// <summary>Forget cached tokens (after a role change, tokens stay valid; this is for a new login).</summary>
+    /// <summary>Forget a cached token, for a new login (a role revocation or a suspension ends the participant's sessions).</summary>
     public void ForgetToken(string participant) => _tokens.Remove(participant);
 
     Factory _factory = null!;
@@ -162,7 +162,11 @@ public sealed class ApiServer : IAsyncLifetime
     /// Logs in from another client address: the connection's local end is bound to <paramref name="from"/> (any of
     /// 127.0.0.0/8 reaches the loopback listener), so the API sees that remote address without trusting any header.
     /// </summary>
-    public async Task<Reply> LoginFrom(IPAddress from, string login, string password)
+    public Task<Reply> LoginFrom(IPAddress from, string login, string password) =>
+        SendFrom(from, HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json));
+
+    /// <summary>Any request from another client address (see <see cref="LoginFrom"/>).</summary>
+    public async Task<Reply> SendFrom(IPAddress from, HttpMethod method, string path, string? token, string? json)
     {
         using var client = new HttpClient(new SocketsHttpHandler
         {
@@ -178,7 +182,7 @@ public sealed class ApiServer : IAsyncLifetime
                 catch { socket.Dispose(); throw; }
             },
         }) { BaseAddress = BaseAddress };
-        return await SendVia(client, HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json), []);
+        return await SendVia(client, method, path, token, json, []);
     }
 
     /// <summary>Sends with a given bearer token (or none).</summary>
