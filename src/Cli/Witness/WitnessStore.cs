@@ -48,7 +48,8 @@ public sealed class WitnessStore
         try
         {
             var verdict = WitnessDecision.Decide(body, logKey, Latest, now);
-            if (verdict.Equivocation is { } e)
+            // A log that keeps retrying its fork proves nothing new: each conflicting checkpoint is kept once.
+            if (verdict.Equivocation is { } e && !Equivocations().Any(l => EquivocationProof.FromJson(l).Conflicting.Note == e.Conflicting.Note))
                 await File.AppendAllTextAsync(EquivocationsPath, EquivocationProof.ToJson(e) + "\n", ct);
             if (verdict.Accepted is { } a && Latest(a.Origin)?.Size != a.Size)
             {
