@@ -60,7 +60,7 @@ public static class WitnessRules
     /// <summary>The shape of a cosignature/v1 verifier key (name+8 hex+base64); the Application checks that it parses as one.</summary>
     static DomainError? Key(string? key)
     {
-        var parts = key?.Trim().Split('+') ?? [];
+        var parts = key?.Trim().Split('+', 3) ?? [];
         return parts.Length == 3 && parts[0].Length is > 0 and <= 200 && parts[1].Length == 8 && parts[1].All(Uri.IsHexDigit) && parts[2].Length is > 40 and < 100
             ? null : ChainErrors.Invalid("verifierKey", "verifierKey must be the witness's verifier key, name+8 hex digits+base64 (as `assetledger witness key` prints it).");
     }
