@@ -156,7 +156,7 @@ public static class VerifyCommand
         }
         if (report.Verified)
         {
-            console.MarkupLineInterpolated($"[green bold]VERIFIED[/]: all {report.Checks.Count} checks hold, against the pinned ledger key and trust policy.");
+            console.MarkupLineInterpolated($"[green bold]VERIFIED[/]: all {report.Checks.Count} checks hold.");
             return ExitCodes.Ok;
         }
         if (report.Ok)
