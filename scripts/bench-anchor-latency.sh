@@ -10,13 +10,18 @@
 # the poll that shows the target's lastAnchoredSize covering the event, i.e. its checkpoint confirmed in a mined block (the
 # EVM anchor advances its cursor only with the receipt). From the database it prints the split commit → checkpoint cut →
 # local anchored → EVM block time → EVM receipt recorded (track_commit_timestamp is on in this mode for the commit times).
-# Usage: scripts/bench-anchor-latency.sh [seconds, default 30] [connections, default 32] [--evm[=block seconds, default 1]]
+# With --witness it runs the load twice on the same service, side by side: first with no witness, then with one witness
+# (`assetledger witness serve` on 127.0.0.1, its own key and directory, registered over the API), watching `witness:w1`
+# too: the time from a command's 2xx to a checkpoint that holds it cosigned by that witness (goal p99 < 1.5 s), and the
+# commands/s of both runs.
+# Usage: scripts/bench-anchor-latency.sh [seconds, default 30] [connections, default 32] [--evm[=block seconds, default 1]] [--witness]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
-POS=(); EVM=""
+POS=(); EVM=""; WITNESS=""
 for a in "$@"; do
   case "$a" in
+    --witness) WITNESS=1 ;;
     --evm) EVM=1 ;;
     --evm=*) EVM="${a#--evm=}"; [[ "$EVM" =~ ^[0-9]+$ ]] || { echo "--evm=N: N is the block time in whole seconds (0 = instant mining)" >&2; exit 2; } ;;
     -*) echo "unknown option $a" >&2; exit 2 ;;
@@ -30,8 +35,9 @@ ANVIL="$PWD/chain/evm/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 if [ -n "$EVM" ] && [ ! -x "$ANVIL" ]; then (cd chain/evm && npm ci --no-audit --no-fund --loglevel=error >&2); fi
 DIR="$(mktemp -d /tmp/assetledger-bench-anchor.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"; HTTP_PORT="$(pg_free_port)"
-API_PID=""; ANVIL_PID=""
+API_PID=""; ANVIL_PID=""; WITNESS_PID=""
 cleanup() {
+  [ -n "$WITNESS_PID" ] && kill "$WITNESS_PID" 2>/dev/null
   [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null
   [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null
   wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"
@@ -68,8 +74,30 @@ env "${EVM_ENV[@]}" Logging__LogLevel__Default=Warning AssetLedger__OperatorPass
   dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 90); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+DRIVER=scripts/bench/AnchorLatencyBench/bin/Release/net10.0/AnchorLatencyBench.dll
+if [ -n "$WITNESS" ]; then
+  dotnet build src/Cli -c Release -nologo -v q >/dev/null
+  CLI=src/Cli/bin/Release/net10.0/assetledger.dll
+  echo "== run 1 of 2, no witness: $CONNS connections posting POST /api/v1/assets for ${SECS}s (after 5 s warm-up), watching $ANCHORS"
+  dotnet "$DRIVER" "$URL" "$PASSWORD" "$SECS" "$CONNS" 5 "$ANCHORS" | tee "$DIR/run1.txt" || status=$?
+  WITNESS_PORT="$(pg_free_port)"
+  LEDGER_KEY="$(curl -sf "$URL/api/v1/ledger/keys" | jq -r .ledgerVerifierKey)"
+  WITNESS_KEY="$(dotnet "$CLI" witness key --dir "$DIR/witness")"
+  dotnet "$CLI" witness serve --dir "$DIR/witness" --port "$WITNESS_PORT" --log-key "$LEDGER_KEY" >"$DIR/witness.log" 2>&1 &
+  WITNESS_PID=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$WITNESS_PORT/key" >/dev/null && break; sleep 0.2; done
+  TOKEN="$(curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"operator\",\"password\":\"$PASSWORD\"}" | jq -r .accessToken)"
+  curl -sf -X POST "$URL/api/v1/chains/witnesses" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"w1\",\"url\":\"http://127.0.0.1:$WITNESS_PORT\",\"verifierKey\":\"$WITNESS_KEY\"}" >/dev/null
+  echo "== run 2 of 2, one witness on 127.0.0.1:$WITNESS_PORT ($WITNESS_KEY), watching $ANCHORS,witness:w1"
+  dotnet "$DRIVER" "$URL" "$PASSWORD" "$SECS" "$CONNS" 5 "$ANCHORS,witness:w1" | tee "$DIR/run2.txt" || status=$?
+  echo "== side by side"
+  printf '%-16s %s\n' "no witness:" "$(grep '^commands:' "$DIR/run1.txt")" "one witness:" "$(grep '^commands:' "$DIR/run2.txt")"
+  grep '^2xx → .*witness:w1' "$DIR/run2.txt" | sed 's/^/cosigned: /' || true
+else
 echo "== command → anchored checkpoint: $CONNS connections posting POST /api/v1/assets for ${SECS}s (after 5 s warm-up), watching $ANCHORS"
-dotnet scripts/bench/AnchorLatencyBench/bin/Release/net10.0/AnchorLatencyBench.dll "$URL" "$PASSWORD" "$SECS" "$CONNS" 5 "$ANCHORS" || status=$?
+dotnet "$DRIVER" "$URL" "$PASSWORD" "$SECS" "$CONNS" 5 "$ANCHORS" || status=$?
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -F ' ' -v ON_ERROR_STOP=1 -c "$1"; }
 if [ -z "$EVM" ]; then

@@ -11,5 +11,6 @@ public static class CliApp
         ProjectionsCommand.Create(),
         SeedCommand.Create(),
         VerifyCommand.Create(),
+        WitnessCommand.Create(),
     };
 }

@@ -28,7 +28,7 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         foreach (var name in new[] { "manifest.json", "manifest.sig", "events.jsonl", "participants.jsonl", "proofs.jsonl", "consistency.jsonl", "anchors.json", "state.json", "REPORT.md", "report.html" })
             Assert.True(files.ContainsKey(name), $"{name} is missing; the bundle has {string.Join(", ", files.Keys)}");
         var manifest = JsonNode.Parse(files["manifest.json"])!;
-        Assert.Equal(1, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal(2, manifest["formatVersion"]!.GetValue<int>());
         Assert.Equal(id, manifest["asset"]!["id"]!.GetValue<string>());
         var keys = (await api.Get("/api/v1/ledger/keys", null)).Json;
         Assert.Equal(keys["ledgerVerifierKey"]!.GetValue<string>(), manifest["keys"]!["ledger"]!.GetValue<string>());

@@ -19,8 +19,8 @@ public static class LedgerEndpoints
     {
         var g = app.MapGroup("/api/v1/ledger").WithTags("Ledger").AllowAnonymous().WithReadProblems();
         g.MapGet("/keys", (ILedgerQueries l) => TypedResults.Ok(l.PublicKeys())).WithSummary("The ledger's and the local anchor's public keys (signed-note verifier keys)");
-        g.MapGet("/checkpoints/latest", Latest).WithSummary("The latest signed checkpoint (tree size, root, time, previous checkpoint)");
-        g.MapGet("/checkpoints/{treeSize:long}", BySize).WithSummary("The signed checkpoint of one tree size");
+        g.MapGet("/checkpoints/latest", Latest).WithSummary("The latest signed checkpoint (tree size, root, time, previous checkpoint) with the witnesses' cosignatures");
+        g.MapGet("/checkpoints/{treeSize:long}", BySize).WithSummary("The signed checkpoint of one tree size, with the witnesses' cosignatures");
         g.MapGet("/proofs/inclusion", Inclusion).WithSummary("RFC 9162 inclusion proof of an event in a checkpoint's tree (default: the latest)");
         g.MapGet("/proofs/consistency", Consistency).WithSummary("RFC 9162 consistency proof between two tree sizes");
         g.MapGet("/anchors", Anchors).WithSummary("Anchor targets with their progress, and anchor receipts (paged by tree size)");
@@ -30,11 +30,11 @@ public static class LedgerEndpoints
     }
 
     static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> Latest(ILedgerQueries l, CancellationToken ct) =>
-        await l.LatestCheckpoint(ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
+        await l.LatestCheckpoint(ct) is { } c ? TypedResults.Ok(CheckpointView.From(c, await l.Cosignatures(c.TreeSize, ct)))
             : P.From(LedgerErrors.NoCheckpointYet);
 
     static async Task<Results<Ok<CheckpointView>, ProblemHttpResult>> BySize(long treeSize, ILedgerQueries l, CancellationToken ct) =>
-        await l.CheckpointBySize(treeSize, ct) is { } c ? TypedResults.Ok(CheckpointView.From(c))
+        await l.CheckpointBySize(treeSize, ct) is { } c ? TypedResults.Ok(CheckpointView.From(c, await l.Cosignatures(c.TreeSize, ct)))
             : P.From(LedgerErrors.CheckpointNotFound(treeSize));
 
     static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> Inclusion(Guid? eventId, long? position, long? treeSize, ILedgerQueries l, CancellationToken ct)
