@@ -32,7 +32,7 @@ up() {
   local start; start="$(now)"; PHASE_START="$start"
   rm -rf "$NET" && mkdir -p "$CFG" "$NET/run" "$NET/pids" "$NET/logs" "$NET/artifacts" "$NET/orderer"
   trap 'echo "fabric-network: up failed; logs in $NET/logs (stopping what started)" >&2; stop_all' ERR
-  echo "fabric-network: up in $NET (binaries $FABRIC_BIN)"
+  echo "fabric-network: bringing up $NET (binaries $FABRIC_BIN)"
 
   write_crypto_config && write_configtx && write_node_config
   "$FABRIC_BIN/cryptogen" generate --config="$CFG/crypto-config.yaml" --output="$NET/crypto" >/dev/null
@@ -60,7 +60,7 @@ up() {
   for name in $CHAINCODE $EXTRA_CHAINCODES; do approve "$name" 1 & approve "$name" 2 & done
   wait_all
   phase "approved by both orgs"
-  for name in $CHAINCODE $EXTRA_CHAINCODES; do check_readiness "$name"; commit "$name" & done
+  for name in $CHAINCODE $EXTRA_CHAINCODES; do (check_readiness "$name" && commit "$name") & done
   wait_all
   phase "committed"
   write_network_env

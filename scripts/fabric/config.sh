@@ -9,7 +9,7 @@ fabric_settings() {
   CHAINCODE="checkpoint-anchor"
   # More names for the same chaincode package: each name is its own world state (tests take one each).
   EXTRA_CHAINCODES="${FABRIC_EXTRA_CHAINCODES:-}"
-  local base="${FABRIC_PORT_BASE:-17000}"
+  local base="${FABRIC_PORT_BASE:-17000}"; PORT_BASE=$base
   ORDERER_PORT=$((base + 50)); ORDERER_ADMIN_PORT=$((base + 53)); ORDERER_OPS_PORT=$((base + 443))
   PEER1_PORT=$((base + 51)); PEER2_PORT=$((base + 61))
   PEER1_CC_PORT=$((base + 52)); PEER2_CC_PORT=$((base + 62))

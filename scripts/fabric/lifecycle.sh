@@ -76,6 +76,7 @@ write_network_env() {
   local n
   {
     echo "FABRIC_NET=$NET"
+    echo "PORT_BASE=$PORT_BASE"
     echo "CHANNEL=$CHANNEL"
     echo "CHAINCODE=$CHAINCODE"
     echo "EXTRA_CHAINCODES=\"$EXTRA_CHAINCODES\""

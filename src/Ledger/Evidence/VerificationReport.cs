@@ -1,7 +1,8 @@
 namespace AssetLedger.Ledger.Evidence;
 
 /// <summary>Keys the person verifying trusts from elsewhere (e.g. <c>GET /api/v1/ledger/keys</c>); unset, the manifest's are used.</summary>
-public sealed record VerifierOptions(string? LedgerKey = null, string? AnchorKey = null);
+/// <param name="FabricMspRoots">MSP id → PEM root certificate(s) of the Fabric organisations whose endorsement each Fabric receipt must carry.</param>
+public sealed record VerifierOptions(string? LedgerKey = null, string? AnchorKey = null, IReadOnlyDictionary<string, string>? FabricMspRoots = null);
 
 /// <summary>One check: passed or not, a one-line summary, and each failure naming the file, position and event.</summary>
 public sealed record VerificationCheck(string Name, bool Passed, string Summary, IReadOnlyList<string> Failures)
