@@ -5,18 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
-
-# The first base (27000, 27500, …) whose Fabric ports (base+50 … base+447, scripts/fabric/config.sh) are all free.
-fabric_free_port_base() {
-  local base off
-  for base in 27000 27500 28000 28500 29000 29500; do
-    for off in 50 51 52 53 61 62 100 101 443 446 447; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$((base + off))") 2>/dev/null; then continue 2; fi
-    done
-    echo "$base"; return
-  done
-  echo 27000
-}
+. scripts/fabric/ports.sh
 
 pg_install
 # The README walk-through test runs the README's curl commands, which use jq (and unzip, to show a bundle's receipt).
@@ -52,7 +41,7 @@ RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
 # free loopback ports and in a folder of its own; each Fabric test class anchors on a chaincode name of its own.
 export FABRIC_NET="$(mktemp -d /tmp/assetledger-test-fabric.XXXXXX)"
 export FABRIC_EXTRA_CHAINCODES="anchor-worker anchor-faults anchor-bundle anchor-managed anchor-compat anchor-cli"
-FABRIC_PORT_BASE="$(fabric_free_port_base)"; export FABRIC_PORT_BASE
+FABRIC_PORT_BASE="$(fabric_free_port_base 27000)"; export FABRIC_PORT_BASE
 export ASSETLEDGER_TEST_FABRIC="$FABRIC_NET/network.env"
 cleanup() { scripts/fabric-network.sh down >/dev/null 2>&1 || scripts/fabric-network.sh down; pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS" "$FABRIC_NET"; }
 trap cleanup EXIT
