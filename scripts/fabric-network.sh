@@ -48,8 +48,8 @@ up() {
   wait_http "http://127.0.0.1:$PEER1_OPS_PORT/healthz" 30 && wait_http "http://127.0.0.1:$PEER2_OPS_PORT/healthz" 30
   phase "orderer, its channel, peers up"
   wait_orderer_ready
-  as_admin 1 "$FABRIC_BIN/peer" channel join -b "$NET/artifacts/$CHANNEL.block" 2>>"$NET/logs/cli.log" &
-  as_admin 2 "$FABRIC_BIN/peer" channel join -b "$NET/artifacts/$CHANNEL.block" 2>>"$NET/logs/cli.log" &
+  retry_cli 1 join-org1 "$FABRIC_BIN/peer" channel join -b "$NET/artifacts/$CHANNEL.block" &
+  retry_cli 2 join-org2 "$FABRIC_BIN/peer" channel join -b "$NET/artifacts/$CHANNEL.block" &
   wait_all
   phase "raft leader, peers joined"
 

@@ -1,5 +1,20 @@
 # The channel and the chaincode's lifecycle (sourced by scripts/fabric-network.sh).
 
+# retry_cli ORG LOG COMMAND...: the peer CLI as that org's admin, its output in logs/LOG.log, tried 3 times. On a busy
+# machine (2 shared cores) a dial or an event wait can time out once; each lifecycle step is safe to repeat.
+retry_cli() {
+  local n="$1" log="$NET/logs/$2.log" attempt; shift 2
+  for attempt in 1 2 3; do
+    as_admin "$n" "$@" --connTimeout 30s >>"$log" 2>&1 && return 0
+    # A step that did succeed before its answer was lost says so when repeated.
+    [ "$attempt" -gt 1 ] && tail -3 "$log" | grep -q "already successfully installed\|ledger \[.*\] already exists" && return 0
+    echo "fabric-network: attempt $attempt of $(basename "$log" .log) failed" >>"$log"
+    sleep 1
+  done
+  echo "fabric-network: $(basename "$log" .log) failed 3 times; the end of $log:" >&2; tail -5 "$log" >&2
+  return 1
+}
+
 orderer_admin() { # osnadmin as the orderer org's admin (mutual TLS)
   local admin="$ORD/users/Admin@example.com/tls"
   "$FABRIC_BIN/osnadmin" "$@" -o "127.0.0.1:$ORDERER_ADMIN_PORT" --ca-file "$ORDERER_CA" \
@@ -38,8 +53,7 @@ package_and_install() {
   echo "$package_id" >"$dir/package-id"
   write_cc_run "$n" "$package_id"
   start_node "cc.org$n"     # Node starts slowly: in parallel with the install
-  as_admin "$n" "$FABRIC_BIN/peer" lifecycle chaincode install "$dir/checkpoint-anchor.tgz" >>"$NET/logs/cli.log" 2>&1 \
-    || { echo "fabric-network: install on org$n failed" >&2; tail -5 "$NET/logs/cli.log" >&2; return 1; }
+  retry_cli "$n" "install-org$n" "$FABRIC_BIN/peer" lifecycle chaincode install "$dir/checkpoint-anchor.tgz" || return 1
   wait_port "$port" 30
 }
 
@@ -48,10 +62,9 @@ POLICY="AND('Org1MSP.peer','Org2MSP.peer')"
 
 approve() { # NAME ORG
   local name="$1" n="$2"
-  as_admin "$n" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
+  retry_cli "$n" "approve-$name-org$n" "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
     --channelID "$CHANNEL" --name "$name" --version 1.0 --sequence 1 --package-id "$(cat "$NET/chaincode/org$n/package-id")" \
-    --signature-policy "$POLICY" --waitForEventTimeout 60s >>"$NET/logs/cli.log" 2>&1 \
-    || { echo "fabric-network: org$n could not approve $name" >&2; tail -5 "$NET/logs/cli.log" >&2; return 1; }
+    --signature-policy "$POLICY" --waitForEventTimeout 60s
 }
 
 check_readiness() { # NAME: both orgs approved the same definition
@@ -64,11 +77,10 @@ check_readiness() { # NAME: both orgs approved the same definition
 
 # LifecycleEndorsement (MAJORITY of two) needs both orgs' peers for the commit too.
 commit() { # NAME
-  as_admin 1 "$FABRIC_BIN/peer" lifecycle chaincode commit -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
+  retry_cli 1 "commit-$1" "$FABRIC_BIN/peer" lifecycle chaincode commit -o "127.0.0.1:$ORDERER_PORT" --tls --cafile "$ORDERER_CA" \
     --channelID "$CHANNEL" --name "$1" --version 1.0 --sequence 1 --signature-policy "$POLICY" \
     --peerAddresses "127.0.0.1:$PEER1_PORT" --tlsRootCertFiles "$(org_tls_ca 1)" \
-    --peerAddresses "127.0.0.1:$PEER2_PORT" --tlsRootCertFiles "$(org_tls_ca 2)" --waitForEventTimeout 60s >>"$NET/logs/cli.log" 2>&1 \
-    || { echo "fabric-network: commit of $1 failed" >&2; tail -5 "$NET/logs/cli.log" >&2; return 1; }
+    --peerAddresses "127.0.0.1:$PEER2_PORT" --tlsRootCertFiles "$(org_tls_ca 2)" --waitForEventTimeout 60s
 }
 
 # What a client needs (KEY=VALUE, also sourceable): addresses, TLS roots, each org's User1 and its MSP root CA.
