@@ -21,7 +21,8 @@ phase() { local t; t="$(now)"; printf '  %-34s %5.1f s\n' "$1" "$(echo "$t - $PH
 
 up() {
   if [ -f "$NET/network.env" ] && node_alive orderer; then echo "fabric-network: already up ($NET); run down first" >&2; return 1; fi
-  fabric_find_bin && fabric_find_templates
+  fabric_find_bin || return 1
+  fabric_find_templates || return 1
   CC_SRC="$ROOT/chain/fabric/chaincode"
   [ -d "$CC_SRC/node_modules/fabric-shim" ] || (cd "$CC_SRC" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
   [ -d "$ROOT/chain/fabric/compat/node_modules" ] || (cd "$ROOT/chain/fabric/compat" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
