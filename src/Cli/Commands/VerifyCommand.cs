@@ -12,7 +12,9 @@ namespace AssetLedger.Cli.Commands;
 /// With <c>--online</c> it also asks the chains the receipts name (<see cref="OnlineReceiptChecker"/>): each EVM receipt
 /// against an endpoint from <c>--evm-rpc</c> (repeatable, <c>url</c> or <c>chainId=url</c>) or ASSETLEDGER_EVM_RPC, each
 /// Fabric receipt on the Gateway peer of <c>--fabric-gateway</c> (with <c>--fabric-msp-id</c>, <c>--fabric-cert</c>,
-/// <c>--fabric-key</c> and, for https, <c>--fabric-tls-ca</c>), or listed as not checked online without one.
+/// <c>--fabric-key</c> and, for https, <c>--fabric-tls-ca</c>), or listed as not checked online without one. Offline,
+/// <c>--fabric-msp-root MSPID=ca.pem</c> (repeatable) pins the Fabric organisations whose peers must have endorsed each
+/// Fabric receipt's transaction, checked on the envelope the receipt carries.
 /// The trust policy (<see cref="VerifyPolicy"/>: a file and/or flags) says what is pinned from outside the bundle: the ledger
 /// key, the witnesses and their quorum, the EVM chain, contract and account, the Fabric channel and chaincode.
 /// Exit codes: 0 VERIFIED (every check holds and the ledger key and the policy are pinned and met); 1 NOT VERIFIED (a check
@@ -50,11 +52,17 @@ public static class VerifyCommand
         var fabricMsp = new Option<string?>("--fabric-msp-id") { Description = "The MSP id of the client identity used to read the channel." };
         var fabricCert = new Option<string?>("--fabric-cert") { Description = "The client's certificate (PEM file, or an MSP signcerts/ folder)." };
         var fabricKey = new Option<string?>("--fabric-key") { Description = "The client's private key (PEM file, or an MSP keystore/ folder)." };
+        var fabricRoots = new Option<string[]>("--fabric-msp-root")
+        {
+            Description = "'<MSP id>=<PEM file>': that Fabric organisation's MSP root certificate, pinned from outside the bundle; every Fabric receipt's " +
+                          "transaction must carry a valid endorsement by a peer of each organisation given. Repeatable; offline.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("verify", "Check an evidence bundle offline: file hashes, the manifest's signature, event hashes, stream chains, " +
             "inclusion and consistency proofs, checkpoint signatures, anchor receipts (local and chain), signed commands, and the replay of each asset; " +
             "with --online, also the chain receipts against the chains.")
         {
-            bundle, ledgerKey, anchorKey, json, online, evmRpc, fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey,
+            bundle, ledgerKey, anchorKey, json, online, evmRpc, fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey, fabricRoots,
         };
         foreach (var o in VerifyPolicy.All) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
@@ -69,8 +77,14 @@ public static class VerifyCommand
                 console.MarkupLineInterpolated($"[red]error:[/] {policyError}");
                 return ExitCodes.Usage;
             }
-            var verifierOptions = new VerifierOptions(pinnedLedgerKey, parse.GetValue(anchorKey), policy);
             var fabricValues = new[] { fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey }.Select(o => (o.Name, Value: parse.GetValue(o))).ToList();
+            var (roots, rootsError) = MspRoots(parse.GetValue(fabricRoots) ?? []);
+            if (rootsError is not null)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] --fabric-msp-root: {rootsError}");
+                return ExitCodes.Usage;
+            }
+            var verifierOptions = new VerifierOptions(pinnedLedgerKey, parse.GetValue(anchorKey), policy, roots);
             if (!parse.GetValue(online))
             {
                 if (given.Length > 0 || fabricValues.Any(f => f.Value is not null))
@@ -117,6 +131,24 @@ public static class VerifyCommand
                 new OnlineOptions(endpoints, Fabric: fabric, Policy: policy), parse.GetValue(json), console, ct);
         });
         return command;
+    }
+
+    /// <summary>'MSP id=PEM file' pairs read into MSP id → PEM; an error names the bad one.</summary>
+    static (IReadOnlyDictionary<string, string>? Roots, string? Error) MspRoots(string[] given)
+    {
+        if (given.Length == 0) return (null, null);
+        var roots = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in given)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == pair.Length - 1) return (null, $"'{pair}' is not <MSP id>=<PEM file>");
+            var file = pair[(eq + 1)..];
+            if (!File.Exists(file)) return (null, $"no file {file}");
+            var pem = File.ReadAllText(file);
+            if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) return (null, $"{file} holds no PEM certificate");
+            roots[pair[..eq]] = roots.TryGetValue(pair[..eq], out var earlier) ? earlier + pem : pem;
+        }
+        return (roots, null);
     }
 
     /// <summary>Offline only: no network.</summary>

@@ -1,7 +1,10 @@
 namespace AssetLedger.Ledger.Evidence;
 
 /// <summary>Keys the person verifying trusts from elsewhere (e.g. <c>GET /api/v1/ledger/keys</c>); unset, the manifest's are used.</summary>
-public sealed record VerifierOptions(string? LedgerKey = null, string? AnchorKey = null, TrustPolicy? Policy = null)
+/// <param name="FabricMspRoots">MSP id → PEM root certificate(s) of the Fabric organisations whose endorsement each Fabric receipt must carry.</param>
+public sealed record VerifierOptions(
+    string? LedgerKey = null, string? AnchorKey = null, TrustPolicy? Policy = null,
+    IReadOnlyDictionary<string, string>? FabricMspRoots = null)
 {
     public TrustPolicy TrustPolicy => Policy ?? new TrustPolicy();
 }

@@ -54,7 +54,7 @@ static class ChainReceiptsCheck
             }
             else
             {
-                CheckFabric(r, cp, previous, problems);
+                CheckFabric(r, cp, previous, options.FabricMspRoots, problems);
                 CheckPins(r, null, options.TrustPolicy, problems);
                 if (problems.Count == 0) fabric++;
             }
@@ -66,6 +66,9 @@ static class ChainReceiptsCheck
         var summary = chain == 0 ? "no chain receipts in the bundle"
             : $"{evm} EVM and {fabric} Fabric receipts name the bundle's checkpoints (size, root, the ledger's signature)"
               + (previousUnknown > 0 ? $"; the previous root of {previousUnknown} not checked (the checkpoint before is not in the bundle)" : "")
+              + (fabric == 0 ? "" : options.FabricMspRoots is { Count: > 0 } roots
+                  ? $"; each Fabric transaction endorsed by peers of {string.Join(" and ", roots.Keys.Order(StringComparer.Ordinal))} (pinned MSP roots)"
+                  : "; Fabric endorsements not checked against MSP roots (none pinned: --fabric-msp-root)")
               + "; checked against the chains only with --online";
         return VerificationCheck.From(Name, failures, summary);
     }
@@ -146,7 +149,7 @@ static class ChainReceiptsCheck
         return previous.Known;
     }
 
-    static void CheckFabric(BundleReceipt r, Checkpoint cp, (bool Known, Checkpoint? Checkpoint) previous, List<string> problems)
+    static void CheckFabric(BundleReceipt r, Checkpoint cp, (bool Known, Checkpoint? Checkpoint) previous, IReadOnlyDictionary<string, string>? mspRoots, List<string> problems)
     {
         if (!DateTimeOffset.TryParse(r.AnchoredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
@@ -157,7 +160,7 @@ static class ChainReceiptsCheck
         var checkpoint = new SignedCheckpoint(cp.Size, cp.Root, cp.Timestamp, cp.PreviousHash, cp.Note, cp.NoteHash);
         var previousRoot = previous switch { (true, null) => "", (true, { } before) => Convert.ToHexStringLower(before.Root), _ => null };
         IReadOnlyList<string> found;
-        try { found = FabricReceiptCheck.Offline(receipt, checkpoint, previousRoot); }
+        try { found = FabricReceiptCheck.Offline(receipt, checkpoint, previousRoot, mspRoots); }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
             found = [$"not a Fabric receipt ({e.Message})"];
