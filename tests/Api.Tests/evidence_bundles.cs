@@ -168,7 +168,8 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         var zip = await Bundle(api, id);
         var files = Files(zip);
         Assert.True(BundleVerifier.Verify(files).Ok);
-        Assert.All(files, f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
+        // (cosignatures.jsonl is empty here: no witness is registered in this fixture; witnesses_over_http edits a full one.)
+        Assert.All(files.Where(f => f.Key != BundleFormat.Cosignatures), f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
 
         var survivors = new List<string>();
         foreach (var (name, bytes) in files)
