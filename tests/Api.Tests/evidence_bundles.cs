@@ -172,7 +172,7 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         Assert.All(files.Where(f => f.Key != BundleFormat.Cosignatures), f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
 
         var survivors = new List<string>();
-        foreach (var (name, bytes) in files)
+        foreach (var (name, bytes) in files.Where(f => f.Value.Length > 0))
             foreach (var offset in new[] { 0, bytes.Length / 3, bytes.Length / 2, bytes.Length - 1 }.Distinct())
             {
                 var edited = new Dictionary<string, byte[]>(files) { [name] = (byte[])bytes.Clone() };
