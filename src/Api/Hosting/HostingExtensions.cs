@@ -41,6 +41,8 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddAssetLedger(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
+        // Kestrel's own refusals (a bad request line, a NUL or CR in a header…) answer a problem too, not an empty 400.
+        builder.WebHost.ConfigureKestrel(o => o.ConfigureEndpointDefaults(listen => listen.AnswerWithProblems()));
         s.Configure<AssetLedgerOptions>(builder.Configuration.GetSection("AssetLedger"));
         s.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionString(builder.Configuration)).Build());
         s.AddSingleton<PostgresEventStore>();
@@ -104,6 +106,7 @@ public static class HostingExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<BodyLimits>();
         app.UseMiddleware<TextGuard>();
         app.Use(async (http, next) =>
         {

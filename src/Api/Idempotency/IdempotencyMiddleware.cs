@@ -17,17 +17,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     {
         var key = http.Request.Headers[Header].ToString();
         var participant = http.User.FindFirstValue(Security.TokenService.ParticipantClaim);
-        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || participant is null)
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        {
+            await next(http);
+            return;
+        }
+        // The key's shape is checked for every POST, anonymous ones included, so that the document's limit holds everywhere.
+        if (!IsWellFormed(key))
+        {
+            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
+            return;
+        }
+        if (participant is null)
         {
             await next(http);
             return;
         }
         var ct = http.RequestAborted;
-        if (key.Length > 200 || key.Any(char.IsControl))
-        {
-            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
-            return;
-        }
 
         http.Request.EnableBuffering();
         var hash = await RequestHash(http, ct);
@@ -59,6 +65,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         buffer.Position = 0;
         await buffer.CopyToAsync(original, ct);
     }
+
+    /// <summary>The pattern the OpenAPI document publishes for the header.</summary>
+    public const string KeyPattern = "^[ -~]{1,200}$";
+
+    /// <summary>1–200 printable ASCII characters: what a UUID, a ULID or any client's own scheme needs, and nothing a log or a column cannot hold.</summary>
+    public static bool IsWellFormed(string key) => key.Length <= 200 && key.All(c => c is >= ' ' and <= '~');
 
     static async Task<byte[]> RequestHash(HttpContext http, CancellationToken ct)
     {
