@@ -12,6 +12,7 @@ public static class DependencyInjection
         services.AddSingleton(ConfirmationPolicy.Default);
         services.AddSingleton<IClock, SystemClock>();
         services.AddSingleton<Chains.ChainRegistryReader>();
+        services.AddSingleton<Users.UserSessions>();
         return services;
     }
 }

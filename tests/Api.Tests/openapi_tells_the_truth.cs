@@ -18,7 +18,7 @@ public sealed class openapi_tells_the_truth(ApiServer api) : IClassFixture<ApiSe
     public Task InitializeAsync() => Cast(api);
     public Task DisposeAsync() => Task.CompletedTask;
 
-    sealed record Operation(string Method, string Path, JsonObject Node, bool Secured, IReadOnlyList<string> Roles);
+    sealed record Operation(string Method, string Path, JsonObject Node, bool Secured, IReadOnlyList<string> Roles, bool ApplicantsRefused);
 
     async Task<(JsonNode Doc, List<Operation> Operations)> Walk()
     {
@@ -35,7 +35,8 @@ public sealed class openapi_tells_the_truth(ApiServer api) : IClassFixture<ApiSe
             var secured = !anonymous && (m.GetOrderedMetadata<IAuthorizeData>().Any() || m.GetOrderedMetadata<AuthorizationPolicy>().Any());
             var roles = anonymous ? [] : m.GetOrderedMetadata<AuthorizationPolicy>().SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>())
                 .SelectMany(r => r.AllowedRoles).Concat(m.GetOrderedMetadata<IAuthorizeData>().SelectMany(a => a.Roles?.Split(',') ?? [])).ToList();
-            operations.Add(new Operation(method.ToUpperInvariant(), path, op!.AsObject(), secured, roles));
+            var applicantsRefused = secured && m.GetMetadata<AssetLedger.Api.Security.ApplicantGate.OpenToApplicantsMetadata>() is null;
+            operations.Add(new Operation(method.ToUpperInvariant(), path, op!.AsObject(), secured, roles, applicantsRefused));
         }
         return (doc, operations);
     }
@@ -59,6 +60,7 @@ public sealed class openapi_tells_the_truth(ApiServer api) : IClassFixture<ApiSe
             var answersAuthItself = op.Path == "/api/v1/auth/token";
             if (responses.ContainsKey("401") != (op.Secured || answersAuthItself)) wrong.Add($"{name}: 401 declared {responses.ContainsKey("401")}");
             if (op.Roles.Count > 0 && !responses.ContainsKey("403")) wrong.Add($"{name}: gated by {string.Join(",", op.Roles)} without 403");
+            if (op.ApplicantsRefused && !responses.ContainsKey("403")) wrong.Add($"{name}: the applicant gate answers 403, not declared");
             if (!op.Secured && !answersAuthItself && responses.ContainsKey("403")) wrong.Add($"{name}: anonymous, yet declares 403");
             if (op.Node["requestBody"] is not null && !responses.ContainsKey("413")) wrong.Add($"{name}: takes a body without declaring 413");
         }

@@ -82,8 +82,9 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         // Roles are read from the participant's stream on every request, not trusted from the token.
         using var ownKey = ECDsa.Create();
         ownKey.ImportFromPem(File.ReadAllText(Path.Combine(api.KeyDirectory, "jwt-signing.pem")));
-        await api.Token("owner-a");
-        var escalated = Forge(_ => { }, new SigningCredentials(new ECDsaSecurityKey(ownKey), SecurityAlgorithms.EcdsaSha256));
+        var real = new JwtSecurityTokenHandler().ReadJwtToken(await api.Token("owner-a"));
+        // The real session version, so only the roles are forged.
+        var escalated = Forge(p => p["sv"] = real.Claims.First(c => c.Type == "sv").Value, new SigningCredentials(new ECDsaSecurityKey(ownKey), SecurityAlgorithms.EcdsaSha256));
         Assert.Equal(HttpStatusCode.Forbidden, (await api.SendRaw(HttpMethod.Get, "/api/v1/ledger/integrity", escalated, null)).Status);
     }
 
@@ -135,8 +136,10 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         var change = await api.SendRaw(HttpMethod.Post, "/api/v1/users/pw@owner-a/password", token, """{"password":"second password 2"}""");
         Assert.Equal(HttpStatusCode.OK, change.Status);
         Assert.Equal("auth.invalid_credentials", (await api.Login("pw@owner-a", "first password 1")).Code);
-        Assert.Equal(HttpStatusCode.OK, (await api.Login("pw@owner-a", "second password 2")).Status);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.SendRaw(HttpMethod.Post, "/api/v1/users/pw@owner-a/password", token, """{"password":"short"}""")).Status);
+        // The change ended the user's sessions, the one it was made in too: the user logs in again.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendRaw(HttpMethod.Get, "/api/v1/users/me", token, null)).Status);
+        var again = (await api.Login("pw@owner-a", "second password 2")).Json["accessToken"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.SendRaw(HttpMethod.Post, "/api/v1/users/pw@owner-a/password", again, """{"password":"short"}""")).Status);
     }
 
     [Fact]
@@ -158,13 +161,16 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         var receipt = """{"kind":"WarehouseReceipt","ownerId":"wh-new","warehouseId":"wh-1","receiptNumber":"APPLY-1","commodity":"soybeans","quantity":"30","unit":"t"}""";
         var before = await api.SendRaw(HttpMethod.Post, "/api/v1/assets", token, receipt);
         Assert.Equal(HttpStatusCode.Forbidden, before.Status);
-        Assert.Equal("participant.inactive", before.Code);
+        Assert.Equal("auth.applicant_unverified", before.Code);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Post("/api/v1/participants/wh-new/verification", "owner-a", new { approve = true })).Status);
         var verified = await api.Post("/api/v1/participants/wh-new/verification", "operator", new { approve = true, roles = new[] { "Owner", "Warehouse" } });
         Assert.Equal("Verified", verified.Json["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Created, (await api.SendRaw(HttpMethod.Post, "/api/v1/assets", token, receipt)).Status);
 
         Assert.Equal(HttpStatusCode.OK, (await api.Post("/api/v1/participants/wh-new/suspension", "operator", new { reason = "licence expired" })).Status);
+        // The suspension ended the session; a new login reads, but cannot act.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendRaw(HttpMethod.Post, "/api/v1/assets", token, receipt.Replace("APPLY-1", "APPLY-2"))).Status);
+        token = (await api.Login("lina@wh-new", "a long passphrase")).Json["accessToken"]!.GetValue<string>();
         var suspended = await api.SendRaw(HttpMethod.Post, "/api/v1/assets", token, receipt.Replace("APPLY-1", "APPLY-2"));
         Assert.Equal("participant.inactive", suspended.Code);
         Assert.Equal(HttpStatusCode.OK, (await api.SendRaw(HttpMethod.Delete, "/api/v1/participants/wh-new/suspension", await api.Token("operator"), null)).Status);
@@ -178,6 +184,7 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(HttpStatusCode.OK, (await api.Post("/api/v1/participants/reg-9/roles", "operator", new { role = "Owner" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await api.Get("/api/v1/ledger/integrity?from=1&to=1", "reg-9")).Status);
         Assert.Equal(HttpStatusCode.OK, (await api.Send(HttpMethod.Delete, "/api/v1/participants/reg-9/roles/Regulator", "operator", null)).Status);
+        api.ForgetToken("reg-9"); // the revocation ended reg-9's sessions (sessions_end_with_a_reset); a new login still lacks the role
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Get("/api/v1/ledger/integrity?from=1&to=1", "reg-9")).Status);
     }
 

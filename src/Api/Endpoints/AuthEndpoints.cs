@@ -26,21 +26,23 @@ public static class AuthEndpoints
     {
         // The connection's own address: no forwarded header is trusted, so a client cannot choose the address it is counted under.
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        string login;
+        string login, session;
         ParticipantInfo participant;
         if (body.RefreshToken is { Length: > 0 } rt)
         {
             if (await logins.Waiting(null, ip, ct) is { } wait) return P.From(wait);
-            var owner = await refresh.Redeem(rt, ct);
-            if (owner is null)
+            var redeemed = await refresh.Redeem(rt, ct);
+            if (redeemed is null)
             {
                 await logins.Failed(ip, ct);
                 return P.From(AccessErrors.InvalidRefreshToken);
             }
-            var user = await UserCommandHandler.Load(store, owner, ct);
+            var user = await UserCommandHandler.Load(store, redeemed.Login, ct);
             if (user.Disabled) return P.From(AccessErrors.UserDisabled);
-            participant = (await directory.Find(user.Participant, ct))!;
-            login = owner;
+            // Revoked with the sessions already; checked again in case revoking failed after the event that ended them.
+            if (!user.Exists || await directory.Find(user.Participant, ct) is not { } owner || UserSessions.VersionOf(user, owner) != redeemed.Session)
+                return P.From(AccessErrors.InvalidRefreshToken);
+            (login, participant, session) = (redeemed.Login, owner, redeemed.Session);
         }
         else
         {
@@ -48,9 +50,9 @@ public static class AuthEndpoints
                 return P.From(RequestErrors.Malformed("login", "Send {\"login\",\"password\"} or {\"refreshToken\"}."));
             var result = await logins.Check(body.Login, body.Password, ip, ct);
             if (result.Error is { } e) return P.From(e);
-            (login, participant) = (result.Login!, result.Participant!);
+            (login, participant, session) = (result.Login!, result.Participant!, result.Session!);
         }
-        return TypedResults.Ok(new TokenResponse(tokens.Issue(login, participant), "Bearer", (int)TokenService.AccessLifetime.TotalSeconds,
-            await refresh.Issue(login, ct), login, participant.Id.Value, participant.Roles.Select(r => r.ToString()).ToList()));
+        return TypedResults.Ok(new TokenResponse(tokens.Issue(login, participant, session), "Bearer", (int)TokenService.AccessLifetime.TotalSeconds,
+            await refresh.Issue(login, session, ct), login, participant.Id.Value, participant.Roles.Select(r => r.ToString()).ToList()));
     }
 }

@@ -24,7 +24,7 @@ public static class ParticipantEndpoints
     {
         var g = app.MapGroup("/api/v1/participants").WithTags("Participants").RequireAuthorization();
         g.MapPost("/", Register).WithCommandProblems().WithSummary("Onboard a verified participant with its roles (operator)");
-        g.MapPost("/applications", Apply).AllowAnonymous().ProducesProblem(400).ProducesProblem(409).ProducesProblem(422)
+        g.MapPost("/applications", Apply).AllowAnonymous().ProducesProblem(400).ProducesProblem(409).ProducesProblem(422).ProducesProblem(429)
             .WithSummary("Apply to take part: organisation details and its first user; the operator then verifies it");
         g.MapPost("/{id}/verification", Verify).WithCommandProblems().WithSummary("Verify (identity checked, roles granted) or reject an application (operator)");
         g.MapPost("/{id}/roles", Grant).WithCommandProblems().WithSummary("Grant a role (operator)");
@@ -32,7 +32,7 @@ public static class ParticipantEndpoints
         g.MapPost("/{id}/suspension", Suspend).WithCommandProblems().WithSummary("Suspend a participant: it can no longer act on assets (operator)");
         g.MapDelete("/{id}/suspension", Reinstate).WithCommandProblems().WithSummary("Reinstate a suspended participant (operator)");
         g.MapPost("/{id}/signing-key", SigningKey).WithCommandProblems().WithSummary("Register the participant's ECDSA P-256 key; its commands must then carry a Signature header");
-        g.MapGet("/{id}", Get).WithSummary("A participant, its status and the roles it holds").WithReadProblems();
+        g.MapGet("/{id}", Get).WithSummary("A participant, its status and the roles it holds").WithReadProblems().OpenToApplicants();
         return g;
     }
 
@@ -47,8 +47,15 @@ public static class ParticipantEndpoints
         return TypedResults.Created($"/api/v1/participants/{id.Value}", ParticipantView.From(outcome.State!));
     }
 
-    static async Task<Results<Created<ParticipantView>, ProblemHttpResult>> Apply(ParticipantApplicationRequest body, IMediator m, IClock clock, HttpContext http, CancellationToken ct)
+    static async Task<Results<Created<ParticipantView>, ProblemHttpResult>> Apply(ParticipantApplicationRequest body, IMediator m, IClock clock, IApplicationThrottle throttle,
+        HttpContext http, CancellationToken ct)
     {
+        // Counted before anything else (a password hash, a write), under the connection's own address as logins are.
+        if (await throttle.Take(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", ct) is { } until)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, (until - clock.UtcNow).TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return P.From(AccessErrors.TooManyApplications);
+        }
         var id = RequestMapping.Participant(body.Id, "id");
         if (id.Error is { } e1) return P.From(e1);
         var roles = Roles(body.Roles);
@@ -110,6 +117,7 @@ public static class ParticipantEndpoints
 
     static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Get(string id, IEventStore store, HttpContext http, CancellationToken ct)
     {
+        if (ApplicantGate.IsUnverifiedApplicant(http.User) && http.User.ParticipantIdOrNull() != id) return P.From(AccessErrors.ApplicantUnverified);
         var state = await ParticipantDirectory.Load(store, new ParticipantId(id), ct);
         if (!state.Exists) return P.From(ParticipantErrors.NotFound(new ParticipantId(id)));
         return TypedResults.Ok(ParticipantView.From(state));

@@ -89,7 +89,6 @@ public static class HostingExtensions
         s.AddSingleton(jwtKeys);
         s.AddSingleton<TokenService>();
         s.AddCredentials();
-        s.AddSingleton<IRefreshTokens, RefreshTokenStore>();
         s.AddSingleton<LoginService>();
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();
@@ -115,6 +114,7 @@ public static class HostingExtensions
         });
         app.UseAuthentication();
         app.UseMiddleware<Audit.AccessAuditMiddleware>();
+        app.UseMiddleware<ApplicantGate>();
         app.UseMiddleware<SignedCommands>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();

@@ -17,6 +17,15 @@ public static class AccessErrors
     /// <summary>A refresh token whose user was disabled since it was issued.</summary>
     public static readonly DomainError UserDisabled = new("auth.user_disabled", "This user is disabled.", ErrorKind.Forbidden);
 
+    /// <summary>An applicant the operator has not verified yet reads only its own application and its own user.</summary>
+    public static readonly DomainError ApplicantUnverified = new("auth.applicant_unverified",
+        "Your organisation's application is not verified yet: until the operator verifies it you may read only your own application (GET /api/v1/participants/{your id}) and your user (GET /api/v1/users/me), and change your password.",
+        ErrorKind.Forbidden);
+
+    public static readonly DomainError TooManyApplications = new("participant.too_many_applications",
+        $"Too many applications from your address: at most {Domain.Participants.ApplicationLimits.PerAddress} in {Domain.Participants.ApplicationLimits.Window.TotalMinutes:0} minutes; retry after the time in Retry-After.",
+        ErrorKind.TooManyRequests);
+
     public static DomainError SignatureInvalid(string detail) => new("signature.invalid", detail, ErrorKind.Unauthenticated);
 
     public static readonly DomainError IdempotencyKeyInvalid = new("idempotency.key_invalid",

@@ -11,8 +11,9 @@ using P = AssetLedger.Api.Problems.Problems;
 namespace AssetLedger.Api.Security;
 
 /// <summary>
-/// Bearer tokens (ES256 JWT) on every endpoint but health, token and OpenAPI. On each request the participant's
-/// roles are read again from its stream, so a revoked role, a suspension or a disabled user takes effect at once.
+/// Bearer tokens (ES256 JWT) on every endpoint but health, token and OpenAPI. On each request the user and the
+/// participant are read again from their streams: the roles come from there, and a token whose session version is no
+/// longer the user's (a reset, a disable, a role revocation, a suspension since it was issued) is refused.
 /// </summary>
 public static class JwtAuthentication
 {
@@ -46,8 +47,16 @@ public static class JwtAuthentication
                     return;
                 }
                 if (participant is null) { context.Fail("The token's participant no longer exists."); return; }
-                var claims = principal.Claims.Where(c => c.Type != "role").ToList();
+                // The two streams just read give the current session version: no further query, no cache, so no
+                // instance accepts a token that a reset, a disable, a role revocation or a suspension made stale.
+                if (principal.FindFirstValue(TokenService.SessionClaim) != UserSessions.VersionOf(user, participant))
+                {
+                    context.Fail("The session ended (the password was reset, the user disabled, a role revoked or the participant suspended); log in again.");
+                    return;
+                }
+                var claims = principal.Claims.Where(c => c.Type is not ("role" or TokenService.UnverifiedClaim)).ToList();
                 claims.AddRange(participant.Roles.Select(r => new Claim("role", r.ToString())));
+                if (!participant.Verified) claims.Add(new Claim(TokenService.UnverifiedClaim, "true"));
                 context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, "sub", "role"));
             },
             OnChallenge = async context =>

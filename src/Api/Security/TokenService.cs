@@ -7,13 +7,19 @@ namespace AssetLedger.Api.Security;
 
 public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, string Login, string ParticipantId, IReadOnlyList<string> Roles);
 
-/// <summary>Short-lived ES256 access tokens: subject = login, plus the participant and its roles at issue time.</summary>
+/// <summary>
+/// Short-lived ES256 access tokens: subject = login, plus the participant, its roles at issue time and the session
+/// version (<see cref="SessionClaim"/>), which validation compares with the user's current one on every request.
+/// </summary>
 public sealed class TokenService(JwtKeys keys, IClock clock)
 {
     public static readonly TimeSpan AccessLifetime = TimeSpan.FromMinutes(15);
     public const string ParticipantClaim = "participant";
+    public const string SessionClaim = "sv";
+    /// <summary>Added on validation (never issued) when the participant is an applicant the operator has not verified.</summary>
+    public const string UnverifiedClaim = "unverified";
 
-    public string Issue(string login, ParticipantInfo participant)
+    public string Issue(string login, ParticipantInfo participant, string session)
     {
         var now = clock.UtcNow;
         var claims = new List<Claim>
@@ -21,6 +27,7 @@ public sealed class TokenService(JwtKeys keys, IClock clock)
             new(JwtRegisteredClaimNames.Sub, login),
             new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
             new(ParticipantClaim, participant.Id.Value),
+            new(SessionClaim, session),
         };
         claims.AddRange(participant.Roles.Select(r => new Claim("role", r.ToString())));
         var token = new JwtSecurityToken(JwtKeys.Issuer, JwtKeys.Audience, claims, now.UtcDateTime, (now + AccessLifetime).UtcDateTime, keys.Credentials);

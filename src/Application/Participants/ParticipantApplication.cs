@@ -16,11 +16,11 @@ public sealed record SubmitApplication(ApplyAsParticipant Apply, string AdminLog
 /// Checks the whole application before writing anything, then claims the admin's login (with its credential) before
 /// the participant is recorded, so an application that loses its login to a rival records nothing.
 /// </summary>
-public sealed class ParticipantApplicationHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials)
-    : ICommandHandler<SubmitApplication, CommandOutcome<ParticipantState>>
+public sealed class ParticipantApplicationHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials,
+    IRefreshTokens refresh, UserSessions sessions) : ICommandHandler<SubmitApplication, CommandOutcome<ParticipantState>>
 {
-    readonly ParticipantCommandHandler _participants = new(store);
-    readonly UserCommandHandler _users = new(store, directory, hasher, credentials);
+    readonly ParticipantCommandHandler _participants = new(store, sessions);
+    readonly UserCommandHandler _users = new(store, directory, hasher, credentials, refresh);
 
     public async ValueTask<CommandOutcome<ParticipantState>> Handle(SubmitApplication request, CancellationToken ct)
     {

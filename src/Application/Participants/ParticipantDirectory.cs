@@ -33,7 +33,8 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
         var scope = RequestScope.Value;
         if (scope is not null && scope.TryGetValue(id, out var known)) return known;
         var s = await Load(store, id, ct);
-        var info = s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki) : null;
+        var info = s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki,
+            s.Status == ParticipantStatus.Verified, s.SessionVersion) : null;
         if (scope is not null) scope[id] = info;
         return info;
     }

@@ -22,6 +22,8 @@ public interface ICredentialStore
     /// in <paramref name="userStream"/>) is replaced, so no later creator inherits its password.
     /// </summary>
     Task<ILoginClaim?> Claim(string login, string userStream, string hash, CancellationToken ct);
+    /// <summary>Forgets the login's credential (its user was released), so the login may be claimed again.</summary>
+    Task Remove(string login, CancellationToken ct);
 }
 
 /// <summary>

@@ -10,4 +10,7 @@ public interface IParticipantDirectory
 
 /// <param name="Active">Verified and not suspended: may act on assets.</param>
 /// <param name="SigningKeySpki">Its ECDSA P-256 public key when it signs its commands (base64 SubjectPublicKeyInfo).</param>
-public sealed record ParticipantInfo(ParticipantId Id, string Name, IReadOnlySet<Role> Roles, bool Active, string? SigningKeyId = null, string? SigningKeySpki = null);
+/// <param name="Verified">The operator verified it (or onboarded it directly); an applicant sees only its own application.</param>
+/// <param name="SessionVersion">Grows when its users' sessions end (a role revoked, a suspension, a rejection).</param>
+public sealed record ParticipantInfo(ParticipantId Id, string Name, IReadOnlySet<Role> Roles, bool Active, string? SigningKeyId = null, string? SigningKeySpki = null,
+    bool Verified = true, long SessionVersion = 0);

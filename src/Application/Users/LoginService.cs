@@ -4,7 +4,8 @@ using AssetLedger.Domain.Users;
 
 namespace AssetLedger.Application.Users;
 
-public sealed record LoginResult(DomainError? Error, string? Login = null, ParticipantInfo? Participant = null);
+/// <param name="Session">The session version the tokens issued now carry (<see cref="UserSessions.VersionOf"/>).</param>
+public sealed record LoginResult(DomainError? Error, string? Login = null, ParticipantInfo? Participant = null, string? Session = null);
 
 /// <summary>
 /// Checks a login and password from a client address. Failures are counted per login and address and per address
@@ -54,6 +55,6 @@ public sealed class LoginService(IEventStore store, IParticipantDirectory direct
         var participant = await directory.Find(user.Participant, ct);
         if (participant is null) return new LoginResult(Invalid());
         await throttle.Succeeded(login, address, ct);
-        return new LoginResult(null, login, participant);
+        return new LoginResult(null, login, participant, UserSessions.VersionOf(user, participant));
     }
 }

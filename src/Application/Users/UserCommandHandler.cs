@@ -12,7 +12,7 @@ namespace AssetLedger.Application.Users;
 /// <param name="Claimed">The new user's login, already claimed by the caller (an application), who keeps or releases it.</param>
 public sealed record ExecuteUserCommand(IUserCommand Command, string? ActorLogin, string? Password, CommandContext Context, ILoginClaim? Claimed = null) : ICommand<CommandOutcome<UserState>>;
 
-public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials)
+public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials, IRefreshTokens refresh)
     : ICommandHandler<ExecuteUserCommand, CommandOutcome<UserState>>
 {
     public const int MinPasswordLength = 10;
@@ -21,7 +21,14 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
 
     public async ValueTask<CommandOutcome<UserState>> Handle(ExecuteUserCommand request, CancellationToken ct)
     {
-        if (request.Command is not CreateUser create) return await _updates.Run(request, ct);
+        if (request.Command is not CreateUser create)
+        {
+            var updated = await _updates.Run(request, ct);
+            // A new password or a disable ends the user's sessions: its access tokens by the version the event bumped,
+            // its refresh tokens here.
+            if (updated.Error is null && request.Command is SetPassword or DisableUser) await refresh.RevokeAll(request.Command.Login, ct);
+            return updated;
+        }
         if (request.Claimed is not null)
             return await new CommandService<ExecuteUserCommand, UserState, IUserEvent>(store, Table(store, directory, (_, _) => Task.FromResult<DomainError?>(null))).Run(request, ct);
         // The login is claimed with its credential before the user is recorded, and kept only once it is: a rival
@@ -45,7 +52,7 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
         }
     }
 
-    static CommandTable<ExecuteUserCommand, UserState, IUserEvent> Table(IEventStore store, IParticipantDirectory directory,
+    internal static CommandTable<ExecuteUserCommand, UserState, IUserEvent> Table(IEventStore store, IParticipantDirectory directory,
         Func<ExecuteUserCommand, CancellationToken, Task<DomainError?>> beforeAppend) => new()
     {
         Stream = r => UserDecider.StreamOf(r.Command.Login),

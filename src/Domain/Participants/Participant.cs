@@ -20,6 +20,8 @@ public sealed record ParticipantState
     public bool Suspended { get; init; }
     public string? SigningKeyId { get; init; }
     public string? SigningKeySpki { get; init; }
+    /// <summary>Grows with every event that ends its users' sessions (a role revoked, a suspension, a rejection); never goes back.</summary>
+    public long SessionVersion { get; init; }
     public long Version { get; init; }
     public bool Exists => Version > 0;
     /// <summary>May act on assets: verified and not suspended.</summary>
@@ -28,12 +30,13 @@ public sealed record ParticipantState
     public static ParticipantState Evolve(ParticipantState s, IParticipantEvent e) => (e switch
     {
         ParticipantRegistered r => s with { Id = r.Participant, Name = r.Name, Roles = [.. r.Roles], Status = ParticipantStatus.Verified, CreditCode = r.CreditCode, Contact = r.Contact },
-        ParticipantApplied a => s with { Id = a.Participant, Name = a.Name, CreditCode = a.CreditCode, Contact = a.Contact, RequestedRoles = [.. a.RequestedRoles], Status = ParticipantStatus.Applied },
+        // After a rejection the id is applied for afresh: nothing of the rejected application carries over but the versions.
+        ParticipantApplied a => Initial with { Version = s.Version, SessionVersion = s.SessionVersion, Id = a.Participant, Name = a.Name, CreditCode = a.CreditCode, Contact = a.Contact, RequestedRoles = [.. a.RequestedRoles], Status = ParticipantStatus.Applied },
         ParticipantVerified v => s with { Status = ParticipantStatus.Verified, Roles = [.. v.Roles] },
-        ParticipantRejected => s with { Status = ParticipantStatus.Rejected },
+        ParticipantRejected => s with { Status = ParticipantStatus.Rejected, SessionVersion = s.SessionVersion + 1 },
         ParticipantRoleGranted g => s with { Roles = s.Roles.Add(g.Role) },
-        ParticipantRoleRevoked r => s with { Roles = s.Roles.Remove(r.Role) },
-        ParticipantSuspended => s with { Suspended = true },
+        ParticipantRoleRevoked r => s with { Roles = s.Roles.Remove(r.Role), SessionVersion = s.SessionVersion + 1 },
+        ParticipantSuspended => s with { Suspended = true, SessionVersion = s.SessionVersion + 1 },
         ParticipantReinstated => s with { Suspended = false },
         ParticipantSigningKeyRegistered k => s with { SigningKeyId = k.KeyId, SigningKeySpki = k.PublicKeySpki },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),

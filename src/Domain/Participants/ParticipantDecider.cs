@@ -77,7 +77,8 @@ public static class ParticipantDecider
         if (RolesError(c.RequestedRoles) is { } badRoles) return Fail(badRoles);
         if (c.RequestedRoles.Contains(Role.Operator) || c.RequestedRoles.Contains(Role.Regulator))
             return Fail(ParticipantErrors.Invalid("roles", "Operator and Regulator roles are granted by the operator, not applied for."));
-        if (s.Exists) return Fail(ParticipantErrors.Exists(c.Participant));
+        // A rejected application frees its id (its users were released first), so the organisation may apply again.
+        if (s.Exists && s.Status != ParticipantStatus.Rejected) return Fail(ParticipantErrors.Exists(c.Participant));
         return Ok(new ParticipantApplied(c.Participant, c.Name.Trim(), c.CreditCode, c.Contact.Trim(), c.RequestedRoles.Distinct().Order().ToList(), c.At));
     }
 

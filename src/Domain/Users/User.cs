@@ -24,9 +24,16 @@ public sealed record UserDisabled(string Login, string Reason, ParticipantId By,
 [StoredEvent("user-enabled")]
 public sealed record UserEnabled(string Login, ParticipantId By, DateTimeOffset At) : IUserEvent;
 
+/// <summary>
+/// The user no longer belongs to its participant (its application was rejected): it cannot log in, and its login may
+/// be created again, for whoever applies next.
+/// </summary>
+[StoredEvent("user-released")]
+public sealed record UserReleased(string Login, ParticipantId Participant, string Reason, ParticipantId By, DateTimeOffset At) : IUserEvent;
+
 public static class UserEventTypes
 {
-    public static readonly IReadOnlyList<Type> All = [typeof(UserCreated), typeof(UserPasswordSet), typeof(UserDisabled), typeof(UserEnabled)];
+    public static readonly IReadOnlyList<Type> All = [typeof(UserCreated), typeof(UserPasswordSet), typeof(UserDisabled), typeof(UserEnabled), typeof(UserReleased)];
 }
 
 public sealed record UserState
@@ -36,15 +43,23 @@ public sealed record UserState
     public ParticipantId Participant { get; init; }
     public string DisplayName { get; init; } = "";
     public bool Disabled { get; init; }
+    /// <summary>Released from its participant: the login is free again until a new user is created under it.</summary>
+    public bool Released { get; init; }
+    /// <summary>
+    /// Grows with every event that ends the user's sessions (created, password set, disabled, released) and never goes
+    /// back, so a token issued before any of them never matches again, not even after the login is created anew.
+    /// </summary>
+    public long SessionVersion { get; init; }
     public long Version { get; init; }
-    public bool Exists => Version > 0;
+    public bool Exists => Version > 0 && !Released;
 
     public static UserState Evolve(UserState s, IUserEvent e) => (e switch
     {
-        UserCreated c => s with { Login = c.Login, Participant = c.Participant, DisplayName = c.DisplayName },
-        UserPasswordSet => s,
-        UserDisabled => s with { Disabled = true },
+        UserCreated c => s with { Login = c.Login, Participant = c.Participant, DisplayName = c.DisplayName, Disabled = false, Released = false, SessionVersion = s.SessionVersion + 1 },
+        UserPasswordSet => s with { SessionVersion = s.SessionVersion + 1 },
+        UserDisabled => s with { Disabled = true, SessionVersion = s.SessionVersion + 1 },
         UserEnabled => s with { Disabled = false },
+        UserReleased => s with { Released = true, SessionVersion = s.SessionVersion + 1 },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1 };
 }
@@ -60,6 +75,8 @@ public sealed record CreateUser(string Login, ParticipantId Participant, string 
 public sealed record SetPassword(string Login, Actor Actor, DateTimeOffset At) : IUserCommand;
 public sealed record DisableUser(string Login, string Reason, Actor Actor, DateTimeOffset At) : IUserCommand;
 public sealed record EnableUser(string Login, Actor Actor, DateTimeOffset At) : IUserCommand;
+/// <summary>The operator's rejection of an application releases its users (ParticipantCommandHandler).</summary>
+public sealed record ReleaseUser(string Login, string Reason, Actor Actor, DateTimeOffset At) : IUserCommand;
 
 /// <summary>
 /// Account management: the operator manages every account; a participant manages its own users.
@@ -96,6 +113,8 @@ public static class UserDecider
             DisableUser d => Ok(new UserDisabled(s.Login, d.Reason, c.Actor.Id, c.At)),
             EnableUser when !s.Disabled => Fail(new DomainError("user.not_disabled", $"'{s.Login}' is not disabled.", ErrorKind.Conflict)),
             EnableUser => Ok(new UserEnabled(s.Login, c.Actor.Id, c.At)),
+            ReleaseUser when !c.Actor.Has(Role.Operator) => Fail(new DomainError("user.not_permitted", "Only the operator releases a user, by rejecting its application.", ErrorKind.Forbidden)),
+            ReleaseUser r => Ok(new UserReleased(s.Login, s.Participant, r.Reason, c.Actor.Id, c.At)),
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.GetType().Name, "No decision for this command."),
         };
     }

@@ -77,6 +77,13 @@ public sealed class PostgresCredentialStore(NpgsqlDataSource db) : ICredentialSt
         return null;
     }
 
+    public async Task Remove(string login, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("DELETE FROM credentials WHERE login = $1");
+        cmd.Parameters.Add(new() { Value = login });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     sealed class PendingClaim(NpgsqlConnection conn, NpgsqlTransaction tx) : ILoginClaim
     {
         public Task Keep(CancellationToken ct) => tx.CommitAsync(ct);

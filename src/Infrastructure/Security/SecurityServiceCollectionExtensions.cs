@@ -5,9 +5,12 @@ namespace AssetLedger.Infrastructure.Security;
 
 public static class SecurityServiceCollectionExtensions
 {
-    /// <summary>Password hashing and the credential store the user handlers need (any host that runs the Application's handlers).</summary>
+    /// <summary>Password hashing, credentials and sessions the user and participant handlers need (any host that runs the Application's handlers).</summary>
     public static IServiceCollection AddCredentials(this IServiceCollection services) => services
         .AddSingleton<IPasswordHasher, IdentityPasswordHasher>()
         .AddSingleton<ICredentialStore, PostgresCredentialStore>()
-        .AddSingleton<ILoginThrottle, PostgresLoginThrottle>();
+        .AddSingleton<ILoginThrottle, PostgresLoginThrottle>()
+        .AddSingleton<IRefreshTokens, RefreshTokenStore>()
+        .AddSingleton<IUserDirectory, PostgresUserDirectory>()
+        .AddSingleton<IApplicationThrottle, PostgresApplicationThrottle>();
 }

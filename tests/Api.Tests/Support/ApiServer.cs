@@ -84,7 +84,7 @@ public sealed class ApiServer : IAsyncLifetime
     public Task<Reply> Login(string login, string password) =>
         SendRaw(HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json));
 
-    /// <summary>Forget cached tokens (after a role change, tokens stay valid; this is for a new login).</summary>
+    /// <summary>Forget a cached token, for a new login (a role revocation or a suspension ends the participant's sessions).</summary>
     public void ForgetToken(string participant) => _tokens.Remove(participant);
 
     Factory _factory = null!;
@@ -161,7 +161,11 @@ public sealed class ApiServer : IAsyncLifetime
     /// Logs in from another client address: the connection's local end is bound to <paramref name="from"/> (any of
     /// 127.0.0.0/8 reaches the loopback listener), so the API sees that remote address without trusting any header.
     /// </summary>
-    public async Task<Reply> LoginFrom(IPAddress from, string login, string password)
+    public Task<Reply> LoginFrom(IPAddress from, string login, string password) =>
+        SendFrom(from, HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json));
+
+    /// <summary>Any request from another client address (see <see cref="LoginFrom"/>).</summary>
+    public async Task<Reply> SendFrom(IPAddress from, HttpMethod method, string path, string? token, string? json)
     {
         using var client = new HttpClient(new SocketsHttpHandler
         {
@@ -177,7 +181,7 @@ public sealed class ApiServer : IAsyncLifetime
                 catch { socket.Dispose(); throw; }
             },
         }) { BaseAddress = BaseAddress };
-        return await SendVia(client, HttpMethod.Post, "/api/v1/auth/token", null, JsonSerializer.Serialize(new { login, password }, Json), []);
+        return await SendVia(client, method, path, token, json, []);
     }
 
     /// <summary>Sends with a given bearer token (or none).</summary>
@@ -193,7 +197,8 @@ public sealed class ApiServer : IAsyncLifetime
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Reply(response.StatusCode, text, response.Headers.ETag?.Tag, response.Headers.Location?.ToString(),
-            response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType);
+            response.Headers.TryGetValues("Idempotent-Replayed", out var r) && r.Contains("true"), response.Content.Headers.ContentType?.MediaType,
+            response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>A GET whose answer is binary (an evidence bundle's ZIP), as the participant (or anonymous, null) asks it.</summary>
@@ -227,7 +232,7 @@ public sealed record Download(HttpStatusCode Status, byte[] Bytes, string? Conte
     public override string ToString() => $"{(int)Status} {(ContentType == "application/zip" ? $"ZIP of {Bytes.Length} bytes" : Text)}";
 }
 
-public sealed record Reply(HttpStatusCode Status, string Body, string? ETag, string? Location, bool Replayed, string? ContentType)
+public sealed record Reply(HttpStatusCode Status, string Body, string? ETag, string? Location, bool Replayed, string? ContentType, TimeSpan? RetryAfter = null)
 {
     public JsonNode Json => JsonNode.Parse(Body)!;
     public string? Code => ContentType == "application/problem+json" ? Json["code"]?.GetValue<string>() : null;
