@@ -41,6 +41,8 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddAssetLedger(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
+        // Kestrel's own refusals (a bad request line, a NUL or CR in a header…) answer a problem too, not an empty 400.
+        builder.WebHost.ConfigureKestrel(o => o.ConfigureEndpointDefaults(listen => listen.AnswerWithProblems()));
         s.Configure<AssetLedgerOptions>(builder.Configuration.GetSection("AssetLedger"));
         // Bounded sessions (Infrastructure/DatabaseConnections): a stopped instance or an unreachable database costs seconds, never a hang.
         s.AddSingleton(_ => Infrastructure.DatabaseConnections.Create(ConnectionString(builder.Configuration)));
@@ -107,6 +109,7 @@ public static class HostingExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<BodyLimits>();
         app.UseMiddleware<TextGuard>();
         app.Use(async (http, next) =>
         {

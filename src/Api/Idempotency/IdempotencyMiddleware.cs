@@ -23,17 +23,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     {
         var key = http.Request.Headers[Header].ToString();
         var participant = http.User.FindFirstValue(Security.TokenService.ParticipantClaim);
-        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || participant is null)
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
+        {
+            await next(http);
+            return;
+        }
+        // The key's shape is checked for every POST, anonymous ones included, so that the document's limit holds everywhere.
+        if (!IsWellFormed(key))
+        {
+            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
+            return;
+        }
+        if (participant is null)
         {
             await next(http);
             return;
         }
         var clientGone = http.RequestAborted;
-        if (key.Length > 200 || key.Any(char.IsControl))
-        {
-            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
-            return;
-        }
 
         http.Request.EnableBuffering();
         var hash = await RequestHash(http, clientGone);
@@ -63,7 +69,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         {
             http.RequestAborted = clientGone;
             http.Response.Body = original;
-            if (completed && http.Response.StatusCode < 500)
+            // A 429 says "not now", not an outcome: kept, it would answer every retry with the same refusal.
+            if (completed && http.Response.StatusCode < 500 && http.Response.StatusCode != StatusCodes.Status429TooManyRequests)
                 await Complete(reservation, http.Response, buffer.ToArray());
             else
                 await Release(reservation);
@@ -71,6 +78,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         buffer.Position = 0;
         await buffer.CopyToAsync(original, clientGone);
     }
+
+    /// <summary>The pattern the OpenAPI document publishes for the header.</summary>
+    public const string KeyPattern = "^[ -~]{1,200}$";
+
+    /// <summary>1–200 printable ASCII characters: what a UUID, a ULID or any client's own scheme needs, and nothing a log or a column cannot hold.</summary>
+    public static bool IsWellFormed(string key) => key.Length <= 200 && key.All(c => c is >= ' ' and <= '~');
 
     static async Task<byte[]> RequestHash(HttpContext http, CancellationToken ct)
     {
