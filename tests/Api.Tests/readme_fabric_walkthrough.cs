@@ -22,11 +22,11 @@ public sealed class readme_fabric_walkthrough
         var work = Directory.CreateTempSubdirectory("readme-fabric-");
         try
         {
-            var output = await readme_walkthrough.RunBash(readme_walkthrough.ReadmeBlock() + readme_walkthrough.ReadmeBlock("fabric"), new Dictionary<string, string>
+            // Its own witness, on a port and in a directory of its own, stopped afterwards (not the default 7380 another run may hold).
+            var output = await readme_walkthrough.RunWithWitness(readme_walkthrough.ReadmeBlock() + readme_walkthrough.ReadmeBlock("fabric"), new Dictionary<string, string>
             {
                 ["API"] = new Uri(api.BaseAddress, "/api/v1").ToString(), ["OPERATOR_PASSWORD"] = ApiServer.OperatorPassword,
                 ["FABRIC_NET"] = Path.GetDirectoryName(env)!,
-                ["ASSETLEDGER"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, "assetledger.dll")}",
             }, TimeSpan.FromMinutes(3), work.FullName);
             Assert.DoesNotContain("\"status\":4", output);
             Assert.DoesNotContain("\"status\":5", output);
