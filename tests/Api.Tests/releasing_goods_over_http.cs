@@ -17,16 +17,6 @@ public sealed class releasing_goods_over_http(ApiServer api) : IClassFixture<Api
 
     static string S(JsonNode? n) => n!.GetValue<string>();
 
-    async Task CaughtUp()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if ((await api.Get("/health/ready", null)).Json["projectionLag"]!.GetValue<long>() == 0) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("projections did not catch up in 10 s");
-    }
-
     [Fact]
     public async Task the_warehouse_releases_part_then_the_bank_consents_then_the_rest_ends_the_receipt()
     {
@@ -53,7 +43,7 @@ public sealed class releasing_goods_over_http(ApiServer api) : IClassFixture<Api
         Assert.Null(ended["custody"]);
         Assert.Equal(HttpStatusCode.Conflict, (await api.Post($"/api/v1/assets/{id}/releases", "wh-1", new { deliveryOrder = "DO-4", quantity = "1" })).Status);
 
-        await CaughtUp();
+        await api.ProjectionsCaughtUp();
         var row = (await api.Get($"/api/v1/assets?status=Released&limit=100", "reg-1")).Json["items"]!.AsArray().Single(i => S(i!["id"]) == id)!;
         Assert.Equal("0", S(row["quantity"]));
         var trace = (await api.Get($"/api/v1/trace/assets/{id}", "reg-1")).Json;
