@@ -16,6 +16,7 @@ public static class DependencyInjection
     {
         services.AddSingleton<ProjectionRunner>();
         services.AddSingleton<AssetQueries>();
+        services.AddSingleton<Application.Ports.IPendingAssets, PendingAssets>();
         services.AddSingleton<ParticipantQueries>();
         services.AddSingleton<TraceQueries>();
         services.AddSingleton<HoldingsQueries>();

@@ -51,6 +51,9 @@ public static class HostingExtensions
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
         s.AddApplication();
+        // Registered after AddApplication's default, so the configured windows are the ones the command handler gets.
+        s.AddSingleton(ConfirmationExpiryWorker.Policy(builder.Configuration));
+        s.AddSingleton<Application.Assets.ConfirmationExpiry>();
         var ledger = builder.Configuration.GetSection("AssetLedger:Ledger");
         s.AddLedger(o =>
         {
@@ -65,6 +68,7 @@ public static class HostingExtensions
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
+        if (workers) s.AddHostedService<ConfirmationExpiryWorker>();
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
         s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();
         s.AddSingleton<UnsettledKeys>();

@@ -47,4 +47,7 @@ public sealed record ReleaseGoods(AssetId Asset, string DeliveryOrder, string Qu
 /// <summary>The venue's consent to, or refusal of, the pending release request.</summary>
 public sealed record AnswerRelease(AssetId Asset, bool Consent, string? Comment, Actor Actor, DateTimeOffset At) : IAssetCommand;
 
+/// <summary>The registry's timer: a Pending asset whose confirmations are not all in by its deadline expires.</summary>
+public sealed record ExpireAsset(AssetId Asset, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
 public sealed record AttachEvidence(AssetId Asset, string Sha256, string MediaType, string? Description, string Source, Actor Actor, DateTimeOffset At) : IAssetCommand;

@@ -29,6 +29,7 @@ public static partial class AssetDecider
             CancelAsset c => Cancel(s, c),
             AttachEvidence c => Evidence(s, c),
             ReleaseGoods c => Release(s, c),
+            ExpireAsset c => Expire(s, c, policy ?? ConfirmationPolicy.Default),
             AnswerRelease c => Answer(s, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No decision for this command."),
         };
@@ -169,6 +170,16 @@ public static partial class AssetDecider
         if (s.IsLocked) return AssetErrors.Locked(s, "cancel");
         if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > AssetLimits.LongText) return AssetErrors.Invalid("reason", $"A reason (1–{AssetLimits.LongText} characters) is required to cancel.");
         return Decision.Of(new AssetCancelled(c.Asset, c.Reason, c.Actor.Id, c.At));
+    }
+
+    static Decision Expire(AssetState s, ExpireAsset c, ConfirmationPolicy policy)
+    {
+        if (!c.Actor.Has(Role.System)) return AssetErrors.NotPermitted(c.Actor.Id, "assets expire by the registry's own timer.");
+        if (s.Status != AssetStatus.Pending || s.PendingSince is not { } since) return AssetErrors.WrongStatus(s.Status, "expire", "Pending");
+        var deadline = since + policy.Window(s.Kind);
+        if (c.At < deadline) return AssetErrors.NotYetExpired(deadline);
+        var missing = s.RequiredConfirmers.Where(r => !s.Confirmations.ContainsKey(r.Slot)).Select(r => r.Slot).ToList();
+        return Decision.Of(new AssetExpired(c.Asset, since, deadline, missing, c.Actor.Id, c.At));
     }
 
     static Decision Evidence(AssetState s, AttachEvidence c)

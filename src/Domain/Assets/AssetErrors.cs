@@ -51,6 +51,8 @@ public static class AssetErrors
         $"Goods were already released against delivery order '{order}'; each delivery order releases goods once.", ErrorKind.Conflict, "deliveryOrder");
     public static DomainError ReleaseExceeds(Quantity held, string asked) => new("asset.release_exceeds_quantity",
         $"Cannot release {asked} {held.Unit}: the receipt holds {held.Value} {held.Unit}.", ErrorKind.Conflict, "quantity");
+    public static DomainError NotYetExpired(DateTimeOffset deadline) => new("asset.not_yet_expired",
+        $"The asset's confirmations are due by {deadline:O}; it cannot expire before then.", ErrorKind.Conflict);
     public static DomainError NoChange() => new("asset.no_change", "The amendment changes nothing; send at least one field with a new value.", ErrorKind.Invalid);
     public static DomainError KeyImmutable(string field) => new("asset.key_immutable", $"'{field}' is part of the asset's registered key and cannot be amended; cancel and register anew.", ErrorKind.Invalid, field);
 }

@@ -66,6 +66,10 @@ public sealed record AssetGoodsReleased(AssetId Asset, string DeliveryOrder, Qua
 [StoredEvent("asset-release-declined")]
 public sealed record AssetReleaseDeclined(AssetId Asset, string DeliveryOrder, string? Comment, ParticipantId By, DateTimeOffset At) : IAssetEvent;
 
+/// <summary>The confirmations named in <paramref name="MissingSlots"/> were not in by <paramref name="Deadline"/> (pending since + the policy's window).</summary>
+[StoredEvent("asset-expired")]
+public sealed record AssetExpired(AssetId Asset, DateTimeOffset PendingSince, DateTimeOffset Deadline, IReadOnlyList<string> MissingSlots, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
 public static class AssetEventTypes
 {
     /// <summary>Every asset event type, for the serializer's registry.</summary>
@@ -75,5 +79,6 @@ public static class AssetEventTypes
         typeof(AssetTransferOffered), typeof(AssetTransferred), typeof(AssetTransferDeclined), typeof(AssetTransferWithdrawn),
         typeof(AssetTransferredOut), typeof(AssetReturned), typeof(AssetFrozen), typeof(AssetUnfrozen),
         typeof(AssetCancelled), typeof(EvidenceAttached), typeof(AssetReleaseRequested), typeof(AssetGoodsReleased), typeof(AssetReleaseDeclined),
+        typeof(AssetExpired),
     ];
 }

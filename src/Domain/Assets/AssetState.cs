@@ -24,6 +24,8 @@ public sealed record AssetState
     public Custody? Custody { get; init; }
     public ImmutableSortedDictionary<string, Freeze> Freezes { get; init; } = ImmutableSortedDictionary<string, Freeze>.Empty;
     public int EvidenceCount { get; init; }
+    /// <summary>When the asset last became Pending (registration or a material amendment): its confirmation window starts here.</summary>
+    public DateTimeOffset? PendingSince { get; init; }
     /// <summary>A part delivery awaiting the venue's answer (only while the receipt is out).</summary>
     public ReleaseRequest? PendingRelease { get; init; }
     /// <summary>Delivery orders already released against: each releases goods once.</summary>
@@ -34,7 +36,7 @@ public sealed record AssetState
     public bool IsFrozen => !Freezes.IsEmpty;
     public bool IsOut => Custody is not null;
     public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
-    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected or AssetStatus.Released;
+    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected or AssetStatus.Released or AssetStatus.Expired;
 
     /// <summary>
     /// Separation of duties (确权): the owner never fills a confirmation slot, whatever roles it holds; the registrant
@@ -51,7 +53,7 @@ public sealed record AssetState
         Owner == other.Owner && Registrant == other.Registrant && Details == other.Details && Key == other.Key &&
         RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
         PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
-        EvidenceCount == other.EvidenceCount && PendingRelease == other.PendingRelease && DeliveryOrders.SequenceEqual(other.DeliveryOrders) &&
+        EvidenceCount == other.EvidenceCount && PendingRelease == other.PendingRelease && PendingSince == other.PendingSince && DeliveryOrders.SequenceEqual(other.DeliveryOrders) &&
         LastChangedAt == other.LastChangedAt;
 
     public override int GetHashCode() => HashCode.Combine(Id, Version, Status, Owner, Key, Confirmations.Count, Freezes.Count);
@@ -64,12 +66,12 @@ public sealed record AssetState
         AssetRegistered r => s with
         {
             Id = r.Asset, Status = AssetStatus.Pending, Kind = r.Kind, Owner = r.Owner, Registrant = r.By, Details = r.Details, Key = r.Key,
-            RequiredConfirmers = [.. r.RequiredConfirmers],
+            RequiredConfirmers = [.. r.RequiredConfirmers], PendingSince = r.At,
         },
         AssetConfirmed c => WithConfirmation(s, c),
         AssetRejected => s with { Status = AssetStatus.Rejected },
         AssetAmended a => a.Material
-            ? s with { Details = a.Details, Status = AssetStatus.Pending, Confirmations = ImmutableSortedDictionary<string, ParticipantId>.Empty }
+            ? s with { Details = a.Details, Status = AssetStatus.Pending, Confirmations = ImmutableSortedDictionary<string, ParticipantId>.Empty, PendingSince = a.At }
             : s with { Details = a.Details },
         AssetTransferOffered o => s with { PendingOffer = new TransferOffer(o.To, o.At) },
         AssetTransferred t => s with { Owner = t.To, PendingOffer = null },
@@ -83,6 +85,7 @@ public sealed record AssetState
         AssetReleaseRequested r => s with { PendingRelease = new ReleaseRequest(r.DeliveryOrder, r.Quantity, r.By, r.At) },
         AssetReleaseDeclined => s with { PendingRelease = null },
         AssetGoodsReleased g => Released(s, g),
+        AssetExpired => s with { Status = AssetStatus.Expired },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1, LastChangedAt = e.At };
 

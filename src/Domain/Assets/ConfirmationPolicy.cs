@@ -7,9 +7,18 @@ namespace AssetLedger.Domain.Assets;
 /// a later issue makes it configurable. The requirements are copied into AssetRegistered, so changing the
 /// policy never rewrites history.
 /// </summary>
-public sealed class ConfirmationPolicy
+/// <param name="windows">How long an asset of each kind may wait for its confirmations before it expires; 7 days where not given.</param>
+public sealed class ConfirmationPolicy(IReadOnlyDictionary<AssetKind, TimeSpan>? windows = null)
 {
     public static readonly ConfirmationPolicy Default = new();
+
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
+
+    /// <summary>How long a Pending asset of this kind waits for its confirmations (from registration or a material amendment).</summary>
+    public TimeSpan Window(AssetKind kind) => windows?.GetValueOrDefault(kind) is { } w && w > TimeSpan.Zero ? w : DefaultWindow;
+
+    /// <summary>The shortest window of any kind: an asset pending for less than this cannot have expired.</summary>
+    public TimeSpan ShortestWindow => Enum.GetValues<AssetKind>().Min(Window);
 
     public IReadOnlyList<ConfirmerRequirement> For(AssetKind kind, AssetDetails d) => kind switch
     {

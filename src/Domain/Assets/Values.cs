@@ -6,8 +6,11 @@ namespace AssetLedger.Domain.Assets;
 
 public enum AssetKind { WarehouseReceipt, Receivable, Intangible }
 
-/// <summary><c>Released</c>: every unit of a warehouse receipt's goods left the warehouse against delivery orders (closed).</summary>
-public enum AssetStatus { None, Pending, Active, Rejected, Cancelled, Released }
+/// <summary>
+/// <c>Released</c>: every unit of a warehouse receipt's goods left the warehouse against delivery orders (closed).
+/// <c>Expired</c>: its required confirmations were not all in within the policy's window (closed).
+/// </summary>
+public enum AssetStatus { None, Pending, Active, Rejected, Cancelled, Released, Expired }
 
 public enum VenuePurpose { Trade, Financing }
 

@@ -96,7 +96,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             AssetId = r.Asset.Value, Kind = r.Kind.ToString(), Status = nameof(AssetStatus.Pending), OwnerId = r.Owner.Value, NaturalKey = r.Key,
             WarehouseId = d.Warehouse?.Value, ReceiptNumber = d.ReceiptNumber, DebtorId = d.Debtor?.Value, BillNumber = d.BillNumber,
             ContentSha256 = d.ContentSha256, ConfirmationsRequired = r.RequiredConfirmers.Count, ConfirmationRound = 1,
-            RegisteredAt = r.At, RegisteredPosition = position,
+            RegisteredAt = r.At, RegisteredPosition = position, PendingSince = r.At,
             RequiredConfirmers = r.RequiredConfirmers.Select(c => new ConfirmerRow(c.Slot, c.Role, c.Named?.Value)).ToList(),
         };
     }
@@ -112,17 +112,17 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 Confirmations.Add(new ConfirmationRow(a.AssetId, a.ConfirmationRound, c.Slot, c.By.Value, "Approved", c.Comment, c.At, position));
                 a.ConfirmationsGiven++;
                 a.ConfirmedBy[c.Slot] = c.By.Value;
-                if (a.ConfirmationsGiven >= a.ConfirmationsRequired) a.Status = nameof(AssetStatus.Active);
+                if (a.ConfirmationsGiven >= a.ConfirmationsRequired) (a.Status, a.PendingSince) = (nameof(AssetStatus.Active), null);
                 break;
             case AssetRejected j:
                 Confirmations.Add(new ConfirmationRow(a.AssetId, a.ConfirmationRound, j.Slot, j.By.Value, "Rejected", j.Comment, j.At, position));
-                a.Status = nameof(AssetStatus.Rejected);
+                (a.Status, a.PendingSince) = (nameof(AssetStatus.Rejected), null);
                 break;
             case AssetAmended m:
                 SetDetails(a, m.Details);
                 if (m.Material)
                 {
-                    (a.Status, a.ConfirmationsGiven, a.ConfirmationRound) = (nameof(AssetStatus.Pending), 0, a.ConfirmationRound + 1);
+                    (a.Status, a.ConfirmationsGiven, a.ConfirmationRound, a.PendingSince) = (nameof(AssetStatus.Pending), 0, a.ConfirmationRound + 1, m.At);
                     a.ConfirmedBy.Clear();
                 }
                 break;
@@ -167,6 +167,9 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 break;
             case EvidenceAttached:
                 a.EvidenceCount++;
+                break;
+            case AssetExpired:
+                (a.Status, a.PendingSince) = (nameof(AssetStatus.Expired), null);
                 break;
             case AssetReleaseRequested or AssetReleaseDeclined:
                 break; // the request and its refusal live in the history; the quantity changes only with a release

@@ -12,6 +12,8 @@ sealed class AssetRow
     public Guid AssetId { get; set; }
     public string Kind { get; set; } = "";
     public string Status { get; set; } = "";
+    /// <summary>When the asset last became Pending; null while it is not Pending.</summary>
+    public DateTimeOffset? PendingSince { get; set; }
     public string OwnerId { get; set; } = "";
     public string NaturalKey { get; set; } = "";
     public string? WarehouseId { get; set; }

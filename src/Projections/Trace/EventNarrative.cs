@@ -35,6 +35,7 @@ static class EventNarrative
             + (g.ConsentedBy is { } v && v != g.By ? $" with the consent of {name(v)}" : "")
             + (Decimals.IsZero(g.Remaining.Value) ? "; nothing remains and the receipt ends" : $"; {g.Remaining.Value} {g.Remaining.Unit} remain"),
             g.By == before.Details.Warehouse ? "Warehouse" : "Venue"),
+        AssetExpired x => ($"Expired: the confirmations {string.Join(", ", x.MissingSlots)} were not in by {x.Deadline:yyyy-MM-dd HH:mm} UTC", "System"),
         _ => (e.GetType().Name, "Participant"),
     };
 

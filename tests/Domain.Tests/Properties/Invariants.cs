@@ -7,7 +7,7 @@ static class Invariants
     [
         (AssetStatus.None, AssetStatus.Pending), (AssetStatus.Pending, AssetStatus.Active), (AssetStatus.Pending, AssetStatus.Rejected),
         (AssetStatus.Active, AssetStatus.Pending), (AssetStatus.Active, AssetStatus.Cancelled),
-        (AssetStatus.Active, AssetStatus.Released),
+        (AssetStatus.Active, AssetStatus.Released), (AssetStatus.Pending, AssetStatus.Expired),
     ];
 
     public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision<IAssetEvent> decision)

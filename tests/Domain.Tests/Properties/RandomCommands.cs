@@ -20,12 +20,12 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         _at = _at.AddMinutes(1);
         if (!s.Exists) return rng.NextDouble() < 0.9 ? NewRegistration() : Any(s);
         if (s.Status == AssetStatus.Pending && rng.NextDouble() < 0.5) return NewConfirmation(s);
-        if (s.PendingRelease is not null && rng.NextDouble() < 0.5)
+        if (s.PendingRelease is not null && rng.NextDouble() < 0.7)
             return Chance(0.6) ? new AnswerRelease(Asset, Chance(0.5), null, Pick(s.Custody?.Venue), _at) : NewRelease(s);
         return Any(s);
     }
 
-    IAssetCommand Any(AssetState s) => rng.Next(16) switch
+    IAssetCommand Any(AssetState s) => rng.Next(18) switch
     {
         0 => NewRegistration(),
         1 => NewConfirmation(s),
@@ -41,8 +41,9 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         11 => new CancelAsset(Asset, Chance(0.95) ? "released" : "", Pick(s.Kind == AssetKind.WarehouseReceipt ? Warehouse.Id : s.Owner), _at),
         12 => new AttachEvidence(Asset, Chance(0.9) ? EvidenceHash : OneOf(Hashes), Chance(0.95) ? "application/pdf" : "", null, "upload",
                   Pick(OneOf([s.Owner, Warehouse.Id, Debtor.Id, TradingCenter.Id, ParticipantId.System])), _at),
-        13 => NewRelease(s),
+        13 or 16 => NewRelease(s),
         14 => new AnswerRelease(Asset, Chance(0.7), null, Pick(s.Custody?.Venue), _at),
+        15 => new ExpireAsset(Asset, Pick(ParticipantId.System), _at = _at.AddDays(rng.Next(0, 9))),
         _ => NewConfirmation(s) is ConfirmAsset c && Chance(0.3) ? c with { Approve = false } : NewConfirmation(s),
     };
 

@@ -156,7 +156,7 @@ sealed class Coverage
         "asset.already_confirmed", "asset.wrong_status", "asset.closed", "asset.locked", "asset.no_pending_offer", "asset.not_assignee",
         "asset.self_transfer", "asset.venue_not_eligible", "asset.not_out", "asset.not_venue", "asset.frozen", "asset.freeze_exists",
         "asset.freeze_not_found", "asset.no_change", "asset.key_immutable", "asset.not_a_receipt", "asset.release_pending",
-        "asset.no_pending_release", "asset.delivery_order_used", "asset.release_exceeds_quantity",
+        "asset.no_pending_release", "asset.delivery_order_used", "asset.release_exceeds_quantity", "asset.not_yet_expired",
     ];
 
     public void Count(AssetState before, Decision<IAssetEvent> decision)

@@ -145,6 +145,7 @@ public static class Replay
             ["confirmation_round"] = a.Round, ["evidence_count"] = s.EvidenceCount, ["version"] = s.Version,
             ["registered_at"] = a.RegisteredAt, ["registered_position"] = a.RegisteredPosition, ["last_changed_at"] = s.LastChangedAt,
             ["last_position"] = a.LastPosition,
+            ["pending_since"] = s.Status == AssetStatus.Pending ? s.PendingSince : null,
             ["required_confirmers"] = Jcs.Canonicalize(JsonSerializer.Serialize(s.RequiredConfirmers.Select(r => new { slot = r.Slot, role = r.Role.ToString(), named = r.Named?.Value }))),
             ["confirmed_by"] = Jcs.Canonicalize(JsonSerializer.Serialize(s.Confirmations.ToDictionary(c => c.Key, c => c.Value.Value))),
             ["visible_to"] = AssetAccess.Audience(s).Participants.ToArray(),
