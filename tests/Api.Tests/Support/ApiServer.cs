@@ -53,7 +53,7 @@ public sealed class ApiServer : IAsyncLifetime
         return second;
     }
 
-    public string KeyDirectory { get; private init; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
+    public string KeyDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
     readonly Dictionary<string, string> _tokens = new();
     readonly SemaphoreSlim _tokenLock = new(1, 1);
 
