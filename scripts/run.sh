@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Serves the AssetLedger API and Swagger UI on http://127.0.0.1:5080 (ASSETLEDGER_URL to change).
 # Uses the database in ConnectionStrings__AssetLedger or ASSETLEDGER_DB when set; otherwise starts a local
-# PostgreSQL in .pgdata/ (ignored by git) on 127.0.0.1:${ASSETLEDGER_PG_PORT:-55432}, as the postgres user,
-# and stops it again when the service stops. Migrations run at start-up.
+# PostgreSQL in .pgdata/ (ignored by git) on 127.0.0.1:${ASSETLEDGER_PG_PORT:-25432}, as the postgres user,
+# and stops it again when the service stops. Migrations run at start-up. The default port lies below Linux's ephemeral
+# range (32768–60999), so no outgoing connection holds it when PostgreSQL starts. For several instances on one
+# database, start the database on its own (README, "Several instances") so that no instance's exit stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
@@ -12,9 +14,10 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 if [ -z "${ConnectionStrings__AssetLedger:-}" ] && [ -z "${ASSETLEDGER_DB:-}" ]; then
   pg_install
   PGDATA_DIR="$PWD/.pgdata"
-  PORT="${ASSETLEDGER_PG_PORT:-55432}"
+  PORT="${ASSETLEDGER_PG_PORT:-25432}"
   if [ -f "$PGDATA_DIR/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
-    echo "Using the local PostgreSQL already running in .pgdata"
+    PORT="$(sed -n 4p "$PGDATA_DIR/postmaster.pid")"
+    echo "Using the local PostgreSQL already running in .pgdata on 127.0.0.1:$PORT"
   else
     echo "Starting a local PostgreSQL in .pgdata on 127.0.0.1:$PORT"
     pg_start "$PGDATA_DIR" "$PORT"

@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
+. scripts/fabric/ports.sh
 
 pg_install
 # The README walk-through test runs the README's curl commands, which use jq (and unzip, to show a bundle's receipt).
@@ -36,19 +37,30 @@ for d in chain/fabric/chaincode chain/fabric/compat chain/fabric/protos; do
 done
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
-cleanup() { pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS"; }
+# One real Fabric network for the whole run (scripts/fabric-network.sh), brought up while the solution builds, on
+# free loopback ports and in a folder of its own; each Fabric test class anchors on a chaincode name of its own.
+export FABRIC_NET="$(mktemp -d /tmp/assetledger-test-fabric.XXXXXX)"
+export FABRIC_EXTRA_CHAINCODES="anchor-worker anchor-faults anchor-bundle anchor-managed anchor-compat anchor-cli"
+FABRIC_PORT_BASE="$(fabric_free_port_base 27000)"; export FABRIC_PORT_BASE
+export ASSETLEDGER_TEST_FABRIC="$FABRIC_NET/network.env"
+cleanup() { scripts/fabric-network.sh down >/dev/null 2>&1 || scripts/fabric-network.sh down; pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS" "$FABRIC_NET"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT="$(pg_free_port)"
-# Durability is not under test here; fsync off keeps the suite fast.
-pg_start "$PGDIR" "$PORT" fsync=off synchronous_commit=off full_page_writes=off || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+# Durability is not under test here; fsync off keeps the suite fast. The port is picked below the ephemeral range, and another tried if it is taken.
+pg_start_free "$PGDIR" fsync=off synchronous_commit=off full_page_writes=off || { echo "could not start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+PORT="$PG_PORT"
 export ASSETLEDGER_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100"
 echo "PostgreSQL for tests on 127.0.0.1:$PORT"
 
+scripts/fabric-network.sh up >"$RESULTS/fabric-up.log" 2>&1 &
+FABRIC_UP=$!
 if ! dotnet build AssetLedger.sln -c Release -nologo -v q; then
-  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+  wait "$FABRIC_UP"; echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
+# A network that did not come up is not skipped: its tests fail, saying why (the log is printed here).
+wait "$FABRIC_UP" || { echo "the Fabric network did not come up:"; cat "$RESULTS/fabric-up.log"; }
+grep "up in" "$RESULTS/fabric-up.log" | tail -1
 dotnet test AssetLedger.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" "$@"
 status=$?
 

@@ -17,13 +17,27 @@ as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A free loopback port below Linux's ephemeral range (32768–60999): a port in that range can be taken meanwhile by any
+# outgoing connection's local end, and the server then fails to start on it.
 pg_free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( 40000 + RANDOM % 20000 ))
+    port=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   echo "no free port found" >&2; return 1
+}
+
+# pg_start_free DIR [extra postgres -c options...]: start a cluster on a port picked here, trying another port if the
+# server cannot bind the first (taken between the check and the start). Sets PG_PORT.
+pg_start_free() {
+  local dir="$1"; shift
+  for _ in 1 2 3 4 5; do
+    PG_PORT="$(pg_free_port)" || return 1
+    if pg_start "$dir" "$PG_PORT" "$@"; then export PG_PORT; return 0; fi
+    echo "PostgreSQL did not start on port $PG_PORT; trying another" >&2
+  done
+  return 1
 }
 
 # pg_start DIR PORT [extra postgres -c options...]: create (once) and start a cluster in DIR.

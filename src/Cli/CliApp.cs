@@ -12,5 +12,6 @@ public static class CliApp
         ProjectionsCommand.Create(),
         SeedCommand.Create(),
         VerifyCommand.Create(),
+        WitnessCommand.Create(),
     };
 }

@@ -78,7 +78,8 @@ public sealed class ProjectionRunner
             {
                 failures++;
                 _log.LogError(ex, "Projection failed ({Failures} in a row); retrying.", failures);
-                try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 10)))), ct); }
+                // At most 5 s: after a database outage the read models resume within seconds of its return, not half a minute.
+                try { await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 250 * Math.Pow(2, Math.Min(failures, 10)))), ct); }
                 catch (OperationCanceledException) { return; }
             }
         }

@@ -28,7 +28,7 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         foreach (var name in new[] { "manifest.json", "manifest.sig", "events.jsonl", "participants.jsonl", "proofs.jsonl", "consistency.jsonl", "anchors.json", "state.json", "REPORT.md", "report.html" })
             Assert.True(files.ContainsKey(name), $"{name} is missing; the bundle has {string.Join(", ", files.Keys)}");
         var manifest = JsonNode.Parse(files["manifest.json"])!;
-        Assert.Equal(1, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal(2, manifest["formatVersion"]!.GetValue<int>());
         Assert.Equal(id, manifest["asset"]!["id"]!.GetValue<string>());
         var keys = (await api.Get("/api/v1/ledger/keys", null)).Json;
         Assert.Equal(keys["ledgerVerifierKey"]!.GetValue<string>(), manifest["keys"]!["ledger"]!.GetValue<string>());
@@ -168,10 +168,11 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         var zip = await Bundle(api, id);
         var files = Files(zip);
         Assert.True(BundleVerifier.Verify(files).Ok);
-        Assert.All(files, f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
+        // (cosignatures.jsonl is empty here: no witness is registered in this fixture; witnesses_over_http edits a full one.)
+        Assert.All(files.Where(f => f.Key != BundleFormat.Cosignatures), f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
 
         var survivors = new List<string>();
-        foreach (var (name, bytes) in files)
+        foreach (var (name, bytes) in files.Where(f => f.Value.Length > 0))
             foreach (var offset in new[] { 0, bytes.Length / 3, bytes.Length / 2, bytes.Length - 1 }.Distinct())
             {
                 var edited = new Dictionary<string, byte[]>(files) { [name] = (byte[])bytes.Clone() };

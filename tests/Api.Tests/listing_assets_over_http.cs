@@ -98,7 +98,9 @@ public sealed class listing_assets_over_http(ApiServer api) : IClassFixture<ApiS
         await Pending(api);
         await CaughtUp();
         var before = await api.Scalar("SELECT count(*) FROM assets");
-        Assert.Empty(await All("ownerId=" + Uri.EscapeDataString("owner-a' OR '1'='1"), 50));
+        // A filter that cannot be a participant id is refused by its shape, before any query runs.
+        var refused = await api.Get("/api/v1/assets?ownerId=" + Uri.EscapeDataString("owner-a' OR '1'='1"), "owner-a");
+        Assert.Equal((HttpStatusCode.BadRequest, "ownerId"), (refused.Status, refused.Json["field"]?.GetValue<string>()));
         Assert.Empty(await All("commodity=" + Uri.EscapeDataString("x'; DELETE FROM assets; --"), 50));
         Assert.Equal(before, await api.Scalar("SELECT count(*) FROM assets"));
     }

@@ -14,7 +14,6 @@ public partial class InputLimitsTests
     {
         [("IdempotencyMiddleware.cs", "key")] = "the Idempotency-Key header is the Api's own; no command carries it",
         [("OpenApiExtensions.cs", "MaxLength")] = "documents that same Idempotency-Key limit",
-        [("RegistryEndpoints.cs", "key")] = "a natural key looked up in the registry, not a command field",
         [("TraceRequests.cs", "Q")] = "free-text search over several fields, not a command field",
     };
 

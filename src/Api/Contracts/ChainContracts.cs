@@ -74,3 +74,13 @@ public sealed record TargetListView(IReadOnlyList<TargetView> Items);
 
 /// <param name="AnchoredSize">The tree size of the last checkpoint anchored on the target.</param>
 public sealed record TargetAnchoringView(long AnchoredSize, int Failures, string? LastError, DateTimeOffset? FailingSince);
+
+/// <param name="Url">The witness's submission prefix: checkpoints are POSTed to <c>{url}/add-checkpoint</c>.</param>
+/// <param name="VerifierKey">Its cosignature/v1 verifier key, as <c>assetledger witness key</c> prints it.</param>
+public sealed record RegisterWitnessRequest(string? Name, string? Url, string? VerifierKey);
+
+/// <param name="Anchor">The name of its cursor in the ledger's anchor progress (<c>witness:&lt;name&gt;</c>).</param>
+/// <param name="Cosigning">How far it has cosigned, whether it is failing and why; null before its first run.</param>
+public sealed record WitnessView(string Name, string Anchor, string Url, string VerifierKey, bool Active, TargetAnchoringView? Cosigning);
+
+public sealed record WitnessListView(IReadOnlyList<WitnessView> Witnesses);

@@ -25,6 +25,8 @@ public static class RequestMapping
 
     public static Result<AssetDetails> Details(RegisterAssetRequest r, AssetKind kind)
     {
+        // A field of another kind would be dropped unread; refusing it tells the client what it got wrong.
+        if (ForeignField(r, kind) is { } foreign) return Invalid(foreign, $"{foreign} is not a field of a {kind}; see RegisterAssetRequest in the OpenAPI document.");
         var d = new AssetDetails { Description = r.Description };
         switch (kind)
         {
@@ -45,6 +47,19 @@ public static class RequestMapping
             default:
                 return d with { Title = r.Title, ContentSha256 = r.ContentSha256, MediaType = r.MediaType };
         }
+    }
+
+    static string? ForeignField(RegisterAssetRequest r, AssetKind kind)
+    {
+        (string? Value, string Field, AssetKind Kind)[] fields =
+        [
+            (r.WarehouseId, "warehouseId", AssetKind.WarehouseReceipt), (r.ReceiptNumber, "receiptNumber", AssetKind.WarehouseReceipt),
+            (r.Commodity, "commodity", AssetKind.WarehouseReceipt), (r.Quantity, "quantity", AssetKind.WarehouseReceipt), (r.Unit, "unit", AssetKind.WarehouseReceipt),
+            (r.DebtorId, "debtorId", AssetKind.Receivable), (r.BillNumber, "billNumber", AssetKind.Receivable), (r.Amount, "amount", AssetKind.Receivable),
+            (r.Currency, "currency", AssetKind.Receivable), (r.DueDate, "dueDate", AssetKind.Receivable),
+            (r.Title, "title", AssetKind.Intangible), (r.ContentSha256, "contentSha256", AssetKind.Intangible), (r.MediaType, "mediaType", AssetKind.Intangible),
+        ];
+        return fields.FirstOrDefault(f => f.Value is not null && f.Kind != kind).Field;
     }
 
     public static Result<AssetDetails> Changes(AmendmentRequest r)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using AssetLedger.Api.Problems;
 using AssetLedger.Application.Ports;
@@ -16,8 +17,11 @@ namespace AssetLedger.Api.Contracts;
 /// <param name="Q">Free text (3–100 characters) in the title, receipt number or bill number.</param>
 /// <param name="RegisteredFrom">ISO-8601 date or time (UTC if no offset), inclusive; the *To bounds are exclusive.</param>
 public sealed record TraceSearchRequest(
-    string? Kind, string? Status, string? Lock, string? OwnerId, string? VenueId, string? WarehouseId, string? DebtorId, string? Commodity, string? Q,
-    string? RegisteredFrom, string? RegisteredTo, string? ChangedFrom, string? ChangedTo, string? Cursor, int? Limit)
+    [property: OneOf(typeof(AssetKind))] string? Kind, [property: OneOf(typeof(AssetStatus), nameof(AssetStatus.None))] string? Status,
+    [property: OneOf(typeof(AssetLock))] string? Lock, [property: MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? OwnerId, [property: MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? VenueId,
+    [property: MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? WarehouseId, [property: MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? DebtorId, [property: MaxLength(AssetLimits.Text)] string? Commodity,
+    [property: Length(3, 100)] string? Q,
+    string? RegisteredFrom, string? RegisteredTo, string? ChangedFrom, string? ChangedTo, string? Cursor, [property: Range(1, TraceQueries.MaxLimit)] int? Limit)
 {
     public Result<TraceSearch> ToSearch()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
@@ -31,20 +32,24 @@ public static class AssetEndpoints
 
     /// <remarks>Filters arrive as strings so that a wrong value is a 400 naming the parameter, not a binding failure.</remarks>
     static async Task<Results<Ok<AssetPage>, ProblemHttpResult>> ListAssets(AssetQueries queries, HttpContext http, CancellationToken ct,
-        string? kind = null, string? status = null, string? ownerId = null, string? warehouseId = null, string? debtorId = null,
-        string? venueId = null, string? commodity = null, string? locked = null, string? cursor = null, int? limit = null)
+        [OneOf(typeof(AssetKind))] string? kind = null, [OneOf(typeof(AssetStatus))] string? status = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? ownerId = null,
+        [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? warehouseId = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? debtorId = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? venueId = null,
+        [MaxLength(AssetLimits.Text)] string? commodity = null, [OneOf(typeof(AssetLock))] string? locked = null, string? cursor = null,
+        [Range(1, MaxPageSize)] int? limit = null)
     {
         var kindFilter = OptionalEnum<AssetKind>(kind, "kind");
         var statusFilter = OptionalEnum<AssetStatus>(status, "status");
         var lockFilter = OptionalEnum<AssetLock>(locked, "locked");
         if ((kindFilter.Error ?? statusFilter.Error ?? lockFilter.Error) is { } bad) return P.From(RequestErrors.Malformed(bad.Field!, bad.Message));
+        if (QueryRules.FirstOf(QueryRules.Participant(ownerId, "ownerId"), QueryRules.Participant(warehouseId, "warehouseId"), QueryRules.Participant(debtorId, "debtorId"),
+                QueryRules.Participant(venueId, "venueId"), QueryRules.AssetText(commodity, "commodity")) is { } badFilter) return P.From(badFilter);
         var filter = new AssetFilter
         {
             Kind = kindFilter.Value, Status = statusFilter.Value, Locked = lockFilter.Value,
             OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity,
             VisibleTo = http.User.ToActor(),
         };
-        if (limit is < 1 or > MaxPageSize) return P.From(RequestErrors.Malformed("limit", $"limit must be between 1 and {MaxPageSize}."));
+        if (QueryRules.PageSize(limit, MaxPageSize) is { } badLimit) return P.From(badLimit);
         try
         {
             return TypedResults.Ok(await queries.List(filter, cursor, limit ?? 50, ct));

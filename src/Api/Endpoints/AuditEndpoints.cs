@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -17,6 +18,9 @@ public static class AuditEndpoints
 {
     const string CursorPrefix = "audit:";
 
+    /// <summary>The largest page the access audit's store reads.</summary>
+    public const int MaxPage = 500;
+
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/audit").WithTags("Audit")
@@ -29,9 +33,10 @@ public static class AuditEndpoints
     }
 
     static async Task<Results<Ok<AccessAuditPageView>, ProblemHttpResult>> Access(
-        string? participantId, string? from, string? to, string? cursor, int? limit, IAccessAudit audit, HttpContext http, CancellationToken ct)
+        [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? participantId, string? from, string? to, string? cursor, [Range(1, MaxPage)] int? limit, IAccessAudit audit, HttpContext http, CancellationToken ct)
     {
         AccessAuditFilter.SetResource(http, "audit");
+        if (QueryRules.PageSize(limit, MaxPage) is { } badLimit) return P.From(badLimit);
         if (participantId is not null && !ParticipantId.IsWellFormed(participantId))
             return P.From(RequestErrors.Invalid("participantId", "participantId must be a participant id (1–64 lower-case letters, digits, '-', '_', '.')."));
         var f = TraceParsing.Time(from, "from");

@@ -17,7 +17,7 @@ public static class AuthEndpoints
     {
         var g = app.MapGroup("/api/v1/auth").WithTags("Authentication").AllowAnonymous();
         g.MapPost("/token", Token).WithSummary("Exchange a login and password, or a refresh token, for a 15-minute access token and a new refresh token")
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(429);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(423).ProducesProblem(429);
         return g;
     }
 

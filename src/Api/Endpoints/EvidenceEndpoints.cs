@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
@@ -37,7 +38,7 @@ public static class EvidenceEndpoints
     }
 
     /// <param name="wait">Seconds to wait for the asset's last event to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, int? wait, IEventStore store, IEvidenceExport exporter,
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
@@ -59,7 +60,7 @@ public static class EvidenceEndpoints
     /// <param name="from">First log position (default 1).</param>
     /// <param name="to">Last log position (default: the latest anchored checkpoint's size).</param>
     /// <param name="wait">Seconds to wait for <c>to</c> to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger(long? from, long? to, int? wait, IEventStore store, IEvidenceExport exporter,
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger([Range(1, long.MaxValue)] long? from, [Range(1, long.MaxValue)] long? to, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);

@@ -22,16 +22,16 @@ public static class ParticipantEndpoints
 {
     public static RouteGroupBuilder MapParticipants(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/participants").WithTags("Participants").RequireAuthorization().WithCommandProblems();
-        g.MapPost("/", Register).WithSummary("Onboard a verified participant with its roles (operator)");
-        g.MapPost("/applications", Apply).AllowAnonymous().ProducesProblem(429)
+        var g = app.MapGroup("/api/v1/participants").WithTags("Participants").RequireAuthorization();
+        g.MapPost("/", Register).WithCommandProblems().WithSummary("Onboard a verified participant with its roles (operator)");
+        g.MapPost("/applications", Apply).AllowAnonymous().ProducesProblem(400).ProducesProblem(409).ProducesProblem(422).ProducesProblem(429)
             .WithSummary("Apply to take part: organisation details and its first user; the operator then verifies it");
-        g.MapPost("/{id}/verification", Verify).WithSummary("Verify (identity checked, roles granted) or reject an application (operator)");
-        g.MapPost("/{id}/roles", Grant).WithSummary("Grant a role (operator)");
-        g.MapDelete("/{id}/roles/{role}", Revoke).WithSummary("Revoke a role (operator)");
-        g.MapPost("/{id}/suspension", Suspend).WithSummary("Suspend a participant: it can no longer act on assets (operator)");
-        g.MapDelete("/{id}/suspension", Reinstate).WithSummary("Reinstate a suspended participant (operator)");
-        g.MapPost("/{id}/signing-key", SigningKey).WithSummary("Register the participant's ECDSA P-256 key; its commands must then carry a Signature header");
+        g.MapPost("/{id}/verification", Verify).WithCommandProblems().WithSummary("Verify (identity checked, roles granted) or reject an application (operator)");
+        g.MapPost("/{id}/roles", Grant).WithCommandProblems().WithSummary("Grant a role (operator)");
+        g.MapDelete("/{id}/roles/{role}", Revoke).WithCommandProblems().WithSummary("Revoke a role (operator)");
+        g.MapPost("/{id}/suspension", Suspend).WithCommandProblems().WithSummary("Suspend a participant: it can no longer act on assets (operator)");
+        g.MapDelete("/{id}/suspension", Reinstate).WithCommandProblems().WithSummary("Reinstate a suspended participant (operator)");
+        g.MapPost("/{id}/signing-key", SigningKey).WithCommandProblems().WithSummary("Register the participant's ECDSA P-256 key; its commands must then carry a Signature header");
         g.MapGet("/{id}", Get).WithSummary("A participant, its status and the roles it holds").WithReadProblems().OpenToApplicants();
         return g;
     }
@@ -142,6 +142,8 @@ public static class ParticipantEndpoints
 
     static Result<IReadOnlyList<Role>> Roles(IReadOnlyList<string>? names)
     {
+        // A long list is refused before a single entry is parsed (the body limit already stops a million of them).
+        if (names is { Count: > ParticipantLimits.Roles }) return ParticipantDecider.TooManyRoles;
         var roles = new List<Role>();
         foreach (var r in names ?? [])
         {

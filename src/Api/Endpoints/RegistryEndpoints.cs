@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
@@ -18,6 +20,9 @@ namespace AssetLedger.Api.Endpoints;
 /// </summary>
 public static class RegistryEndpoints
 {
+    /// <summary>receipt:{warehouseId}:{receiptNumber} at its longest, with room to spare.</summary>
+    public const int MaxKeyLength = 300;
+
     public static RouteGroupBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/registry").WithTags("Registry").RequireAuthorization()
@@ -30,9 +35,11 @@ public static class RegistryEndpoints
 
     /// <param name="key">The natural key as the registry writes it: receipt:{warehouseId}:{receiptNumber}, receivable:{debtorId}:{billNumber} or intangible:{sha256}.</param>
     static async Task<Results<Ok<EncumbranceNotice>, ProblemHttpResult>> Notice(
-        string? key, string? warehouseId, string? receiptNumber, string? debtorId, string? billNumber, string? contentSha256,
+        [MaxLength(MaxKeyLength)] string? key, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? warehouseId, [MaxLength(AssetLimits.Text)] string? receiptNumber,
+        [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? debtorId, [MaxLength(AssetLimits.Text)] string? billNumber, [RegularExpression(AssetDetailsRules.Sha256Pattern)] string? contentSha256,
         RegistryQueries registry, IClock clock, HttpContext http, CancellationToken ct)
     {
+        if (QueryRules.FirstOf(QueryRules.AssetText(receiptNumber, "receiptNumber"), QueryRules.AssetText(billNumber, "billNumber")) is { } tooLong) return P.From(tooLong);
         var resolved = KeyOf(key, warehouseId, receiptNumber, debtorId, billNumber, contentSha256);
         if (resolved.Error is { } invalid) return P.From(invalid);
         var naturalKey = resolved.Value!;
@@ -49,7 +56,7 @@ public static class RegistryEndpoints
         if (given != 1)
             return Invalid("key", "Name one asset: key=receipt:{warehouseId}:{receiptNumber} (or receivable:…, intangible:…), or warehouseId and receiptNumber, or debtorId and billNumber, or contentSha256.");
         if (key is not null)
-            return key.Length <= 300 && (key.StartsWith("receipt:", StringComparison.Ordinal) || key.StartsWith("receivable:", StringComparison.Ordinal)
+            return key.Length <= MaxKeyLength && (key.StartsWith("receipt:", StringComparison.Ordinal) || key.StartsWith("receivable:", StringComparison.Ordinal)
                                          || key.StartsWith("intangible:", StringComparison.Ordinal))
                 ? key : Invalid("key", "key must be receipt:{warehouseId}:{receiptNumber}, receivable:{debtorId}:{billNumber} or intangible:{sha256}.");
         if (warehouseId is not null || receiptNumber is not null)

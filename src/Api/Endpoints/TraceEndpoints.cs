@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
@@ -63,6 +64,7 @@ public static class TraceEndpoints
     {
         var search = request.ToSearch();
         if (search.Error is { } invalid) return P.From(invalid);
+        if (QueryRules.PageSize(request.Limit, TraceQueries.MaxLimit) is { } badLimit) return P.From(badLimit);
         try
         {
             return TypedResults.Ok(await trace.Search(search.Value!, request.Cursor, request.Limit ?? 50, ct));
@@ -71,9 +73,11 @@ public static class TraceEndpoints
     }
 
     static async Task<Results<Ok<Holdings>, ProblemHttpResult>> Holdings(
-        string id, string? asOf, string? relation, string? cursor, int? limit, HoldingsQueries holdings, CancellationToken ct)
+        string id, string? asOf, [OneOf(typeof(HoldingRelation))] string? relation, string? cursor, [Range(1, HoldingsQueries.MaxLimit)] int? limit,
+        HoldingsQueries holdings, CancellationToken ct)
     {
         if (!ParticipantId.IsWellFormed(id)) return P.From(ResourceErrors.NotAParticipantId(id));
+        if (QueryRules.PageSize(limit, HoldingsQueries.MaxLimit) is { } badLimit) return P.From(badLimit);
         var time = TraceParsing.Time(asOf, "asOf");
         if (time.Error is { } badTime) return P.From(badTime);
         HoldingRelation? only = null;

@@ -17,12 +17,12 @@ public static class UserEndpoints
 {
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization().WithCommandProblems();
-        g.MapPost("/", Create).WithSummary("Create a user for a participant (the operator, or the participant itself)");
+        var g = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization();
+        g.MapPost("/", Create).WithCommandProblems().WithSummary("Create a user for a participant (the operator, or the participant itself)");
         g.MapGet("/me", Me).WithSummary("The logged-in user").WithReadProblems().OpenToApplicants();
-        g.MapPost("/{login}/password", Password).WithSummary("Set a new password (the user, its participant or the operator)").OpenToApplicants();
-        g.MapPost("/{login}/disable", Disable).WithSummary("Disable a user (its participant or the operator)");
-        g.MapPost("/{login}/enable", Enable).WithSummary("Enable a disabled user (its participant or the operator)");
+        g.MapPost("/{login}/password", Password).WithCommandProblems().WithSummary("Set a new password (the user, its participant or the operator)").OpenToApplicants();
+        g.MapPost("/{login}/disable", Disable).WithCommandProblems().WithSummary("Disable a user (its participant or the operator)");
+        g.MapPost("/{login}/enable", Enable).WithCommandProblems().WithSummary("Enable a disabled user (its participant or the operator)");
         return g;
     }
 

@@ -41,8 +41,12 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddAssetLedger(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
+        // Kestrel's own refusals (a bad request line, a NUL or CR in a header…) answer a problem too, not an empty 400.
+        builder.WebHost.ConfigureKestrel(o => o.ConfigureEndpointDefaults(listen => listen.AnswerWithProblems()));
         s.Configure<AssetLedgerOptions>(builder.Configuration.GetSection("AssetLedger"));
-        s.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionString(builder.Configuration)).Build());
+        // Bounded sessions (Infrastructure/DatabaseConnections): a stopped instance or an unreachable database costs seconds, never a hang.
+        s.AddSingleton(_ => Infrastructure.DatabaseConnections.Create(ConnectionString(builder.Configuration)));
+        s.AddSingleton<IDatabaseFaults, Infrastructure.PostgresFaults>();
         s.AddSingleton<PostgresEventStore>();
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
@@ -64,6 +68,8 @@ public static class HostingExtensions
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
         s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();
+        s.AddSingleton<UnsettledKeys>();
+        s.AddHostedService(sp => sp.GetRequiredService<UnsettledKeys>());
         s.AddSingleton<AccessAuditFilter>();
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
@@ -106,6 +112,7 @@ public static class HostingExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<BodyLimits>();
         app.UseMiddleware<TextGuard>();
         app.Use(async (http, next) =>
         {

@@ -8,7 +8,7 @@ namespace AssetLedger.Api.Hosting;
 /// <summary>OpenAPI 3 by Swashbuckle at /swagger/v1/swagger.json, Swagger UI at /swagger.</summary>
 public static class OpenApiExtensions
 {
-    const string BearerScheme = "Bearer";
+    const string BearerScheme = AuthorizationOperationFilter.BearerScheme;
 
     public static IServiceCollection AddAssetLedgerOpenApi(this IServiceCollection services)
     {
@@ -21,7 +21,8 @@ public static class OpenApiExtensions
                 Version = "v1",
                 Description = "Registry of warehouse receipts (仓单), receivables (应收账款) and intangible assets (无形资产): every asset an " +
                               "event-sourced, hash-chained history confirmed by several institutions. Errors are RFC 9457 problems with a stable `code`. " +
-                              "Every POST takes an optional Idempotency-Key; writes answer with the new version as ETag, and take If-Match.",
+                              "Every POST takes an optional Idempotency-Key; writes answer with the new version as ETag, and take If-Match. " +
+                              "A body is at most 16 KiB without a token and 1 MiB with one (413 beyond).",
             });
             c.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
@@ -30,9 +31,11 @@ public static class OpenApiExtensions
                 BearerFormat = "JWT",
                 Description = "An access token from POST /api/v1/auth/token (15 minutes).",
             });
-            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
             c.SchemaFilter<ExampleSchemaFilter>();
+            c.SchemaFilter<OneOfSchemaFilter>();
+            c.ParameterFilter<OneOfParameterFilter>();
             c.OperationFilter<CommandHeadersOperationFilter>();
+            c.OperationFilter<AuthorizationOperationFilter>();
             c.SupportNonNullableReferenceTypes();
             c.CustomSchemaIds(t => t.Name);
         });
@@ -46,12 +49,16 @@ public static class OpenApiExtensions
         return app;
     }
 
-    /// <summary>The problems every write may answer with.</summary>
+    /// <summary>
+    /// The problems a logged-in write may answer with: 403 too, since the Domain refuses an actor a command (not the
+    /// owner, not the operator). 401 and 413 are declared from the endpoint's metadata by <see cref="AuthorizationOperationFilter"/>,
+    /// 412 with the If-Match header that can cause it.
+    /// </summary>
     public static TBuilder WithCommandProblems<TBuilder>(this TBuilder b) where TBuilder : IEndpointConventionBuilder =>
-        b.ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+        b.ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
     public static TBuilder WithReadProblems<TBuilder>(this TBuilder b) where TBuilder : IEndpointConventionBuilder =>
-        b.ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+        b.ProducesProblem(400).ProducesProblem(404);
 
     /// <summary>Idempotency-Key and If-Match on every POST.</summary>
     sealed class CommandHeadersOperationFilter : IOperationFilter
@@ -64,15 +71,17 @@ public static class OpenApiExtensions
             {
                 Name = "Idempotency-Key", In = ParameterLocation.Header, Required = false,
                 Description = "Retries with the same key and body within 24 h get the first answer and write nothing; the same key with another body is a 422.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200, Pattern = Idempotency.IdempotencyMiddleware.KeyPattern },
             });
-            if (context.ApiDescription.RelativePath?.Contains("{id}", StringComparison.Ordinal) == true)
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = "If-Match", In = ParameterLocation.Header, Required = false,
-                    Description = "The asset's ETag (its version, e.g. \"3\"); a stale one is answered with 412.",
-                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-                });
+            // Only the asset command table reads If-Match.
+            if (context.ApiDescription.RelativePath?.StartsWith("api/v1/assets/{id}", StringComparison.Ordinal) != true) return;
+            AuthorizationOperationFilter.Declare(operation, context, StatusCodes.Status412PreconditionFailed);
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match", In = ParameterLocation.Header, Required = false,
+                Description = "The asset's ETag (its version, e.g. \"3\"); a stale one is answered with 412.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^(W/)?\"?[1-9][0-9]{0,18}\"?$" },
+            });
         }
     }
 

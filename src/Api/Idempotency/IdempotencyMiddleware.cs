@@ -8,8 +8,14 @@ namespace AssetLedger.Api.Idempotency;
 /// Idempotency-Key on POST: the same participant, key and request within 24 hours gets the first answer again
 /// and writes nothing; the same key with another request is a 422. The key is reserved in the store before the
 /// command runs, so retries racing each other (even on different API instances) never both execute.
+/// <para>
+/// Once a key is reserved, the request runs to its end whether or not its client waits (a client that timed out
+/// retries, and must get the first answer rather than run the command twice), and its key is only freed after the
+/// command's append has finished and the store found none of its events. When the database is unreachable at that
+/// moment, the answer or the release waits in <see cref="UnsettledKeys"/> until it answers again.
+/// </para>
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store, ILogger<IdempotencyMiddleware> log)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStore store, UnsettledKeys unsettled, ILogger<IdempotencyMiddleware> log)
 {
     public const string Header = "Idempotency-Key";
 
@@ -17,22 +23,31 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     {
         var key = http.Request.Headers[Header].ToString();
         var participant = http.User.FindFirstValue(Security.TokenService.ParticipantClaim);
-        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0 || participant is null)
+        if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
         {
             await next(http);
             return;
         }
-        var ct = http.RequestAborted;
-        if (key.Length > 200 || key.Any(char.IsControl))
+        // The key's shape is checked for every POST, anonymous ones included, so that the document's limit holds everywhere.
+        if (!IsWellFormed(key))
         {
             await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyInvalid).ExecuteAsync(http);
             return;
         }
+        if (participant is null)
+        {
+            await next(http);
+            return;
+        }
+        var clientGone = http.RequestAborted;
 
         http.Request.EnableBuffering();
-        var hash = await RequestHash(http, ct);
+        var hash = await RequestHash(http, clientGone);
         var reservation = new IdempotencyKey(participant, key);
-        var existing = await store.Reserve(reservation, hash, AnswerLost, ct);
+        // A request of this key that ended here while the database was away: settle it first, so this retry finds its answer or a free key.
+        await unsettled.Settle(reservation, CancellationToken.None);
+        // Not cancelled by the client: a reservation made but not seen would hold the key for nothing.
+        var existing = await store.Reserve(reservation, hash, AnswerLost, CancellationToken.None);
         if (existing is not null)
         {
             await Answer(http, existing, hash);
@@ -42,6 +57,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         var original = http.Response.Body;
         await using var buffer = new MemoryStream();
         http.Response.Body = buffer;
+        // The command's outcome must not depend on whether its client waited: it runs to its end, bounded by the database's timeouts.
+        http.RequestAborted = CancellationToken.None;
         var completed = false;
         try
         {
@@ -50,15 +67,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         }
         finally
         {
+            http.RequestAborted = clientGone;
             http.Response.Body = original;
-            if (completed && http.Response.StatusCode < 500)
+            // A 429 says "not now", not an outcome: kept, it would answer every retry with the same refusal.
+            if (completed && http.Response.StatusCode < 500 && http.Response.StatusCode != StatusCodes.Status429TooManyRequests)
                 await Complete(reservation, http.Response, buffer.ToArray());
             else
                 await Release(reservation);
         }
         buffer.Position = 0;
-        await buffer.CopyToAsync(original, ct);
+        await buffer.CopyToAsync(original, clientGone);
     }
+
+    /// <summary>The pattern the OpenAPI document publishes for the header.</summary>
+    public const string KeyPattern = "^[ -~]{1,200}$";
+
+    /// <summary>1–200 printable ASCII characters: what a UUID, a ULID or any client's own scheme needs, and nothing a log or a column cannot hold.</summary>
+    public static bool IsWellFormed(string key) => key.Length <= 200 && key.All(c => c is >= ' ' and <= '~');
 
     static async Task<byte[]> RequestHash(HttpContext http, CancellationToken ct)
     {
@@ -80,6 +105,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         }
         if (stored.Answer is not { } answer)
         {
+            http.Response.Headers.RetryAfter = "1";
             await Problems.Problems.From(Problems.AccessErrors.IdempotencyInProgress).ExecuteAsync(http);
             return;
         }
@@ -93,15 +119,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
 
     async Task Complete(IdempotencyKey key, HttpResponse response, byte[] body)
     {
-        try
-        {
-            await store.Complete(key, new IdempotentAnswer(response.StatusCode, response.ContentType,
-                OrNull(response.Headers.Location.ToString()), OrNull(response.Headers.ETag.ToString()), body), CancellationToken.None);
-        }
+        var answer = new IdempotentAnswer(response.StatusCode, response.ContentType,
+            OrNull(response.Headers.Location.ToString()), OrNull(response.Headers.ETag.ToString()), body);
+        try { await store.Complete(key, answer, CancellationToken.None); }
         catch (Exception ex)
         {
-            // The command itself succeeded; a retry after this finds the reservation abandoned and, in the events, that it committed.
-            log.LogWarning(ex, "Could not store the answer for Idempotency-Key {Key}", key.Key);
+            // The command itself succeeded: its answer is stored when the database is back, so a retry gets it.
+            log.LogWarning("Could not store the answer for Idempotency-Key {Key} ({Error}); it is stored when the database answers again", key.Key, ex.Message);
+            unsettled.Add(key, answer);
         }
     }
 
@@ -111,7 +136,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     /// The answer to a request that committed events but whose answer was never stored: a 409 problem that says where its
     /// events are, so that no retry runs the command a second time.
     /// </summary>
-    static IdempotentAnswer AnswerLost(CommittedRequest committed) => new(StatusCodes.Status409Conflict, "application/problem+json", null, null,
+    internal static IdempotentAnswer AnswerLost(CommittedRequest committed) => new(StatusCodes.Status409Conflict, "application/problem+json", null, null,
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["type"] = Problems.Problems.TypePrefix + "idempotency.answer_lost",
@@ -126,9 +151,17 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
             ["positions"] = new[] { committed.FirstPosition, committed.LastPosition },
         }));
 
+    /// <summary>
+    /// Only after the command ended, so its append (if any) has committed or failed for good: the store frees the key when
+    /// it finds none of the request's events, and otherwise keeps the answer made of them.
+    /// </summary>
     async Task Release(IdempotencyKey key)
     {
         try { await store.Release(key, AnswerLost, CancellationToken.None); }
-        catch (Exception ex) { log.LogWarning(ex, "Could not release Idempotency-Key {Key}", key.Key); }
+        catch (Exception ex)
+        {
+            log.LogWarning("Could not release Idempotency-Key {Key} ({Error}); it is released when the database answers again", key.Key, ex.Message);
+            unsettled.Add(key, null);
+        }
     }
 }

@@ -29,7 +29,7 @@ public static class AccessErrors
     public static DomainError SignatureInvalid(string detail) => new("signature.invalid", detail, ErrorKind.Unauthenticated);
 
     public static readonly DomainError IdempotencyKeyInvalid = new("idempotency.key_invalid",
-        "Idempotency-Key must be 1–200 printable characters (a UUID is a good choice).", ErrorKind.Malformed, IdempotencyHeader);
+        "Idempotency-Key must be 1–200 printable ASCII characters (a UUID is a good choice).", ErrorKind.Malformed, IdempotencyHeader);
 
     public static readonly DomainError IdempotencyKeyReused = new("idempotency.key_reused",
         "This Idempotency-Key was already used with a different request (method, path or body); use a new key for a new request.", ErrorKind.Invalid, IdempotencyHeader);

@@ -25,6 +25,7 @@ public static class Problems
         ErrorKind.Locked => StatusCodes.Status423Locked,
         ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An error kind without a status."),
     };
 
@@ -46,6 +47,19 @@ public static class Problems
     }
 
     /// <summary>
+    /// A problem as bytes, for the one place that writes beneath ASP.NET (Kestrel's own refusals): <paramref name="status"/>
+    /// is the status Kestrel chose, kept so that the answer's status line and body agree.
+    /// </summary>
+    public static byte[] Serialized(int status, DomainError e) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    {
+        ["type"] = TypePrefix + e.Code,
+        ["title"] = TitleOf(status),
+        ["status"] = status,
+        ["detail"] = e.Message,
+        ["code"] = e.Code,
+    });
+
+    /// <summary>
     /// Runs on every problem written (ours and the framework's): adds the trace id, and gives the framework's own
     /// problems (415, 405, 404 of an unknown route) a code and a sentence too.
     /// </summary>
@@ -59,6 +73,7 @@ public static class Problems
             415 => ("request.unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'."),
             405 => ("request.method_not_allowed", "This path does not accept this HTTP method; see /swagger for the API."),
             404 => ("route.not_found", "No endpoint has this path; see /swagger for the API."),
+            413 => ("request.too_large", "The request body is larger than this endpoint takes."),
             _ => ("request.failed", c.ProblemDetails.Detail ?? TitleOf(status)),
         };
         c.ProblemDetails.Type = TypePrefix + code;
@@ -75,10 +90,18 @@ public static class Problems
         404 => "Not found",
         409 => "Conflicts with the current state",
         412 => "Precondition failed",
+        405 => "Method not allowed",
+        408 => "The request took too long",
+        411 => "The request needs a Content-Length",
+        413 => "The request is too large",
+        414 => "The request target is too long",
         415 => "Unsupported media type",
         422 => "The request is invalid",
+        423 => "The account is locked",
         429 => "Too many requests",
+        431 => "The request's headers are too large",
         503 => "Not available yet",
+        >= 400 and < 500 => "The request was refused",
         _ => "Server error",
     };
 }

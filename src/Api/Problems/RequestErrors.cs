@@ -19,4 +19,18 @@ public static class RequestErrors
 
     /// <summary>A from/to range wider than one call may cover; the client pages instead (400).</summary>
     public static DomainError RangeTooLarge(string detail) => new("request.range_too_large", detail, ErrorKind.Malformed, "to");
+
+    /// <summary>A body larger than the endpoint takes (413); an anonymous caller gets a smaller allowance than a logged-in one.</summary>
+    public static readonly DomainError TooLarge = new("request.too_large",
+        "The request body is larger than this endpoint takes; see the limits in the OpenAPI document at /swagger/v1/swagger.json.", ErrorKind.TooLarge);
+
+    /// <summary>What Kestrel refuses before any middleware runs, by the status it chose (see Hosting/KestrelRefusals).</summary>
+    public static DomainError RefusedByServer(int status) => status switch
+    {
+        413 => TooLarge,
+        414 => new("request.target_too_long", "The request's path and query are longer than the server reads; no parameter of this API needs that much.", ErrorKind.TooLarge),
+        431 => new("request.headers_too_large", "The request's headers are larger than the server reads; no header of this API needs that much.", ErrorKind.TooLarge),
+        _ => new("request.unreadable", "The server could not read this HTTP request: a malformed request line or target (a NUL in the path, say), " +
+                 "or a header holding a NUL, a CR or LF, or bytes that are not text. Nothing was done.", ErrorKind.Malformed),
+    };
 }

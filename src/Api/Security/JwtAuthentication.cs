@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
@@ -67,8 +68,13 @@ public static class JwtAuthentication
                     SecurityTokenExpiredException => "The access token has expired; get a new one with your refresh token at POST /api/v1/auth/token.",
                     SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The access token's signature is not valid for this registry.",
                     SecurityTokenInvalidAlgorithmException => "The access token is not signed with ES256; unsigned ('alg: none') and other algorithms are refused.",
+                    SecurityTokenMalformedException or ArgumentException =>
+                        "The access token is not a well-formed JWT (three base64url parts separated by dots); get one from POST /api/v1/auth/token.",
                     SecurityTokenException e => $"The access token is not valid: {e.GetType().Name.Replace("SecurityToken", "").Replace("Exception", "")}.",
-                    var e => e.Message,
+                    // Our own words, from OnTokenValidated's context.Fail.
+                    AuthenticationFailureException e => e.Message,
+                    // Other failures carry the library's own words (IDX… codes, internal names): never shown to a client.
+                    _ => "The access token is not valid for this registry; get a new one from POST /api/v1/auth/token.",
                 };
                 await P.From(AccessErrors.AuthenticationRequired(detail)).ExecuteAsync(context.HttpContext);
             },

@@ -15,6 +15,7 @@ public sealed class TextGuard(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext http)
     {
+        if (FirstNotUtf8(http.Request.QueryString.Value) is { } notText) { await Refuse(http, TextRules.Refusal(notText, ErrorKind.Malformed)); return; }
         foreach (var (name, values) in http.Request.Query)
         {
             if (!TextRules.IsAcceptable(name)) { await Refuse(http, TextRules.Refusal("query", ErrorKind.Malformed)); return; }
@@ -34,6 +35,40 @@ public sealed class TextGuard(RequestDelegate next)
             }
         }
         await next(http);
+    }
+
+    /// <summary>
+    /// The first query parameter whose percent-encoded bytes are not UTF-8 (a lone surrogate's three bytes, a stray 0xFF),
+    /// or null. ASP.NET decodes such bytes to U+FFFD, which would pass for text; the raw query shows what was sent.
+    /// </summary>
+    public static string? FirstNotUtf8(string? rawQuery)
+    {
+        if (string.IsNullOrEmpty(rawQuery)) return null;
+        foreach (var pair in rawQuery.TrimStart('?').Split('&'))
+        {
+            if (!System.Text.Unicode.Utf8.IsValid(PercentDecoded(pair)))
+            {
+                var name = Encoding.UTF8.GetString(PercentDecoded(pair.Split('=')[0]));
+                return TextRules.IsAcceptable(name) && name.Length is > 0 and <= 64 && !name.Contains('\uFFFD') ? name : "query";
+            }
+        }
+        return null;
+    }
+
+    static byte[] PercentDecoded(string text)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 2 < text.Length && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else if (text[i] == '+') bytes.Add((byte)' ');
+            else bytes.AddRange(Encoding.UTF8.GetBytes(text[i].ToString()));
+        }
+        return [.. bytes];
     }
 
     /// <summary>The member under which the first unacceptable string sits ("body" at the top level), or null.</summary>

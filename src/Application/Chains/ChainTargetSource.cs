@@ -4,14 +4,21 @@ using AssetLedger.Domain.Chains;
 namespace AssetLedger.Application.Chains;
 
 /// <summary>
-/// The active anchor targets of the chain registry, resolved for the anchor worker: an EVM target's RPC URL is its
+/// The active anchor targets and witnesses of the chain registry, resolved for the anchor worker: an EVM target's RPC URL is its
 /// network's first endpoint; a Fabric target's TLS roots are its network's. Reads the registry's stream, so an
 /// activation is seen by the next call on every instance.
 /// </summary>
 public sealed class ChainTargetSource(ChainRegistryReader registry) : IAnchorTargetSource
 {
-    public async Task<IReadOnlyList<AnchorTargetDefinition>> ActiveTargets(CancellationToken ct) =>
-        (await registry.Current(ct)).ActiveTargets().Select(Definition).ToList();
+    public async Task<IReadOnlyList<AnchorTargetDefinition>> ActiveTargets(CancellationToken ct)
+    {
+        var s = await registry.Current(ct);
+        return [.. s.ActiveTargets().Select(Definition), .. s.Witnesses.Values.Where(w => w.Active).Select(Definition)];
+    }
+
+    /// <summary>A witness runs under its anchor name <c>witness:&lt;name&gt;</c>; its URL and key never change, so its revision is its registration's.</summary>
+    public static AnchorTargetDefinition Definition(WitnessRecord w) =>
+        new(w.AnchorName, "witness", w.Revision, null, null, new WitnessTargetDefinition(w.Url, w.VerifierKey));
 
     public static AnchorTargetDefinition Definition(ResolvedTarget r)
     {

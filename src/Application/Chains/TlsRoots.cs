@@ -14,6 +14,9 @@ public static class TlsRoots
 {
     public static DomainError? Unreadable(IChainCommand command)
     {
+        // A witness key is checked the same way: the Domain sees its shape, the Ledger parses it.
+        if (command is RegisterWitness w && !Ledger.Witness.CosignerKey.TryParse(w.VerifierKey, out _))
+            return ChainErrors.Invalid("verifierKey", "verifierKey is not a cosignature/v1 Ed25519 verifier key (type 0x04) whose id matches its name and key.");
         var pems = command switch
         {
             RegisterNetwork n => n.TlsRootCertificates,

@@ -12,9 +12,14 @@ public interface IAnchorTargetSource
 }
 
 /// <param name="Name">The anchor name: key of its cursor and receipts; unique, never <c>local</c>.</param>
-/// <param name="Kind"><c>evm</c> or <c>fabric</c>.</param>
+/// <param name="Kind"><c>evm</c>, <c>fabric</c> or <c>witness</c>.</param>
 /// <param name="Revision">Changes whenever anything of the definition changes (e.g. the alliance stream's version), so the worker rebuilds the anchor.</param>
-public sealed record AnchorTargetDefinition(string Name, string Kind, long Revision, EvmTargetDefinition? Evm, FabricTargetDefinition? Fabric);
+public sealed record AnchorTargetDefinition(string Name, string Kind, long Revision, EvmTargetDefinition? Evm, FabricTargetDefinition? Fabric,
+    WitnessTargetDefinition? Witness = null);
+
+/// <param name="Url">The witness's submission prefix (tlog-witness): checkpoints go to <c>{Url}/add-checkpoint</c>.</param>
+/// <param name="VerifierKey">Its cosignature/v1 verifier key: an answer that does not verify with it is a failure.</param>
+public sealed record WitnessTargetDefinition(string Url, string VerifierKey);
 
 /// <param name="ContractAddress">Null: the anchor deploys the contract on first use and records it.</param>
 /// <param name="PrivateKeyFile">File that holds the anchoring account's key (hex); or <paramref name="PrivateKeyEnv"/> names an environment variable.</param>

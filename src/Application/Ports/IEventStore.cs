@@ -7,6 +7,10 @@ namespace AssetLedger.Application.Ports;
 /// </summary>
 public interface IEventStore
 {
+    /// <summary>
+    /// Appends, or refuses, the events. <paramref name="ct"/> counts only until the append is handed to the store: from
+    /// then on it is committed or refused whatever the caller does, and the returned task says which.
+    /// </summary>
     Task<AppendResult> Append(AppendRequest request, CancellationToken ct);
 
     /// <summary>Events of one stream with version ≥ <paramref name="fromVersion"/>, oldest first.</summary>

@@ -12,6 +12,9 @@ public interface ILedgerQueries
 
     Task<SignedCheckpoint?> CheckpointBySize(long treeSize, CancellationToken ct);
 
+    /// <summary>The witnesses' cosignatures of one checkpoint (tlog-cosignature/v1 lines), by witness name.</summary>
+    Task<IReadOnlyList<CheckpointCosignature>> Cosignatures(long treeSize, CancellationToken ct);
+
     /// <summary>Inclusion proof of an event against a tree size (default: the latest checkpoint's).</summary>
     Task<LedgerResult<InclusionProof>> InclusionProofForEvent(Guid eventId, long? treeSize, CancellationToken ct);
 
@@ -56,6 +59,10 @@ public sealed record InclusionProof(
 
 /// <param name="Path">RFC 9162 consistency path.</param>
 public sealed record ConsistencyProof(long FirstSize, long SecondSize, byte[] FirstRoot, byte[] SecondRoot, IReadOnlyList<byte[]> Path);
+
+/// <param name="Witness">The witness's anchor name, <c>witness:&lt;name&gt;</c>.</param>
+/// <param name="Line">Its signature line, newline included: appended to the checkpoint note, the note verifies with its key.</param>
+public sealed record CheckpointCosignature(string Witness, string WitnessKey, string Line, DateTimeOffset CosignedAt);
 
 /// <summary>The public keys in note verifier-key form (<c>name+id+base64</c>).</summary>
 public sealed record LedgerPublicKeys(string Origin, string LedgerVerifierKey, string AnchorOrigin, string AnchorVerifierKey);

@@ -50,4 +50,7 @@ public static class Database
 public static class ExitCodes
 {
     public const int Ok = 0, Failed = 1, Usage = 2, Cancelled = 130;
+
+    /// <summary><c>verify</c>: every check holds, but the ledger key or the trust policy is not pinned or not met.</summary>
+    public const int Unpinned = 3;
 }

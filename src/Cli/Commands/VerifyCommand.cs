@@ -12,8 +12,14 @@ namespace AssetLedger.Cli.Commands;
 /// With <c>--online</c> it also asks the chains the receipts name (<see cref="OnlineReceiptChecker"/>): each EVM receipt
 /// against an endpoint from <c>--evm-rpc</c> (repeatable, <c>url</c> or <c>chainId=url</c>) or ASSETLEDGER_EVM_RPC, each
 /// Fabric receipt on the Gateway peer of <c>--fabric-gateway</c> (with <c>--fabric-msp-id</c>, <c>--fabric-cert</c>,
-/// <c>--fabric-key</c> and, for https, <c>--fabric-tls-ca</c>), or listed as not checked online without one.
-/// Exit code 0 only if every check holds; 1 if one does not; 2 if the bundle cannot be read or the options are wrong.
+/// <c>--fabric-key</c> and, for https, <c>--fabric-tls-ca</c>), or listed as not checked online without one. Offline,
+/// <c>--fabric-msp-root MSPID=ca.pem</c> (repeatable) pins the Fabric organisations whose peers must have endorsed each
+/// Fabric receipt's transaction, checked on the envelope the receipt carries.
+/// The trust policy (<see cref="VerifyPolicy"/>: a file and/or flags) says what is pinned from outside the bundle: the ledger
+/// key, the witnesses and their quorum, the EVM chain, contract and account, the Fabric channel and chaincode.
+/// Exit codes: 0 VERIFIED (every check holds and the ledger key and the policy are pinned and met); 1 NOT VERIFIED (a check
+/// fails); 2 the bundle cannot be read or the options are wrong; 3 CONSISTENT BUT NOT PINNED (every check holds, but the
+/// bundle rests on a key or chain identity the person did not pin: the operator could have made it alone).
 /// </summary>
 public static class VerifyCommand
 {
@@ -46,19 +52,39 @@ public static class VerifyCommand
         var fabricMsp = new Option<string?>("--fabric-msp-id") { Description = "The MSP id of the client identity used to read the channel." };
         var fabricCert = new Option<string?>("--fabric-cert") { Description = "The client's certificate (PEM file, or an MSP signcerts/ folder)." };
         var fabricKey = new Option<string?>("--fabric-key") { Description = "The client's private key (PEM file, or an MSP keystore/ folder)." };
+        var fabricRoots = new Option<string[]>("--fabric-msp-root")
+        {
+            Description = "'<MSP id>=<PEM file>': that Fabric organisation's MSP root certificate, pinned from outside the bundle; every Fabric receipt's " +
+                          "transaction must carry a valid endorsement by a peer of each organisation given. Repeatable; offline.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("verify", "Check an evidence bundle offline: file hashes, the manifest's signature, event hashes, stream chains, " +
             "inclusion and consistency proofs, checkpoint signatures, anchor receipts (local and chain), signed commands, and the replay of each asset; " +
             "with --online, also the chain receipts against the chains.")
         {
-            bundle, ledgerKey, anchorKey, json, online, evmRpc, fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey,
+            bundle, ledgerKey, anchorKey, json, online, evmRpc, fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey, fabricRoots,
         };
+        foreach (var o in VerifyPolicy.All) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             // Redirected to a file or a pipe, hashes and paths stay on one line each.
             if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = 4096;
             var console = AnsiConsole.Console;
             var given = parse.GetValue(evmRpc) ?? [];
+            var (pinnedLedgerKey, policy, policyError) = VerifyPolicy.Read(parse, parse.GetValue(ledgerKey));
+            if (policyError is not null)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {policyError}");
+                return ExitCodes.Usage;
+            }
             var fabricValues = new[] { fabricGateway, fabricTlsCa, fabricTlsName, fabricMsp, fabricCert, fabricKey }.Select(o => (o.Name, Value: parse.GetValue(o))).ToList();
+            var (roots, rootsError) = MspRoots(parse.GetValue(fabricRoots) ?? []);
+            if (rootsError is not null)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] --fabric-msp-root: {rootsError}");
+                return ExitCodes.Usage;
+            }
+            var verifierOptions = new VerifierOptions(pinnedLedgerKey, parse.GetValue(anchorKey), policy, roots);
             if (!parse.GetValue(online))
             {
                 if (given.Length > 0 || fabricValues.Any(f => f.Value is not null))
@@ -67,7 +93,7 @@ public static class VerifyCommand
                     console.MarkupLineInterpolated($"[red]error:[/] {named} is for --online verification; add --online (without it, verify uses no network).");
                     return ExitCodes.Usage;
                 }
-                return Run(parse.GetValue(bundle)!.FullName, new VerifierOptions(parse.GetValue(ledgerKey), parse.GetValue(anchorKey)), parse.GetValue(json), console);
+                return Run(parse.GetValue(bundle)!.FullName, verifierOptions, parse.GetValue(json), console);
             }
             IReadOnlyList<EvmEndpoint> endpoints;
             try
@@ -101,10 +127,28 @@ public static class VerifyCommand
                 console.MarkupLine("[red]error:[/] the --fabric-* options describe a Fabric gateway: give --fabric-gateway too.");
                 return ExitCodes.Usage;
             }
-            return await RunAsync(parse.GetValue(bundle)!.FullName, new VerifierOptions(parse.GetValue(ledgerKey), parse.GetValue(anchorKey)),
-                new OnlineOptions(endpoints, Fabric: fabric), parse.GetValue(json), console, ct);
+            return await RunAsync(parse.GetValue(bundle)!.FullName, verifierOptions,
+                new OnlineOptions(endpoints, Fabric: fabric, Policy: policy), parse.GetValue(json), console, ct);
         });
         return command;
+    }
+
+    /// <summary>'MSP id=PEM file' pairs read into MSP id → PEM; an error names the bad one.</summary>
+    static (IReadOnlyDictionary<string, string>? Roots, string? Error) MspRoots(string[] given)
+    {
+        if (given.Length == 0) return (null, null);
+        var roots = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in given)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == pair.Length - 1) return (null, $"'{pair}' is not <MSP id>=<PEM file>");
+            var file = pair[(eq + 1)..];
+            if (!File.Exists(file)) return (null, $"no file {file}");
+            var pem = File.ReadAllText(file);
+            if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) return (null, $"{file} holds no PEM certificate");
+            roots[pair[..eq]] = roots.TryGetValue(pair[..eq], out var earlier) ? earlier + pem : pem;
+        }
+        return (roots, null);
     }
 
     /// <summary>Offline only: no network.</summary>
@@ -133,8 +177,8 @@ public static class VerifyCommand
             report = report with { Checks = [.. report.Checks, await OnlineReceiptChecker.Check(files, online, ct)] };
         if (asJson)
         {
-            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { bundle = path, report.Subject, report.Ok, report.Checks }, JsonSerializerOptions.Web));
-            return report.Ok ? ExitCodes.Ok : report.Checks is [{ Name: "bundle" }] ? ExitCodes.Usage : ExitCodes.Failed;
+            console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { bundle = path, report.Subject, report.Ok, report.Verified, report.Unpinned, report.Checks }, JsonSerializerOptions.Web));
+            return ExitCode(report);
         }
         console.MarkupLineInterpolated($"Evidence bundle [bold]{Path.GetFileName(path)}[/]: {report.Subject}");
         foreach (var check in report.Checks)
@@ -142,13 +186,22 @@ public static class VerifyCommand
             console.MarkupLine($"{(check.Passed ? "[green]PASS[/]" : "[red]FAIL[/]")} {Markup.Escape(check.Name)}: {Markup.Escape(check.Summary)}");
             foreach (var failure in check.Failures) console.MarkupLineInterpolated($"     [red]✘[/] {failure}");
         }
-        if (report.Ok)
+        if (report.Verified)
         {
             console.MarkupLineInterpolated($"[green bold]VERIFIED[/]: all {report.Checks.Count} checks hold.");
             return ExitCodes.Ok;
         }
+        if (report.Ok)
+        {
+            console.MarkupLineInterpolated($"[yellow bold]CONSISTENT, NOT PINNED[/]: all {report.Checks.Count} checks hold, but not against keys you pinned:");
+            foreach (var reason in report.Unpinned!) console.MarkupLineInterpolated($"     [yellow]![/] {reason}");
+            return ExitCodes.Unpinned;
+        }
         var failed = report.Failed.Select(c => c.Name).ToList();
         console.MarkupLineInterpolated($"[red bold]NOT VERIFIED[/]: {failed.Count} of {report.Checks.Count} checks failed ({string.Join(", ", failed)}).");
-        return report.Checks is [{ Name: "bundle" }] ? ExitCodes.Usage : ExitCodes.Failed;
+        return ExitCode(report);
     }
+
+    static int ExitCode(VerificationReport report) =>
+        report.Verified ? ExitCodes.Ok : report.Ok ? ExitCodes.Unpinned : report.Checks is [{ Name: "bundle" }] ? ExitCodes.Usage : ExitCodes.Failed;
 }

@@ -148,6 +148,8 @@ public static class AssetDecider
     static Decision Unfreeze(AssetState s, UnfreezeAsset c)
     {
         if (!c.Actor.Has(Role.Regulator)) return AssetErrors.NotPermitted(c.Actor.Id, "only a regulator or court lifts a freeze.");
+        if (c.FreezeId.Length > AssetLimits.FreezeId) return AssetErrors.Invalid("freezeId", $"freezeId is at most {AssetLimits.FreezeId} characters.");
+        if (c.Reason is { Length: > AssetLimits.LongText }) return AssetErrors.Invalid("reason", $"reason is at most {AssetLimits.LongText} characters.");
         if (!s.Freezes.ContainsKey(c.FreezeId)) return AssetErrors.FreezeNotFound(c.FreezeId);
         return Decision.Of(new AssetUnfrozen(c.Asset, c.FreezeId, c.Reason, c.Actor.Id, c.At));
     }

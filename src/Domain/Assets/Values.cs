@@ -15,6 +15,9 @@ public enum FreezeAuthority { Judicial, Regulatory, IotAlarm }
 /// <summary>A positive decimal amount carried as a string; never a float.</summary>
 public static partial class Decimals
 {
+    /// <summary>The shape of a decimal string, as the OpenAPI document publishes it (zero itself is refused too).</summary>
+    public const string Pattern = @"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,10})?$";
+
     // \z, not $: $ also matches before a final "\n".
     [GeneratedRegex(@"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,10})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
@@ -52,6 +55,8 @@ public sealed record Quantity(string Value, string Unit)
 /// <summary>An amount of money: "100000.00" "CNY".</summary>
 public sealed partial record Money(string Value, string Currency)
 {
+    public const string CurrencyPattern = "^[A-Z]{3}$";
+
     [GeneratedRegex(@"^[A-Z]{3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CurrencyShape();
 

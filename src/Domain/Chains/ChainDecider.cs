@@ -121,6 +121,9 @@ public static class ChainDecider
                 if (!toDeactivate.Active) return Fail(new DomainError("chain.target_inactive", $"Target '{c.Target}' is not active.", ErrorKind.Conflict));
                 return Ok(new TargetDeactivated(c.Target!, by, c.At));
 
+            case RegisterWitness or ActivateWitness or DeactivateWitness:
+                return WitnessRules.Decide(s, command) is { } we ? Fail(we) : Ok(WitnessRules.Event(command, by));
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No decision for this command.");
         }

@@ -65,5 +65,6 @@ public static class ChainEventTypes
         typeof(AllianceRegistered), typeof(AllianceMemberAdded), typeof(NetworkRegistered), typeof(NetworkEndpointsChanged), typeof(ChannelAdded),
         typeof(ContractRegistered), typeof(TargetDefined), typeof(TargetContractChanged), typeof(TargetCredentialsChanged),
         typeof(TargetActivated), typeof(TargetDeactivated),
+        typeof(WitnessRegistered), typeof(WitnessActivated), typeof(WitnessDeactivated),
     ];
 }

@@ -29,6 +29,7 @@ public sealed record ChainRegistryState
 
     public ImmutableSortedDictionary<string, AllianceRecord> Alliances { get; init; } = ImmutableSortedDictionary<string, AllianceRecord>.Empty;
     public ImmutableSortedDictionary<string, TargetRecord> Targets { get; init; } = ImmutableSortedDictionary<string, TargetRecord>.Empty;
+    public ImmutableSortedDictionary<string, WitnessRecord> Witnesses { get; init; } = ImmutableSortedDictionary<string, WitnessRecord>.Empty;
     public long Version { get; init; }
 
     public static ChainRegistryState From(IEnumerable<IChainEvent> history) => history.Aggregate(Initial, Evolve);
@@ -71,6 +72,9 @@ public sealed record ChainRegistryState
             TargetCredentialsChanged c => Target(s, c.Target, t => t with { Credentials = c.Credentials, LegacyTransactions = c.LegacyTransactions, Revision = v }),
             TargetActivated a => Target(s, a.Target, t => t with { Active = true, EverActivated = true }),
             TargetDeactivated d => Target(s, d.Target, t => t with { Active = false }),
+            WitnessRegistered w => s with { Witnesses = s.Witnesses.SetItem(w.Witness, new WitnessRecord(w.Witness, w.Url, w.VerifierKey, true, v)) },
+            WitnessActivated w => s with { Witnesses = s.Witnesses.SetItem(w.Witness, s.Witnesses[w.Witness] with { Active = true }) },
+            WitnessDeactivated w => s with { Witnesses = s.Witnesses.SetItem(w.Witness, s.Witnesses[w.Witness] with { Active = false }) },
             _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
         };
         return next with { Version = v };

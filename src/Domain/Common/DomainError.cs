@@ -31,6 +31,8 @@ public enum ErrorKind
     TooManyRequests,
     /// <summary>The answer is not there yet; retry shortly (503).</summary>
     Unavailable,
+    /// <summary>The request is larger than the endpoint takes: its body, its target or its headers (413).</summary>
+    TooLarge,
 }
 
 /// <summary>Marks an event record with the name and schema version it is stored under.</summary>

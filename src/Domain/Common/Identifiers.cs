@@ -21,6 +21,9 @@ public readonly record struct ParticipantId(string Value)
 {
     public static readonly ParticipantId System = new("system");
     public const int MaxLength = 64;
+
+    /// <summary>What <see cref="IsWellFormed"/> accepts, as the OpenAPI document publishes it.</summary>
+    public const string Pattern = "^[a-z0-9._-]{1,64}$";
     public override string ToString() => Value;
 
     /// <summary>Lower-case letters, digits, '-', '_' and '.', 1–64 characters.</summary>

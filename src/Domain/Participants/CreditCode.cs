@@ -8,6 +8,9 @@ namespace AssetLedger.Domain.Participants;
 public static class CreditCode
 {
     const string Alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+    /// <summary>The shape (not the check character), as the OpenAPI document publishes it.</summary>
+    public const string Pattern = "^[0-9A-HJ-NPQRTUWXY]{18}$";
     static readonly int[] Weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
     public static bool IsValid(string? code)

@@ -29,7 +29,7 @@ public static class ParticipantDecider
                 return Ok(new ParticipantVerified(s.Id, roles.Distinct().Order().ToList(), c.Actor.Id, c.At));
             case RejectParticipant r:
                 if (s.Status != ParticipantStatus.Applied) return Fail(ParticipantErrors.WrongStatus(s, "reject", "Applied"));
-                if (string.IsNullOrWhiteSpace(r.Reason) || r.Reason.Length > 2000) return Fail(ParticipantErrors.Invalid("reason", "A reason (1–2000 characters) is required."));
+                if (ReasonError(r.Reason) is { } badReason) return Fail(badReason);
                 return Ok(new ParticipantRejected(s.Id, r.Reason, c.Actor.Id, c.At));
             case GrantRole g:
                 if (s.Status != ParticipantStatus.Verified) return Fail(ParticipantErrors.WrongStatus(s, "grant a role", "Verified"));
@@ -44,7 +44,7 @@ public static class ParticipantDecider
                 if (s.Status != ParticipantStatus.Verified) return Fail(ParticipantErrors.WrongStatus(s, "suspend", "Verified"));
                 if (s.Suspended) return Fail(new DomainError("participant.already_suspended", $"{s.Id} is already suspended.", ErrorKind.Conflict));
                 if (s.Id == c.Actor.Id) return Fail(ParticipantErrors.Invalid("id", "The operator cannot suspend itself."));
-                if (string.IsNullOrWhiteSpace(su.Reason) || su.Reason.Length > 2000) return Fail(ParticipantErrors.Invalid("reason", "A reason (1–2000 characters) is required."));
+                if (ReasonError(su.Reason) is { } badSuspension) return Fail(badSuspension);
                 return Ok(new ParticipantSuspended(s.Id, su.Reason, c.Actor.Id, c.At));
             case ReinstateParticipant:
                 if (!s.Suspended) return Fail(new DomainError("participant.not_suspended", $"{s.Id} is not suspended.", ErrorKind.Conflict));
@@ -61,6 +61,7 @@ public static class ParticipantDecider
         if (IdError(c.Participant) is { } badId) return Fail(badId);
         if (NameError(c.Name) is { } badName) return Fail(badName);
         if (c.CreditCode is not null && !CreditCode.IsValid(c.CreditCode)) return Fail(CreditCodeError());
+        if (c.Contact is { Length: > ParticipantLimits.Contact }) return Fail(ParticipantErrors.Invalid("contact", $"contact is at most {ParticipantLimits.Contact} characters."));
         if (RolesError(c.Roles) is { } badRoles) return Fail(badRoles);
         if (s.Exists) return Fail(ParticipantErrors.Exists(c.Participant));
         return Ok(new ParticipantRegistered(c.Participant, c.Name.Trim(), c.Roles.Distinct().Order().ToList(), c.Actor.Id, c.At, c.CreditCode, c.Contact));
@@ -71,7 +72,8 @@ public static class ParticipantDecider
         if (IdError(c.Participant) is { } badId) return Fail(badId);
         if (NameError(c.Name) is { } badName) return Fail(badName);
         if (!CreditCode.IsValid(c.CreditCode)) return Fail(CreditCodeError());
-        if (string.IsNullOrWhiteSpace(c.Contact) || c.Contact.Length > 200) return Fail(ParticipantErrors.Invalid("contact", "contact is required (1–200 characters): a person, phone or e-mail."));
+        if (string.IsNullOrWhiteSpace(c.Contact) || c.Contact.Length > ParticipantLimits.Contact)
+            return Fail(ParticipantErrors.Invalid("contact", $"contact is required (1–{ParticipantLimits.Contact} characters): a person, phone or e-mail."));
         if (RolesError(c.RequestedRoles) is { } badRoles) return Fail(badRoles);
         if (c.RequestedRoles.Contains(Role.Operator) || c.RequestedRoles.Contains(Role.Regulator))
             return Fail(ParticipantErrors.Invalid("roles", "Operator and Regulator roles are granted by the operator, not applied for."));
@@ -85,7 +87,7 @@ public static class ParticipantDecider
         if (c.Actor.Id != s.Id && !c.Actor.Has(Role.Operator))
             return Fail(new DomainError("participant.not_permitted", $"Only {s.Id} itself or the operator registers its signing key.", ErrorKind.Forbidden));
         if (s.Status != ParticipantStatus.Verified) return Fail(ParticipantErrors.WrongStatus(s, "register a signing key", "Verified"));
-        if (string.IsNullOrWhiteSpace(c.PublicKeySpki) || string.IsNullOrWhiteSpace(c.KeyId))
+        if (string.IsNullOrWhiteSpace(c.PublicKeySpki) || string.IsNullOrWhiteSpace(c.KeyId) || c.PublicKeySpki.Length > ParticipantLimits.PublicKey)
             return Fail(ParticipantErrors.Invalid("publicKey", "publicKey must be an ECDSA P-256 public key."));
         return Ok(new ParticipantSigningKeyRegistered(s.Id, c.KeyId, c.PublicKeySpki, c.Actor.Id, c.At));
     }
@@ -93,8 +95,11 @@ public static class ParticipantDecider
     static DomainError? IdError(ParticipantId id) => !ParticipantId.IsWellFormed(id.Value) || id == ParticipantId.System
         ? ParticipantErrors.Invalid("id", "id must be 1–64 characters of lower-case letters, digits, '-', '_' or '.', and not 'system'.") : null;
 
-    static DomainError? NameError(string? name) => string.IsNullOrWhiteSpace(name) || name.Length > 200
-        ? ParticipantErrors.Invalid("name", "name is required (1–200 characters).") : null;
+    static DomainError? NameError(string? name) => string.IsNullOrWhiteSpace(name) || name.Length > ParticipantLimits.Name
+        ? ParticipantErrors.Invalid("name", $"name is required (1–{ParticipantLimits.Name} characters).") : null;
+
+    static DomainError? ReasonError(string? reason) => string.IsNullOrWhiteSpace(reason) || reason.Length > ParticipantLimits.Reason
+        ? ParticipantErrors.Invalid("reason", $"A reason (1–{ParticipantLimits.Reason} characters) is required.") : null;
 
     static DomainError CreditCodeError() => ParticipantErrors.Invalid("creditCode",
         "creditCode must be an 18-character unified social credit code (统一社会信用代码) whose last character is its GB 32100 check character.");
@@ -102,9 +107,13 @@ public static class ParticipantDecider
     static DomainError? RolesError(IReadOnlyCollection<Role> roles)
     {
         if (roles.Count == 0) return ParticipantErrors.Invalid("roles", "At least one role is required.");
+        if (roles.Count > ParticipantLimits.Roles) return TooManyRoles;
         if (roles.Any(r => !Grantable.Contains(r))) return ParticipantErrors.Invalid("roles", "The System role belongs to the registry itself and cannot be granted.");
         return null;
     }
+
+    /// <summary>Also what the Api answers, before parsing, to a longer list.</summary>
+    public static readonly DomainError TooManyRoles = ParticipantErrors.Invalid("roles", $"roles lists at most {ParticipantLimits.Roles} roles, each once.");
 
     static Decision<IParticipantEvent> Ok(IParticipantEvent e) => Decision<IParticipantEvent>.Of(e);
     static Decision<IParticipantEvent> Fail(DomainError e) => e;

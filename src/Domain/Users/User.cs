@@ -87,7 +87,7 @@ public static class UserDecider
     public static string StreamOf(string login) => $"user-{login}";
 
     public static bool IsWellFormedLogin(string? login) =>
-        !string.IsNullOrEmpty(login) && login.Length is >= 3 and <= 64 &&
+        !string.IsNullOrEmpty(login) && login.Length is >= UserLimits.LoginMin and <= UserLimits.LoginMax &&
         login.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.' or '@');
 
     public static Decision<IUserEvent> Decide(UserState s, IUserCommand c, string? actorLogin)
@@ -95,7 +95,8 @@ public static class UserDecider
         if (c is CreateUser create)
         {
             if (!IsWellFormedLogin(create.Login)) return Fail(UserErrors.Invalid("login", "login must be 3–64 characters of lower-case letters, digits, '-', '_', '.' or '@'."));
-            if (string.IsNullOrWhiteSpace(create.DisplayName) || create.DisplayName.Length > 200) return Fail(UserErrors.Invalid("displayName", "displayName is required (1–200 characters)."));
+            if (string.IsNullOrWhiteSpace(create.DisplayName) || create.DisplayName.Length > UserLimits.DisplayName)
+                return Fail(UserErrors.Invalid("displayName", $"displayName is required (1–{UserLimits.DisplayName} characters)."));
             if (!c.Actor.Has(Role.Operator) && c.Actor.Id != create.Participant) return Fail(UserErrors.NotPermitted(c.Actor.Id, create.Participant));
             if (s.Exists) return Fail(new DomainError("user.exists", $"The login '{create.Login}' is taken; choose another.", ErrorKind.Conflict, "login"));
             return Ok(new UserCreated(create.Login, create.Participant, create.DisplayName.Trim(), c.Actor.Id, c.At), new UserPasswordSet(create.Login, c.Actor.Id, c.At));
@@ -108,6 +109,7 @@ public static class UserDecider
             SetPassword => Ok(new UserPasswordSet(s.Login, c.Actor.Id, c.At)),
             DisableUser d when s.Disabled => Fail(new DomainError("user.already_disabled", $"'{s.Login}' is already disabled.", ErrorKind.Conflict)),
             DisableUser d when self => Fail(UserErrors.Invalid("login", "A user cannot disable their own account.")),
+            DisableUser d when d.Reason.Length > UserLimits.Reason => Fail(UserErrors.Invalid("reason", $"reason is at most {UserLimits.Reason} characters.")),
             DisableUser d => Ok(new UserDisabled(s.Login, d.Reason, c.Actor.Id, c.At)),
             EnableUser when !s.Disabled => Fail(new DomainError("user.not_disabled", $"'{s.Login}' is not disabled.", ErrorKind.Conflict)),
             EnableUser => Ok(new UserEnabled(s.Login, c.Actor.Id, c.At)),

@@ -3,7 +3,7 @@ using AssetLedger.Ledger.Canonical;
 
 namespace AssetLedger.Infrastructure.EventStore;
 
-/// <summary>What the database held when a batch was decided under the sequence lock (the checked path).</summary>
+/// <summary>The committed state the checked path decided a batch from (read without a lock; the append statement confirms it).</summary>
 sealed record StoredState(
     long LastPosition,
     Dictionary<string, Head> Heads,
@@ -18,8 +18,8 @@ sealed record StoredState(
 /// Anything else (an unknown head, <see cref="ExpectedVersion.Any"/> or a version that does not match, a key
 /// claimed twice in the batch) returns null.
 /// The database then confirms the decision by its constraints or refuses the whole batch.</item>
-/// <item><see cref="FromStored"/> (the checked path) decides every append from state read under the lock,
-/// exactly: version conflicts, retries of stored appends, taken keys.</item>
+/// <item><see cref="FromStored"/> (the checked path) decides every append from committed state it read, exactly:
+/// version conflicts, retries of stored appends, taken keys; the database refuses the rows if that state changed.</item>
 /// </list>
 /// Positions are not known until the database assigns them, so planned events carry their ordinal in the
 /// batch (1-based, as <c>WITH ORDINALITY</c> counts) and <see cref="Results"/> adds the batch's base.

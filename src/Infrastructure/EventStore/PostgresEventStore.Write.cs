@@ -35,40 +35,52 @@ public sealed partial class PostgresEventStore
         return await WriteChecked(conn, batch, ct);
     }
 
-    /// <summary>The checked path: lock the sequence, read what the batch depends on, decide exactly, write, commit.</summary>
+    /// <summary>Attempts of the checked path before its last refusal is the batch's error.</summary>
+    const int CheckedAttempts = 5;
+
+    /// <summary>
+    /// The checked path: read what the batch depends on (committed state, without a lock), decide exactly, and write with
+    /// the same one-statement call as the fast path, whose constraints refuse the batch if another writer changed any of
+    /// it in between; then read and decide again. No lock is held while this process turns around, so a writer that
+    /// stops here (a GC pause, a VM stall, SIGSTOP) holds up no other instance.
+    /// </summary>
     async Task<AppendResult[]> WriteChecked(WriterConnection conn, List<PendingAppend> batch, CancellationToken ct)
     {
-        var append = await conn.Append(ct);
-        await using var tx = await append.Connection!.BeginTransactionAsync(ct);
-        var stored = await ReadStored(append.Connection, tx, batch, ct);
-        // What was read is true of committed events: later fast batches on these streams need no read.
-        _heads.Observe(stored.Heads);
-        var plan = BatchPlan.FromStored(batch, stored);
-        if (plan.Rows.Count == 0)
+        for (var attempt = 1; ; attempt++)
         {
-            await tx.RollbackAsync(ct);
-            return plan.Results(stored.LastPosition);
+            var append = await conn.Append(ct);
+            var stored = await ReadStored(append.Connection!, batch, ct);
+            // What was read is true of committed events: later fast batches on these streams need no read.
+            _heads.Observe(stored.Heads);
+            var plan = BatchPlan.FromStored(batch, stored);
+            if (plan.Rows.Count == 0) return plan.Results(stored.LastPosition);
+            plan.Rows.Bind(append);
+            try
+            {
+                var basePosition = (long)(await append.ExecuteScalarAsync(ct))!;
+                _heads.Observe(plan.NewHeads);
+                return plan.Results(basePosition);
+            }
+            catch (PostgresException ex) when (attempt < CheckedAttempts && ex.SqlState is PostgresErrorCodes.UniqueViolation or "AL409")
+            {
+                _log.LogDebug(ex, "Another writer changed what a checked batch was decided from; deciding it again.");
+            }
         }
-        plan.Rows.Bind(append);
-        append.Transaction = tx;
-        long basePosition;
-        try { basePosition = (long)(await append.ExecuteScalarAsync(ct))!; }
-        finally { append.Transaction = null; }
-        await tx.CommitAsync(ct);
-        _heads.Observe(plan.NewHeads);
-        return plan.Results(basePosition);
     }
 
-    /// <summary>Under the sequence lock (taken first), so no other writer can change what is read until commit.</summary>
-    static async Task<StoredState> ReadStored(NpgsqlConnection conn, NpgsqlTransaction tx, List<PendingAppend> batch, CancellationToken ct)
+    /// <summary>
+    /// Committed state only: whatever a caller saw before it queued its append is here, and anything committed since
+    /// that changes the decision makes <c>event_store_append</c> refuse the rows.
+    /// </summary>
+    static async Task<StoredState> ReadStored(NpgsqlConnection conn, List<PendingAppend> batch, CancellationToken ct)
     {
         var streamIds = batch.Select(p => p.Request.StreamId).Distinct().ToArray();
         var eventIds = batch.SelectMany(p => p.Events.Select(e => e.Source.EventId)).ToArray();
         var keys = batch.SelectMany(p => p.Request.UniqueKeys ?? []).Distinct().ToArray();
         var stored = new StoredState(0, new Dictionary<string, Head>(StringComparer.Ordinal), [], new HashSet<string>(StringComparer.Ordinal));
 
-        await using var lookup = new NpgsqlBatch(conn, tx);
-        lookup.BatchCommands.Add(new NpgsqlBatchCommand("SELECT last_position FROM event_sequence WHERE id = 1 FOR UPDATE"));
+        await using var lookup = new NpgsqlBatch(conn);
+        lookup.BatchCommands.Add(new NpgsqlBatchCommand("SELECT last_position FROM event_sequence WHERE id = 1"));
         lookup.BatchCommands.Add(Command(
             """
             SELECT s.stream_id, e.version, e.hash FROM unnest($1::text[]) AS s(stream_id)

@@ -15,7 +15,8 @@ namespace AssetLedger.Infrastructure.EventStore;
 /// <para>
 /// A batch is normally decided from the stream heads this process already knows and written in one round
 /// trip (<see cref="BatchPlan.FromHints"/>); the database's constraints confirm that decision or refuse the
-/// batch, which is then decided again from reads under the lock (<see cref="BatchPlan.FromStored"/>).
+/// batch, which is then decided again from fresh reads (<see cref="BatchPlan.FromStored"/>) and written by the same
+/// one-statement call. The sequence lock is held only inside that statement, never while this process turns around.
 /// </para>
 /// </summary>
 public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
@@ -60,9 +61,13 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         }
         // Continuations run where the result is set, which is a work item of its own (see Complete), not a writer.
         var pending = new PendingAppend(request, events, new TaskCompletionSource<AppendResult>());
+        ct.ThrowIfCancellationRequested();
         EnsureWriters();
         if (!_queue.TryAdd(pending)) throw new ObjectDisposedException(nameof(PostgresEventStore));
-        return pending.Completion.Task.WaitAsync(ct);
+        // Once queued, an append is committed or refused whatever its caller does, so the caller waits for that outcome:
+        // a caller that stopped waiting (a client gone) could not tell whether it wrote, and its idempotency key would
+        // be freed while the append still commits. The wait is bounded by the writer's database bounds (DatabaseConnections).
+        return pending.Completion.Task;
     }
 
     static void Validate(AppendRequest r)

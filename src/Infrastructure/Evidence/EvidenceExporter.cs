@@ -209,7 +209,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 }
             }
 
-        // 4. Checkpoints, consistency proofs from the earlier ones, anchor receipts.
+        // 4. Checkpoints, consistency proofs from the earlier ones, anchor receipts, witness cosignatures.
         var checkpoints = new List<SignedCheckpoint> { checkpoint };
         checkpoints.AddRange(await CheckpointsOf(earlier, ct));
         foreach (var c in checkpoints.OrderBy(c => c.TreeSize)) zip.Write(BundleFormat.CheckpointFile(c.TreeSize), c.Note);
@@ -226,6 +226,9 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         }
         var receipts = await Receipts(checkpoints.Select(c => c.TreeSize).ToArray(), ct);
         zip.Write(BundleFormat.Anchors, AnchorsJson(receipts));
+        using (var file = zip.Open(BundleFormat.Cosignatures))
+            foreach (var (witness, size, line) in await Cosignatures(checkpoints.Select(c => c.TreeSize).ToArray(), ct))
+                file.WriteLine(BundleFormat.CosignatureLine(witness, size, line));
 
         // 5. The state replay must reach: every asset stream whose first event is in the bundle.
         zip.Write(BundleFormat.State, StateJson(states));

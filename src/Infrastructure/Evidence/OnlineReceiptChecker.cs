@@ -53,7 +53,9 @@ public sealed record FabricGatewayOptions(string Endpoint, string? TlsRootCertFi
 /// <param name="Evm">EVM endpoints; a receipt of a chain none of them serves is reported as not checked (a failure).</param>
 /// <param name="RpcTimeout">Longest wait for one JSON-RPC or Gateway call (default 10 s).</param>
 /// <param name="Fabric">A Gateway peer for the Fabric receipts; without one they are listed as not checked online.</param>
-public sealed record OnlineOptions(IReadOnlyList<EvmEndpoint> Evm, TimeSpan? RpcTimeout = null, FabricGatewayOptions? Fabric = null);
+/// <param name="Policy">The chain identity the person pinned: only receipts on the pinned EVM contract are asked online (any other proves
+/// nothing to them, however well it checks out), and the contract's owner must be the pinned anchoring account.</param>
+public sealed record OnlineOptions(IReadOnlyList<EvmEndpoint> Evm, TimeSpan? RpcTimeout = null, FabricGatewayOptions? Fabric = null, TrustPolicy? Policy = null);
 
 /// <summary>
 /// The online half of receipt verification (docs/evidence-bundle.md §9): for every EVM receipt of a bundle's
@@ -82,7 +84,9 @@ public static class OnlineReceiptChecker
         var roots = CheckpointRoots(files);
         var endpoints = new Endpoints(options);
         using var gateway = new Gateway(options);
-        int evm = 0, fabric = 0, fabricUnchecked = 0;
+        int evm = 0, fabric = 0, fabricUnchecked = 0, evmUnpinned = 0;
+        var policy = options.Policy ?? new TrustPolicy();
+        var owners = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var r in receipts)
         {
             switch (r.Kind)
@@ -105,7 +109,14 @@ public static class OnlineReceiptChecker
                 failures.Add($"{r.Where}: not checked online: the receipt is not well formed ({string.Join("; ", problems.Select(p => p[(r.Where.Length + 2)..]))})");
                 continue;
             }
+            if (!policy.PinsEvm) { evmUnpinned++; continue; }
+            if (proof.ChainId != policy.EvmChainId || !string.Equals(proof.ContractAddress, policy.EvmContract, StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"{r.Where}: not checked online: {proof.ContractAddress} on chain {proof.ChainId} is not the pinned contract {policy.EvmContract} on chain {policy.EvmChainId}");
+                continue;
+            }
             var before = failures.Count;
+            if (policy.EvmAccount is { } account && owners.Add(proof.ContractAddress)) await CheckOwner(r, proof, account, endpoints, failures, ct);
             await CheckEvm(r, proof, roots.GetValueOrDefault(r.TreeSize), endpoints, failures, ct);
             if (failures.Count == before) evm++;
         }
@@ -115,12 +126,30 @@ public static class OnlineReceiptChecker
                       + (endpoints.Used.Count > 0 ? $" ({string.Join(", ", endpoints.Used.Order(StringComparer.Ordinal))})" : ""));
         if (fabric > 0)
             parts.Add($"{fabric} Fabric receipts: the channel holds each checkpoint under the receipt's transaction, committed VALID in the receipt's block (gateway {options.Fabric})");
+        if (evmUnpinned > 0) parts.Add($"not checked online: {evmUnpinned} EVM receipts (no pinned chain and contract: --evm-chain-id, --evm-contract)");
         if (fabricUnchecked > 0) parts.Add($"not checked online: {fabricUnchecked} Fabric receipts (no Fabric gateway configured)");
         return Result(failures, parts.Count > 0 ? string.Join("; ", parts) : "no chain receipts in the bundle");
     }
 
     static VerificationCheck Result(List<string> failures, string passSummary) =>
         new(CheckName, failures.Count == 0, failures.Count == 0 ? passSummary : $"{failures.Count} failed", failures);
+
+    /// <summary>The pinned contract was deployed by, and anchors only for, the pinned account (its immutable owner).</summary>
+    static async Task CheckOwner(BundleReceipt r, EvmReceiptProof p, string account, Endpoints endpoints, List<string> failures, CancellationToken ct)
+    {
+        var (_, reader, why) = await endpoints.For(p.ChainId, ct);
+        if (reader is null) { failures.Add($"{r.Where}: owner not checked online: {why}"); return; }
+        try
+        {
+            var owner = await reader.Owner(p.ContractAddress, ct);
+            if (!string.Equals(owner, account, StringComparison.OrdinalIgnoreCase))
+                failures.Add($"{r.Where}: the contract's owner is {owner}, not the pinned anchoring account {account}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            failures.Add($"{r.Where}: owner not checked online: {e.Message}");
+        }
+    }
 
     static async Task CheckEvm(BundleReceipt r, EvmReceiptProof p, byte[]? checkpointRoot, Endpoints endpoints, List<string> failures, CancellationToken ct)
     {

@@ -35,6 +35,16 @@ public sealed class LedgerService : ILedgerQueries
 
     public Task<SignedCheckpoint?> CheckpointBySize(long treeSize, CancellationToken ct) => _checkpoints.BySize(treeSize, ct);
 
+    public async Task<IReadOnlyList<CheckpointCosignature>> Cosignatures(long treeSize, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT witness, witness_key, cosignature, cosigned_at FROM witness_cosignatures WHERE tree_size = $1 ORDER BY witness");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = treeSize });
+        var list = new List<CheckpointCosignature>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new CheckpointCosignature(r.GetString(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)));
+        return list;
+    }
+
     /// <summary>Checkpoints after <paramref name="afterSize"/>, oldest first (paging).</summary>
     public Task<IReadOnlyList<SignedCheckpoint>> Checkpoints(long afterSize, int limit, CancellationToken ct) => _checkpoints.Range(afterSize, limit, ct);
 

@@ -4,7 +4,9 @@ namespace AssetLedger.Ledger.Anchors;
 
 /// <summary>
 /// The receipt's proof: what a verifier needs to find and check the anchor on the channel later
-/// (query block <c>blockNumber</c> or call <c>GetCheckpoint(treeSize)</c> on <c>chaincode</c> in <c>channel</c>).
+/// (query block <c>blockNumber</c> or call <c>GetCheckpoint(treeSize)</c> on <c>chaincode</c> in <c>channel</c>), and
+/// <c>envelope</c>: the signed transaction as ordered (base64 of <c>common.Envelope</c>), holding the endorsing peers'
+/// signed proposal responses, so that a verifier checks offline who endorsed it (<see cref="FabricEnvelopeCheck"/>).
 /// </summary>
 public sealed record FabricAnchorProof(
     [property: JsonPropertyName("network")] string Network,
@@ -18,7 +20,8 @@ public sealed record FabricAnchorProof(
     [property: JsonPropertyName("treeSize")] long TreeSize,
     [property: JsonPropertyName("root")] string Root,
     [property: JsonPropertyName("prev")] string Prev,
-    [property: JsonPropertyName("sig")] string Sig)
+    [property: JsonPropertyName("sig")] string Sig,
+    [property: JsonPropertyName("envelope")] string? Envelope = null)
 {
     /// <summary>The chaincode function that anchors a checkpoint.</summary>
     public const string AnchorFunction = "AnchorCheckpoint";

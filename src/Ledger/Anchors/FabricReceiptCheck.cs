@@ -16,7 +16,9 @@ public static partial class FabricReceiptCheck
 
     /// <summary>Problems found without the network (empty: the receipt holds).</summary>
     /// <param name="previousRootHex">The root of the checkpoint before, "" if this is the first, null if unknown.</param>
-    public static IReadOnlyList<string> Offline(AnchorReceipt receipt, SignedCheckpoint checkpoint, string? previousRootHex)
+    /// <param name="mspRoots">MSP id → root certificate PEM, pinned by the verifier: the organisations that must have endorsed it.</param>
+    public static IReadOnlyList<string> Offline(AnchorReceipt receipt, SignedCheckpoint checkpoint, string? previousRootHex,
+        IReadOnlyDictionary<string, string>? mspRoots = null)
     {
         var problems = new List<string>();
         FabricAnchorProof? proof;
@@ -44,6 +46,11 @@ public static partial class FabricReceiptCheck
         Expect(proof.Root == Convert.ToHexStringLower(checkpoint.RootHash), "the anchored root is not the checkpoint's");
         Expect(proof.Sig == FabricAnchorProof.LedgerSignature(checkpoint.Note), "the anchored signature is not the checkpoint note's");
         if (previousRootHex is not null) Expect(proof.Prev == previousRootHex, "the anchored previous root is not the previous checkpoint's");
+        mspRoots ??= new Dictionary<string, string>();
+        if (proof.Envelope is not null)
+            problems.AddRange(FabricEnvelopeCheck.Offline(proof, mspRoots).Select(p => $"{receipt.Anchor} receipt {receipt.TreeSize}: {p}"));
+        else if (mspRoots.Count > 0)
+            Expect(false, "the receipt carries no transaction envelope, so its endorsements cannot be checked against the pinned MSP roots");
         return problems;
     }
 }

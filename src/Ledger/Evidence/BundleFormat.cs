@@ -10,7 +10,9 @@ namespace AssetLedger.Ledger.Evidence;
 /// </summary>
 public static class BundleFormat
 {
-    public const int Version = 1;
+    /// <summary>2 adds <see cref="Cosignatures"/>; a bundle of format 1 (none) is still read, and has no witness cosignature.</summary>
+    public const int Version = 2;
+    public const int FirstVersion = 1;
 
     public const string Manifest = "manifest.json";
     public const string ManifestSignature = "manifest.sig";
@@ -23,6 +25,7 @@ public static class BundleFormat
     public const string ReportMarkdown = "REPORT.md";
     public const string ReportHtml = "report.html";
     public const string CheckpointDirectory = "checkpoints/";
+    public const string Cosignatures = "cosignatures.jsonl";
 
     /// <summary>First line of the manifest signature note: it can never be read as a checkpoint (whose first line is the origin).</summary>
     public const string SignatureHeader = "assetledger-evidence-bundle/v1";
@@ -69,6 +72,16 @@ public static class BundleFormat
         sb.Append("{\"from\":").Append(from.ToString(CultureInfo.InvariantCulture));
         AppendPath(sb, path);
         sb.Append(",\"to\":").Append(to.ToString(CultureInfo.InvariantCulture));
+        return sb.Append('}').ToString();
+    }
+
+    /// <summary><c>{"cosignature":…,"treeSize":…,"witness":…}</c>: one line of cosignatures.jsonl (the witness's signature line, newline included).</summary>
+    public static string CosignatureLine(string witness, long treeSize, string cosignature)
+    {
+        var sb = new StringBuilder(160);
+        sb.Append("{\"cosignature\":"); Jcs.WriteString(sb, cosignature);
+        sb.Append(",\"treeSize\":").Append(treeSize.ToString(CultureInfo.InvariantCulture));
+        sb.Append(",\"witness\":"); Jcs.WriteString(sb, witness);
         return sb.Append('}').ToString();
     }
 

@@ -27,6 +27,7 @@ public static class BundleVerifier
         ConsistencyProofsCheck.Run,
         AnchorReceiptsCheck.Run,
         ChainReceiptsCheck.Run,
+        WitnessCosignaturesCheck.Run,
         SignedCommandsCheck.Run,
         ReplayCheck.Run,
     ];
@@ -54,7 +55,24 @@ public static class BundleVerifier
         var (manifestCheck, manifest) = ManifestReader.Read(files);
         if (manifest is null) return new VerificationReport("?", [manifestCheck]);
         var bundle = BundleParser.Parse(files, manifest);
-        return new VerificationReport(manifest.Subject, [manifestCheck, .. Checks.Select(check => check(bundle, options))]);
+        return new VerificationReport(manifest.Subject, [manifestCheck, .. Checks.Select(check => check(bundle, options))], Unpinned(bundle, options));
+    }
+
+    /// <summary>What the bundle's truth rests on that the person did not pin: each is a reason not to say VERIFIED.</summary>
+    static IReadOnlyList<string> Unpinned(ParsedBundle bundle, VerifierOptions options)
+    {
+        var policy = options.TrustPolicy;
+        var reasons = new List<string>();
+        if (options.LedgerKey is null)
+            reasons.Add($"the ledger key is not pinned: the bundle names its own ({bundle.Manifest.LedgerKey.VerifierKey}); compare it with the published one and pass --ledger-key");
+        if (!policy.WitnessesDecided)
+            reasons.Add("no witness is pinned: the operator holds every key in the bundle and could have re-derived it; pass --witness-key (or --witness-quorum 0 to rely on the ledger key alone)");
+        var kinds = ChainReceiptsCheck.Kinds(bundle);
+        if (kinds.Contains(ReceiptKind.Evm) && !policy.PinsEvm)
+            reasons.Add("the EVM receipts' chain and contract are not pinned: a contract the operator deployed would do; pass --evm-chain-id and --evm-contract");
+        if (kinds.Contains(ReceiptKind.Fabric) && !policy.PinsFabric)
+            reasons.Add("the Fabric receipts' channel and chaincode are not pinned; pass --fabric-channel and --fabric-chaincode");
+        return reasons;
     }
 
     /// <summary>The bundle's files by path (for tests that edit a bundle and check it again).</summary>

@@ -48,11 +48,12 @@ public sealed class ApiServer : IAsyncLifetime
     /// <summary>A second API process on the same database and keys, as behind a load balancer; dispose it before this one.</summary>
     public async Task<ApiServer> SecondInstance()
     {
-        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory };
+        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory, Server = Server };
         await second.InitializeAsync();
         return second;
     }
 
+    /// <summary>Where the ledger and anchor keys are (created on first start); another server given the same directory signs with the same keys.</summary>
     public string KeyDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
     readonly Dictionary<string, string> _tokens = new();
     readonly SemaphoreSlim _tokenLock = new(1, 1);
@@ -93,7 +94,8 @@ public sealed class ApiServer : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
 
-    static string Server => Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
+    /// <summary>The PostgreSQL server to create the database on: scripts/test.sh's, or a cluster of the test's own (set before InitializeAsync).</summary>
+    public string Server { get; init; } = Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
         ?? throw new InvalidOperationException("ASSETLEDGER_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL cluster for them.");
 
     public async Task InitializeAsync()

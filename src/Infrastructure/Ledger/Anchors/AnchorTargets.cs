@@ -39,7 +39,7 @@ public sealed class AnchorTargets
         [.. _configured.Select(a => a.Name), .. (await Managed(ct)).Select(t => t.Name)];
 }
 
-/// <summary>Builds the anchor of a managed chain target: an <see cref="EvmAnchor"/> or a <see cref="FabricAnchor"/>.</summary>
+/// <summary>Builds the anchor of a managed target: an <see cref="EvmAnchor"/>, a <see cref="FabricAnchor"/> or a <see cref="Witnesses.WitnessAnchor"/>.</summary>
 public sealed class AnchorTargetFactory(NpgsqlDataSource db, IClock clock, ILoggerFactory? logs = null)
 {
     readonly ILoggerFactory _logs = logs ?? NullLoggerFactory.Instance;
@@ -57,6 +57,7 @@ public sealed class AnchorTargetFactory(NpgsqlDataSource db, IClock clock, ILogg
             Endpoint = f.Endpoint, TlsRootCertFile = f.TlsRootCertFile, TlsRootCertificatePem = f.TlsRootCertificatePem, TlsServerName = f.TlsServerName,
             MspId = f.MspId, CertificateFile = f.CertificateFile, PrivateKeyFile = f.PrivateKeyFile, Channel = f.Channel, Chaincode = f.Chaincode,
         }, db, clock)),
+        "witness" when target.Witness is { } w => new Witnesses.WitnessAnchor(target.Name, w.Url, AssetLedger.Ledger.Witness.CosignerKey.Parse(w.VerifierKey), db, new PostgresMerkleTree(db)),
         _ => throw new InvalidOperationException($"Anchor target {target.Name} is of kind '{target.Kind}' without its {target.Kind} definition."),
     };
 

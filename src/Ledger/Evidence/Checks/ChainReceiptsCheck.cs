@@ -45,6 +45,7 @@ static class ChainReceiptsCheck
                 var proof = ChainReceipts.ReadEvm(r, problems);
                 if (proof is not null)
                 {
+                    CheckPins(r, proof, options.TrustPolicy, problems);
                     if (!CheckEvm(r, proof, cp, previous, bundle.Manifest.Origin, problems)) previousUnknown++;
                     if (!evmByAnchor.TryGetValue(r.Anchor, out var list)) evmByAnchor[r.Anchor] = list = [];
                     list.Add((r, proof));
@@ -53,7 +54,8 @@ static class ChainReceiptsCheck
             }
             else
             {
-                CheckFabric(r, cp, previous, problems);
+                CheckFabric(r, cp, previous, options.FabricMspRoots, problems);
+                CheckPins(r, null, options.TrustPolicy, problems);
                 if (problems.Count == 0) fabric++;
             }
             failures.AddRange(problems);
@@ -64,8 +66,35 @@ static class ChainReceiptsCheck
         var summary = chain == 0 ? "no chain receipts in the bundle"
             : $"{evm} EVM and {fabric} Fabric receipts name the bundle's checkpoints (size, root, the ledger's signature)"
               + (previousUnknown > 0 ? $"; the previous root of {previousUnknown} not checked (the checkpoint before is not in the bundle)" : "")
+              + (fabric == 0 ? "" : options.FabricMspRoots is { Count: > 0 } roots
+                  ? $"; each Fabric transaction endorsed by peers of {string.Join(" and ", roots.Keys.Order(StringComparer.Ordinal))} (pinned MSP roots)"
+                  : "; Fabric endorsements not checked against MSP roots (none pinned: --fabric-msp-root)")
               + "; checked against the chains only with --online";
         return VerificationCheck.From(Name, failures, summary);
+    }
+
+    /// <summary>The kinds of the bundle's receipts (none if anchors.json is unreadable: that fails this check anyway).</summary>
+    public static HashSet<ReceiptKind> Kinds(ParsedBundle bundle)
+    {
+        try { return bundle.Anchors.Error is null ? ChainReceipts.Read(bundle.Anchors.Value).Select(r => r.Kind).ToHashSet() : []; }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException) { return []; }
+    }
+
+    /// <summary>A receipt on another chain, contract, channel or chaincode than the pinned ones proves nothing to this person.</summary>
+    static void CheckPins(BundleReceipt r, EvmReceiptProof? evm, TrustPolicy policy, List<string> problems)
+    {
+        if (evm is not null)
+        {
+            if (policy.EvmChainId is { } id && evm.ChainId != id) problems.Add($"{r.Where}: chainId {evm.ChainId} is not the pinned {id}");
+            if (policy.EvmContract is { } c && !string.Equals(evm.ContractAddress, c, StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{r.Where}: contract {evm.ContractAddress} is not the pinned {c}");
+            return;
+        }
+        if (r.Kind != ReceiptKind.Fabric) return;
+        string? Field(string name) => r.Proof.ValueKind == JsonValueKind.Object && r.Proof.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (policy.FabricChannel is { } ch && Field("channel") != ch) problems.Add($"{r.Where}: channel {Field("channel")} is not the pinned {ch}");
+        if (policy.FabricChaincode is { } cc && Field("chaincode") != cc) problems.Add($"{r.Where}: chaincode {Field("chaincode")} is not the pinned {cc}");
+        if (policy.FabricMspIds is { Count: > 0 } msps && !msps.Contains(Field("mspId") ?? "")) problems.Add($"{r.Where}: MSP {Field("mspId")} is not one of the pinned {string.Join(", ", msps)}");
     }
 
     static VerificationCheck NotAReceiptList(string why) => VerificationCheck.From(Name, [$"{BundleFormat.Anchors}: not a receipt list ({why})"], "");
@@ -120,7 +149,7 @@ static class ChainReceiptsCheck
         return previous.Known;
     }
 
-    static void CheckFabric(BundleReceipt r, Checkpoint cp, (bool Known, Checkpoint? Checkpoint) previous, List<string> problems)
+    static void CheckFabric(BundleReceipt r, Checkpoint cp, (bool Known, Checkpoint? Checkpoint) previous, IReadOnlyDictionary<string, string>? mspRoots, List<string> problems)
     {
         if (!DateTimeOffset.TryParse(r.AnchoredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
         {
@@ -131,7 +160,7 @@ static class ChainReceiptsCheck
         var checkpoint = new SignedCheckpoint(cp.Size, cp.Root, cp.Timestamp, cp.PreviousHash, cp.Note, cp.NoteHash);
         var previousRoot = previous switch { (true, null) => "", (true, { } before) => Convert.ToHexStringLower(before.Root), _ => null };
         IReadOnlyList<string> found;
-        try { found = FabricReceiptCheck.Offline(receipt, checkpoint, previousRoot); }
+        try { found = FabricReceiptCheck.Offline(receipt, checkpoint, previousRoot, mspRoots); }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
             found = [$"not a Fabric receipt ({e.Message})"];

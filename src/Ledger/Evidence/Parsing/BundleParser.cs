@@ -20,7 +20,29 @@ static class BundleParser
             checkpointFiles, checkpoints, proofLines, proofs, ParseConsistency(ParsedBundle.Text(files, BundleFormat.Consistency) ?? ""),
             ParseJson(ParsedBundle.Text(files, BundleFormat.Anchors) ?? "", root => root),
             ParseJson<IReadOnlyDictionary<string, JsonElement>>(ParsedBundle.Text(files, BundleFormat.State) ?? "",
-                root => root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal)));
+                root => root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal)),
+            ParseCosignatures(ParsedBundle.Text(files, BundleFormat.Cosignatures) ?? ""));
+    }
+
+    static List<CosignatureLine> ParseCosignatures(string text)
+    {
+        var lines = new List<CosignatureLine>();
+        var all = text.Split('\n');
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (all[i].Length == 0) continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(all[i]);
+                var r = doc.RootElement;
+                lines.Add(new CosignatureLine(i + 1, r.GetProperty("witness").GetString(), r.GetProperty("treeSize").GetInt64(), r.GetProperty("cosignature").GetString(), null));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                lines.Add(new CosignatureLine(i + 1, null, 0, null, e.Message));
+            }
+        }
+        return lines;
     }
 
     static List<BundleEvent> Events(EventFile file) => [.. file.Lines.Where(l => l.Event is not null).Select(l => l.Event!)];

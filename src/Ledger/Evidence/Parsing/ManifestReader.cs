@@ -19,6 +19,7 @@ static class ManifestReader
         string kind, origin;
         string? assetStream = null;
         long rangeFrom = 0, rangeTo = 0, treeSize;
+        var formatVersion = BundleFormat.Version;
         string checkpointFile;
         NoteVerifier? ledgerKey, anchorKey;
         var listed = new List<ListedFile>();
@@ -26,7 +27,9 @@ static class ManifestReader
         {
             using var doc = JsonDocument.Parse(text);
             var m = doc.RootElement;
-            if (m.GetProperty("formatVersion").GetInt32() != BundleFormat.Version) failures.Add($"{BundleFormat.Manifest}: formatVersion {m.GetProperty("formatVersion")} is not {BundleFormat.Version}");
+            formatVersion = m.GetProperty("formatVersion").GetInt32();
+            if (formatVersion is < BundleFormat.FirstVersion or > BundleFormat.Version)
+                failures.Add($"{BundleFormat.Manifest}: formatVersion {formatVersion} is not one of {BundleFormat.FirstVersion}–{BundleFormat.Version}");
             kind = m.GetProperty("kind").GetString() ?? "";
             origin = m.GetProperty("origin").GetString() ?? "";
             var keys = m.GetProperty("keys");
@@ -60,9 +63,9 @@ static class ManifestReader
             failures.Add($"{BundleFormat.Manifest} is not a valid manifest: {e.Message}");
             return (VerificationCheck.From(CheckName, failures, ""), null);
         }
-        var check = VerificationCheck.From(CheckName, failures, $"format {BundleFormat.Version}, {kind} bundle of log {origin}, checkpoint {treeSize}");
+        var check = VerificationCheck.From(CheckName, failures, $"format {formatVersion}, {kind} bundle of log {origin}, checkpoint {treeSize}");
         var manifest = ledgerKey is null || anchorKey is null ? null
-            : new BundleManifest(kind, origin, assetStream, rangeFrom, rangeTo, treeSize, checkpointFile, ledgerKey, anchorKey, listed);
+            : new BundleManifest(kind, origin, assetStream, rangeFrom, rangeTo, treeSize, checkpointFile, ledgerKey, anchorKey, listed, formatVersion);
         return (check, manifest);
     }
 

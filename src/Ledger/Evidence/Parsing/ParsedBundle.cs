@@ -22,7 +22,8 @@ sealed record ParsedBundle(
     IReadOnlyDictionary<long, InclusionProof> Proofs,
     IReadOnlyList<ConsistencyLine> ConsistencyLines,
     Parsed<JsonElement> Anchors,
-    Parsed<IReadOnlyDictionary<string, JsonElement>> States)
+    Parsed<IReadOnlyDictionary<string, JsonElement>> States,
+    IReadOnlyList<CosignatureLine> CosignatureLines)
 {
     public string? Text(string path) => Text(Files, path);
 
@@ -39,7 +40,7 @@ sealed record Parsed<T>(T? Value, string? Error);
 /// <summary>What <c>manifest.json</c> says, read when both its keys are verifier keys.</summary>
 sealed record BundleManifest(
     string Kind, string Origin, string? AssetStream, long RangeFrom, long RangeTo, long TreeSize, string CheckpointFile,
-    NoteVerifier LedgerKey, NoteVerifier AnchorKey, IReadOnlyList<ListedFile> Files)
+    NoteVerifier LedgerKey, NoteVerifier AnchorKey, IReadOnlyList<ListedFile> Files, int FormatVersion = BundleFormat.Version)
 {
     public string Subject => Kind == "asset" ? $"asset {AssetStream}" : $"ledger positions {RangeFrom}–{RangeTo}";
 }
@@ -69,6 +70,9 @@ sealed record InclusionProof(int Line, long Position, long LeafIndex, long TreeS
 
 /// <summary>A non-empty line of <c>proofs.jsonl</c>; <see cref="Duplicate"/> if an earlier line proved the same position.</summary>
 sealed record ProofLine(int Line, InclusionProof? Proof, bool Duplicate, string? Error);
+
+/// <summary>A line of <c>cosignatures.jsonl</c>: which witness (anchor name) cosigned which checkpoint, with what signature line.</summary>
+sealed record CosignatureLine(int Line, string? Witness, long TreeSize, string? Cosignature, string? Error);
 
 sealed record ConsistencyLine(int Line, long From, long To, List<byte[]>? Path, string? Error);
 

@@ -195,6 +195,7 @@ public sealed class fabric_anchor
         });
 
         public Task<FabricCommit> CommitStatus(string transactionId, CancellationToken ct) => Task.FromResult(_commits[transactionId]);
+        public Task<byte[]> TransactionEnvelope(string transactionId, CancellationToken ct) => Task.FromResult(Array.Empty<byte>());
 
         static byte[] Json(FabricAnchor.HeldCheckpoint? c) => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(c, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
     }

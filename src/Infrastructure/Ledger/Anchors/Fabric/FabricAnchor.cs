@@ -14,6 +14,8 @@ public interface IFabricContract
     Task<FabricCommit> Submit(string function, IReadOnlyList<string> arguments, CancellationToken ct);
     Task<byte[]> Evaluate(string function, IReadOnlyList<string> arguments, CancellationToken ct);
     Task<FabricCommit> CommitStatus(string transactionId, CancellationToken ct);
+    /// <summary>The signed envelope of a committed transaction, as the channel's ledger holds it.</summary>
+    Task<byte[]> TransactionEnvelope(string transactionId, CancellationToken ct);
 }
 
 /// <summary>A <see cref="IFabricContract"/> over a <see cref="FabricGatewayClient"/>.</summary>
@@ -24,6 +26,7 @@ public sealed class FabricGatewayContract(FabricGatewayClient client, string cha
     public Task<FabricCommit> Submit(string function, IReadOnlyList<string> arguments, CancellationToken ct) => client.Submit(channel, chaincode, function, arguments, ct);
     public Task<byte[]> Evaluate(string function, IReadOnlyList<string> arguments, CancellationToken ct) => client.Evaluate(channel, chaincode, function, arguments, ct);
     public Task<FabricCommit> CommitStatus(string transactionId, CancellationToken ct) => client.CommitStatus(channel, transactionId, ct);
+    public Task<byte[]> TransactionEnvelope(string transactionId, CancellationToken ct) => client.TransactionEnvelope(channel, transactionId, ct);
 }
 
 /// <summary>
@@ -34,6 +37,8 @@ public sealed class FabricGatewayContract(FabricGatewayClient client, string cha
 /// <para>Idempotent: before submitting it asks the chaincode (<c>GetLatest</c>); if the channel already holds this size
 /// (a crash after the commit, before the receipt was stored) it checks it is the same checkpoint and answers a receipt
 /// for the transaction that anchored it, with that transaction's block and validation code (<c>CommitStatus</c>).</para>
+/// <para>The receipt carries the signed transaction envelope with every endorsement (from the submit, or read back from
+/// the ledger when recovering), so that a verifier checks offline which organisations vouched for the checkpoint.</para>
 /// </summary>
 public sealed class FabricAnchor : IAnchor
 {
@@ -73,6 +78,7 @@ public sealed class FabricAnchor : IAnchor
                 throw new InvalidOperationException($"{Name} already holds a different checkpoint of size {size} (root {held.Root}, transaction {held.TxId}).");
             var earlier = await contract.CommitStatus(held.TxId, ct);
             if (!earlier.IsValid) throw new InvalidOperationException($"{Name}: transaction {held.TxId} that holds size {size} committed as {earlier.ValidationCodeName}.");
+            earlier = earlier with { Envelope = await contract.TransactionEnvelope(held.TxId, ct) };
             return Receipt(contract, checkpoint.TreeSize, earlier, held.Timestamp ?? _clock.UtcNow, root, prev, sig);
         }
 
@@ -84,7 +90,7 @@ public sealed class FabricAnchor : IAnchor
     AnchorReceipt Receipt(IFabricContract contract, long treeSize, FabricCommit commit, DateTimeOffset at, string root, string prev, string sig) =>
         new(Name, treeSize, commit.TransactionId, at, JsonSerializer.Serialize(new FabricAnchorProof(
             "fabric", contract.Channel, contract.Chaincode, FabricAnchorProof.AnchorFunction, commit.TransactionId, commit.BlockNumber, commit.ValidationCodeName, _mspId,
-            treeSize, root, prev, sig)));
+            treeSize, root, prev, sig, commit.Envelope is { Length: > 0 } e ? Convert.ToBase64String(e) : null)));
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 

@@ -5,7 +5,9 @@ namespace AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
 
 /// <summary>
 /// The online half of <see cref="FabricReceiptCheck"/>: against the channel, that the chaincode holds the receipt's
-/// checkpoint under its transaction and that the transaction committed VALID in its block.
+/// checkpoint under its transaction, that the transaction committed VALID in its block, and that the transaction the
+/// peer's ledger holds is the receipt's envelope byte for byte (read back from a peer of another organisation, this is
+/// that organisation's own copy).
 /// </summary>
 public static class FabricChannelCheck
 {
@@ -27,6 +29,9 @@ public static class FabricChannelCheck
         var commit = await contract.CommitStatus(proof.TransactionId, ct);
         Expect(commit.IsValid, $"the transaction committed as {commit.ValidationCodeName}");
         Expect(commit.BlockNumber == proof.BlockNumber, $"the transaction is in block {commit.BlockNumber}, the receipt says {proof.BlockNumber}");
+        if (proof.Envelope is not null)
+            Expect(Convert.ToBase64String(await contract.TransactionEnvelope(proof.TransactionId, ct)) == proof.Envelope,
+                "the ledger holds another envelope (endorsements, signatures) for the transaction than the receipt");
         return problems;
     }
 }

@@ -7,8 +7,11 @@ using Grpc.Net.Client;
 
 namespace AssetLedger.Infrastructure.Ledger.Anchors.Fabric;
 
-/// <summary>Where a committed transaction ended up: its id, block, and the peer's validation code (0 is VALID).</summary>
-public sealed record FabricCommit(string TransactionId, ulong BlockNumber, int ValidationCode, string ValidationCodeName)
+/// <summary>
+/// Where a committed transaction ended up: its id, block, and the peer's validation code (0 is VALID); after a submit,
+/// also the signed envelope that was ordered (<c>common.Envelope</c>, holding the endorsements).
+/// </summary>
+public sealed record FabricCommit(string TransactionId, ulong BlockNumber, int ValidationCode, string ValidationCodeName, byte[]? Envelope = null)
 {
     public bool IsValid => ValidationCode == 0;
 }
@@ -94,7 +97,14 @@ public sealed class FabricGatewayClient : IDisposable
             ChannelId = channelId,
             PreparedTransaction = envelope,
         }, deadline: Deadline(_timeouts.Submit), cancellationToken: ct).ResponseAsync);
-        return await CommitStatus(channelId, proposal.TransactionId, ct);
+        return await CommitStatus(channelId, proposal.TransactionId, ct) with { Envelope = envelope.ToByteArray() };
+    }
+
+    /// <summary>The signed envelope of a committed transaction, read from the peer's ledger (<c>qscc GetTransactionByID</c>).</summary>
+    public async Task<byte[]> TransactionEnvelope(string channelId, string transactionId, CancellationToken ct)
+    {
+        var processed = Protos.ProcessedTransaction.Parser.ParseFrom(await Evaluate(channelId, "qscc", "GetTransactionByID", [channelId, transactionId], ct));
+        return processed.TransactionEnvelope?.ToByteArray() ?? throw new FabricGatewayException($"The peer holds no envelope for transaction {transactionId}.");
     }
 
     /// <summary>The commit of <paramref name="transactionId"/>; the peer waits for it if it is not committed yet.</summary>
