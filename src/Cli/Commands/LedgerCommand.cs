@@ -54,7 +54,7 @@ public static class LedgerCommand
             return ExitCodes.Ok;
         }
         var kept = await RollbackGuard.Newest(db, ct);
-        PublishedMark.Lower(markFile, missing, kept, DateTimeOffset.UtcNow);
+        PublishedMark.Lower(markFile, await RollbackGuard.Identity(db, ct), missing, kept, DateTimeOffset.UtcNow);
         AnsiConsole.MarkupLineInterpolated($"Acknowledged the loss of checkpoint {missing.TreeSize} ({missing.CheckpointHash}, held by {missing.HeldBy}); the database's newest is {kept?.TreeSize ?? 0}. Logged in {PublishedMark.LossLogName}.");
         return ExitCodes.Ok;
     }

@@ -24,10 +24,17 @@ public sealed class RollbackGuard(NpgsqlDataSource db, string markFile, TimeProv
         return missing;
     }
 
-    /// <summary>The mark's checkpoint when the database lacks it (by size and note hash), else null.</summary>
+    /// <summary>The database's identity (<c>ledger_identity</c>), the key of its entry in the mark file.</summary>
+    public static async Task<string> Identity(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT id::text FROM ledger_identity");
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The mark's checkpoint for this database when the database lacks it (by size and note hash), else null.</summary>
     public static async Task<PublishedCheckpoint?> Check(NpgsqlDataSource db, string markFile, CancellationToken ct)
     {
-        if (PublishedMark.Read(markFile) is not { } mark) return null;
+        if (PublishedMark.Read(markFile, await Identity(db, ct)) is not { } mark) return null;
         await using var cmd = db.CreateCommand("SELECT note_hash FROM checkpoints WHERE tree_size = $1");
         cmd.Parameters.Add(new NpgsqlParameter { Value = mark.TreeSize });
         var hash = await cmd.ExecuteScalarAsync(ct) as byte[];

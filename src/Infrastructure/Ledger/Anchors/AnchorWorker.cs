@@ -271,7 +271,7 @@ public sealed class AnchorWorker
         await tx.CommitAsync(ct);
         // After the commit: the mark may then name a checkpoint the database has, never one it might not.
         if (_options.PublishedMarkFile is { } mark)
-            PublishedMark.Raise(mark, new PublishedCheckpoint(next.TreeSize, Convert.ToHexStringLower(next.NoteHash), anchor.Name, receipt.AnchoredAt));
+            PublishedMark.Raise(mark, await RollbackGuard.Identity(_db, ct), new PublishedCheckpoint(next.TreeSize, Convert.ToHexStringLower(next.NoteHash), anchor.Name, receipt.AnchoredAt));
         return true;
     }
 
