@@ -58,8 +58,9 @@ psql_at() { "$PG_BIN/psql" -h 127.0.0.1 -p "$1" -U postgres -d "$2" -Atqc "$3"; 
 # The formation's states, from the monitor: node name, port, reported state, goal state.
 states() { psql_at "$MONITOR_PORT" pg_auto_failover "SELECT nodename, nodeport, reportedstate, goalstate FROM pgautofailover.node ORDER BY nodeid" 2>/dev/null; }
 
+# The node taking writes: "primary", or "wait_primary"/"single" while it has no healthy standby (then it commits alone).
 primary_port() {
-  states | awk -F'|' '$3 == "primary" && $4 == "primary" { print $2 }' | head -1
+  states | awk -F'|' '$3 == $4 && ($3 == "primary" || $3 == "wait_primary" || $3 == "single") { print $2 }' | head -1
 }
 
 wait_for() {
