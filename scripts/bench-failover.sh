@@ -72,8 +72,11 @@ echo "== $WRITERS writers on two instances; the primary killed (-9, PostgreSQL a
 sleep "$BEFORE"
 PUBLISHED="$(curl -sf "$URL/api/v1/ledger/checkpoints/latest")"
 OLD_PRIMARY="$(scripts/ha.sh primary)"
+KILLED="$(scripts/ha.sh kill-primary)"
+# Taken once the kill is done (ha.sh needs a moment first on a loaded machine): every commit before it may be the old
+# primary's, every one after it is the new one's.
 T_KILL="$(date +%s.%N)"
-echo "killed $(scripts/ha.sh kill-primary) (port $OLD_PRIMARY); checkpoint published before: size $(jq -r .treeSize <<<"$PUBLISHED")"
+echo "killed $KILLED (port $OLD_PRIMARY); checkpoint published before: size $(jq -r .treeSize <<<"$PUBLISHED")"
 # Asked of the monitor directly (ha.sh would cost a second a call on a loaded machine): the other node taking writes.
 NEW_PRIMARY=""
 for _ in $(seq 1 1200); do
