@@ -66,13 +66,14 @@ for p in owner-a wh-1; do post /users "{\"login\":\"$p.soak\",\"participantId\":
 RUN="$(date +%s)"
 echo "$(token owner-a.soak 'soak password owner-a')" >"$DIR/owner.token"; echo "$(token wh-1.soak 'soak password wh-1')" >"$DIR/wh.token"
 # Tokens last 15 minutes: refreshed every 10 by a loop of their own, so a long soak keeps writing.
-( while [ ! -f "$DIR/stop" ]; do sleep 600; t="$(token owner-a.soak 'soak password owner-a')" && [ -n "$t" ] && echo "$t" >"$DIR/owner.token"
+( while [ ! -f "$DIR/stop" ]; do for _ in $(seq 1 120); do [ -f "$DIR/stop" ] && exit 0; sleep 5; done; t="$(token owner-a.soak 'soak password owner-a')" && [ -n "$t" ] && echo "$t" >"$DIR/owner.token"
     t="$(token wh-1.soak 'soak password wh-1')" && [ -n "$t" ] && echo "$t" >"$DIR/wh.token"; done ) & LOADERS+=($!)
 
 # send N KIND URL KEY BODY: POST until answered (2xx/4xx) or the run ends; logs "time status kind key id-or-code".
 send() {
   local n="$1" kind="$2" url="$3" key="$4" body="$5" tok="$6" code
   while :; do
+    rm -f "$DIR/body.$n"  # an answer that never came must not log the previous one's id
     code="$(curl -s --max-time 30 -o "$DIR/body.$n" -w '%{http_code}' -X POST "$url" -H "Authorization: Bearer $(cat "$DIR/$tok")" \
       -H 'Content-Type: application/json' -H "Idempotency-Key: $key" -d "$body")" || true
     echo "$(date +%s.%N) ${code:-000} $kind $key $(grep -o '"\(assetId\|code\)":"[^"]*"' "$DIR/body.$n" 2>/dev/null | head -1 | cut -d'"' -f4)" >>"$DIR/log.$n"
@@ -90,10 +91,10 @@ writer() {
     [ -n "$id" ] && { send "$n" confirm "$url/assets/$id/confirmations" "c$n-$i-$RUN" '{"approve":true}' wh.token || break; }
   done
 }
-# The checkpoint reader: every latest checkpoint it sees, "size rootHash".
+# The checkpoint reader: every latest checkpoint it sees, "size rootHash" (a 503 during a fault is no checkpoint).
 reader() {
   while [ ! -f "$DIR/stop" ]; do
-    curl -s --max-time 10 "${URLS[$1]}/api/v1/ledger/checkpoints/latest" | jq -r '"\(.treeSize) \(.rootHash)"' 2>/dev/null >>"$DIR/checkpoints.$1" || true
+    curl -s --max-time 10 "${URLS[$1]}/api/v1/ledger/checkpoints/latest" | jq -r 'select(.treeSize != null) | "\(.treeSize) \(.rootHash)"' 2>/dev/null >>"$DIR/checkpoints.$1" || true
     sleep 0.5
   done
 }
