@@ -16,6 +16,11 @@ namespace AssetLedger.Infrastructure;
 /// else (a statement stuck on a client that stopped reading).</item>
 /// <item><c>Timeout</c> (connecting, <see cref="Connect"/>) and <c>Command Timeout</c> (<see cref="Command"/>): when
 /// PostgreSQL is unreachable (stopped, frozen, partitioned) a request fails within these instead of hanging.</item>
+/// <item>Several hosts (a primary and its standby, <c>scripts/ha.sh</c>): the service writes, so it asks for the primary
+/// (<c>Target Session Attributes=primary</c>) unless told otherwise. Npgsql remembers what each host was (primary,
+/// standby, offline) for <c>Host Recheck Seconds</c>, 10 by default; right after a failover the standby it saw a moment
+/// ago is the primary, so it looks again after <see cref="HostRecheck"/> instead. Npgsql itself marks a host offline and
+/// clears its pool when a connection to it breaks, so nothing of the old primary's pool is reused.</item>
 /// </list>
 /// A value the connection string sets itself wins, so an operator can tune them.
 /// </summary>
@@ -25,6 +30,7 @@ public static class DatabaseConnections
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan Connect = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan Command = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan HostRecheck = TimeSpan.FromSeconds(1);
 
     /// <summary>The connection string with the bounds above added where it does not set them.</summary>
     public static string Bounded(string connectionString)
@@ -33,6 +39,7 @@ public static class DatabaseConnections
         // Npgsql's defaults (15 s to connect, 30 s per command) count as unset.
         if (b.Timeout == 15) b.Timeout = (int)Connect.TotalSeconds;
         if (b.CommandTimeout == 30) b.CommandTimeout = (int)Command.TotalSeconds;
+        Primary(b);
         var options = b.Options ?? "";
         if (!options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))
             options += $" -c idle_in_transaction_session_timeout={(int)IdleInTransaction.TotalMilliseconds}";
@@ -40,6 +47,21 @@ public static class DatabaseConnections
             options += $" -c lock_timeout={(int)LockWait.TotalMilliseconds}";
         b.Options = options.Trim();
         return b.ConnectionString;
+    }
+
+    /// <summary>The connection string asking for the primary when it names several hosts (see above); used by the migrator too.</summary>
+    public static string Primary(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        Primary(b);
+        return b.ConnectionString;
+    }
+
+    static void Primary(NpgsqlConnectionStringBuilder b)
+    {
+        if (b.Host?.Contains(',') != true) return;
+        b.TargetSessionAttributes ??= "primary";
+        if (b.HostRecheckSeconds == 10) b.HostRecheckSeconds = (int)HostRecheck.TotalSeconds;
     }
 
     /// <summary>A data source on <see cref="Bounded"/> settings: the one the service's requests and workers share.</summary>

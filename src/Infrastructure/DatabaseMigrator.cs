@@ -42,6 +42,7 @@ public static class DatabaseMigrator
     public static async Task Migrate(string connectionString, IEnumerable<Assembly> owners, ILogger? logger = null, CancellationToken ct = default)
     {
         var folders = Folders(owners);
+        connectionString = DatabaseConnections.Primary(connectionString);
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new NullLog());
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync(ct);

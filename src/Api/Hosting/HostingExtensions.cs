@@ -58,6 +58,7 @@ public static class HostingExtensions
         s.AddLedger(o =>
         {
             o.KeyDirectory = ledger["KeyDirectory"] ?? KeyDirectory(builder);
+            o.PublishedMarkFile = Path.Combine(o.KeyDirectory, Infrastructure.Ledger.PublishedMark.FileName);
             if (ledger["Origin"] is { } origin) o.Origin = origin;
             if (ledger.GetValue<TimeSpan?>("AnchorDegradedAfter") is { } degradedAfter) o.AnchorDegradedAfter = degradedAfter;
             if (ledger.GetValue<TimeSpan?>("AnchorMaxBackoff") is { } maxBackoff) o.AnchorMaxBackoff = maxBackoff;
@@ -80,6 +81,8 @@ public static class HostingExtensions
         s.AddSingleton<ILedgerQueries>(sp => sp.GetRequiredService<LedgerService>());
         s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
         s.AddSingleton<IHealthProbe, HealthProbe>();
+        s.AddSingleton<IRollbackGuard>(sp => new Infrastructure.Ledger.RollbackGuard(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<Infrastructure.Ledger.LedgerOptions>().PublishedMarkFile!));
         s.AddSingleton<IChainTargetStatus>(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));
         // The managed chain records' active targets, read from the registry's stream (activation is seen at once, on every instance).
         s.AddSingleton<IAnchorTargetSource, Application.Chains.ChainTargetSource>();
@@ -123,6 +126,7 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseMiddleware<Audit.AccessAuditMiddleware>();
         app.UseMiddleware<ApplicantGate>();
+        app.UseMiddleware<RollbackGate>();
         app.UseMiddleware<SignedCommands>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();

@@ -31,4 +31,10 @@ public static class LedgerErrors
 
     public static DomainError BeyondLog(long head, long to) =>
         new("evidence.beyond_log", $"The log ends at position {head}; to ({to}) is beyond it.", ErrorKind.Invalid, "to");
+
+    /// <summary>The database lacks a checkpoint an anchor already holds: it was restored from an older backup.</summary>
+    public static DomainError RolledBack(PublishedCheckpoint missing) => new("ledger.rolled_back",
+        $"The registry's database lacks checkpoint {missing.TreeSize} (note hash {missing.CheckpointHash}), which the anchor '{missing.HeldBy}' " +
+        $"has held since {missing.PublishedAt:u}: it was restored from an older backup. Writes are refused until an operator acknowledges " +
+        "the loss (assetledger ledger acknowledge-loss); reads still answer.", ErrorKind.Unavailable);
 }

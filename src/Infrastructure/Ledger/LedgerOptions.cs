@@ -13,6 +13,12 @@ public sealed class LedgerOptions
     /// <summary>Where ledger.key and anchor.key live; outside git (.data/ is ignored).</summary>
     public string KeyDirectory { get; set; } = Path.Combine(".data", "keys");
 
+    /// <summary>
+    /// Where the anchor worker records the newest anchored checkpoint, outside the database (<see cref="PublishedMark"/>);
+    /// null: not recorded (tools and tests that own a throwaway database). The API sets it beside the keys.
+    /// </summary>
+    public string? PublishedMarkFile { get; set; }
+
     public int CheckpointEveryLeaves { get; set; } = 1000;
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

@@ -54,7 +54,10 @@ public sealed class ApiServer : IAsyncLifetime
     }
 
     /// <summary>Where the ledger and anchor keys are (created on first start); another server given the same directory signs with the same keys.</summary>
-    public string KeyDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
+    public string KeyDirectory { get => _keyDirectory ?? _ownKeyDirectory; init => _keyDirectory = value; }
+    string? _keyDirectory;
+    // Removed at the end only when it is this server's own: a directory given to it belongs to another server (or a restore).
+    readonly string _ownKeyDirectory = Path.Combine(Path.GetTempPath(), "assetledger-test-keys-" + Guid.NewGuid().ToString("N"));
     readonly Dictionary<string, string> _tokens = new();
     readonly SemaphoreSlim _tokenLock = new(1, 1);
 
@@ -98,9 +101,13 @@ public sealed class ApiServer : IAsyncLifetime
     public string Server { get; init; } = Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_PG")
         ?? throw new InvalidOperationException("ASSETLEDGER_TEST_PG is not set: run the tests through scripts/test.sh, which starts a PostgreSQL cluster for them.");
 
+    /// <summary>An existing database on <see cref="Server"/> to serve (a restored one) instead of a fresh one; dropped at the end all the same.</summary>
+    public string? Database { get; init; }
+
     public async Task InitializeAsync()
     {
         if (_primary is not null) ConnectionString = _primary.ConnectionString;
+        else if (Database is not null) ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database = Database }.ConnectionString;
         else
         {
             _database = "api_" + Guid.NewGuid().ToString("N")[..16];
@@ -132,7 +139,7 @@ public sealed class ApiServer : IAsyncLifetime
         await admin.OpenAsync();
         await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
         await cmd.ExecuteNonQueryAsync();
-        try { Directory.Delete(KeyDirectory, true); } catch (IOException) { }
+        if (_keyDirectory is null) try { Directory.Delete(_ownKeyDirectory, true); } catch (IOException) { }
     }
 
     public async Task<long> Scalar(string sql)

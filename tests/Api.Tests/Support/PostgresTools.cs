@@ -69,19 +69,44 @@ public sealed class ThrowawayCluster : IAsyncDisposable
     public int Port { get; } = PostgresTools.FreePort();
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Maximum Pool Size=50";
 
-    public static async Task<ThrowawayCluster> Create()
+    /// <summary>The cluster's data directory (made by <see cref="Create"/>, or by a restore into an <see cref="Empty"/> cluster).</summary>
+    public string DataDirectory => Path.Combine(_dir, "data");
+
+    /// <summary>A new cluster, started; <paramref name="prepare"/> runs on its data directory before the first start.</summary>
+    public static async Task<ThrowawayCluster> Create(Action<string>? prepare = null)
+    {
+        var cluster = Empty();
+        await Task.Run(() => PostgresTools.Wait(PostgresTools.Start("initdb",
+            ["-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"], asPostgres: true)));
+        prepare?.Invoke(cluster.DataDirectory);
+        await cluster.Start();
+        return cluster;
+    }
+
+    /// <summary>A port and a directory without a data directory yet (a restore makes it); <see cref="Start"/> it then.</summary>
+    public static ThrowawayCluster Empty()
     {
         var cluster = new ThrowawayCluster();
         Directory.CreateDirectory(cluster._dir);
         if (Environment.UserName == "root") PostgresTools.Run("chown", ["postgres:postgres", cluster._dir]);
-        await Task.Run(() => PostgresTools.Wait(PostgresTools.Start("initdb",
-            ["-D", Path.Combine(cluster._dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"], asPostgres: true)));
-        await cluster.Start();
         return cluster;
     }
 
     public Task Start() => Task.Run(() => PostgresTools.Wait(PostgresTools.Start("pg_ctl", ["-D", Path.Combine(_dir, "data"), "-l", Path.Combine(_dir, "postgres.log"), "-w", "-t", "60",
         "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100", "start"], asPostgres: true)));
+
+    /// <summary>A standby of <paramref name="primary"/> (pg_basebackup -R), started: it streams the primary's WAL.</summary>
+    public static async Task<ThrowawayCluster> StandbyOf(ThrowawayCluster primary)
+    {
+        var standby = Empty();
+        await Task.Run(() => PostgresTools.Wait(PostgresTools.Start("pg_basebackup",
+            ["-h", "127.0.0.1", "-p", primary.Port.ToString(), "-U", "postgres", "-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast"], asPostgres: true)));
+        await standby.Start();
+        return standby;
+    }
+
+    /// <summary>A standby becomes a primary (what a failover manager does once the primary is lost).</summary>
+    public Task Promote() => Task.Run(() => PostgresTools.Wait(PostgresTools.Start("pg_ctl", ["-D", DataDirectory, "-w", "promote"], asPostgres: true)));
 
     /// <summary>As a crash: no shutdown checkpoint, every session cut off at once.</summary>
     public Task StopImmediately() => Task.Run(() => PostgresTools.Wait(PostgresTools.Start("pg_ctl", ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"], asPostgres: true)));

@@ -228,6 +228,12 @@ public sealed class AnchorWorker
         }
         var next = await _checkpoints.After(lastSize, ct);
         if (next is null) return false;
+        // A database restored from before a checkpoint an anchor holds would anchor a fork: wait for the operator.
+        if (_options.PublishedMarkFile is { } markFile && await RollbackGuard.Check(_db, markFile, ct) is { } missing)
+        {
+            _log.LogWarning("Not anchoring: the database lacks checkpoint {Size}, which {Anchor} holds; run `assetledger ledger acknowledge-loss`.", missing.TreeSize, missing.HeldBy);
+            return false;
+        }
 
         AnchorReceipt receipt;
         try
@@ -263,6 +269,9 @@ public sealed class AnchorWorker
             await done.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);
+        // After the commit: the mark may then name a checkpoint the database has, never one it might not.
+        if (_options.PublishedMarkFile is { } mark)
+            PublishedMark.Raise(mark, await RollbackGuard.Identity(_db, ct), new PublishedCheckpoint(next.TreeSize, Convert.ToHexStringLower(next.NoteHash), anchor.Name, receipt.AnchoredAt));
         return true;
     }
 
