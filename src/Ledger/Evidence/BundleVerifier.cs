@@ -29,7 +29,10 @@ public static class BundleVerifier
         ChainReceiptsCheck.Run,
         WitnessCosignaturesCheck.Run,
         SignedCommandsCheck.Run,
+        SignatureBindingCheck.Run,
         ReplayCheck.Run,
+        RulesCheck.Run,
+        SignerContextCheck.Run,
     ];
 
     public static VerificationReport Verify(string zipPath, VerifierOptions? options = null)
