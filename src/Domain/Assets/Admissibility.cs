@@ -44,6 +44,11 @@ public static class Admissibility
         AssetUnfrozen u => new UnfreezeAsset(u.Asset, u.FreezeId, u.Reason, actor, u.At),
         AssetCancelled c => new CancelAsset(c.Asset, c.Reason, actor, c.At),
         EvidenceAttached x => new AttachEvidence(x.Asset, x.Sha256, x.MediaType, x.Description, x.Source, actor, x.At),
+        AssetReleaseRequested r => new ReleaseGoods(r.Asset, r.DeliveryOrder, r.Quantity.Value, r.Quantity.Unit, actor, r.At),
+        // Goods leave either by a release in one step or by the venue's consent to a pending request.
+        AssetGoodsReleased g when before.PendingRelease is not null => new AnswerRelease(g.Asset, true, null, actor, g.At),
+        AssetGoodsReleased g => new ReleaseGoods(g.Asset, g.DeliveryOrder, g.Released.Value, g.Released.Unit, actor, g.At),
+        AssetReleaseDeclined d => new AnswerRelease(d.Asset, false, d.Comment, actor, d.At),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No command implies this event."),
     };
 

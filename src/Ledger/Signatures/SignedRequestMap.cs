@@ -57,6 +57,20 @@ public static class SignedRequestMap
             expectedType = approve.Value.ValueKind == JsonValueKind.True ? "asset-confirmed" : "asset-rejected";
             fields = [new("comment", "comment")];
         }
+        else if (route == "releases")
+        {
+            // The warehouse's release of a receipt that is out is a request the venue answers; otherwise the goods leave.
+            expectedType = type == "asset-release-requested" ? type : "asset-goods-released";
+            var quantity = type == "asset-release-requested" ? "quantity" : "released";
+            fields = [new("deliveryOrder", "deliveryOrder"), new("quantity", $"{quantity}.value", Compare.Decimal), new("unit", $"{quantity}.unit", Compare.Generated)];
+        }
+        else if (route == "releases/answer")
+        {
+            var consent = Member(body, "consent");
+            if (consent?.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return "the signed answer has no consent: true or false";
+            expectedType = consent.Value.ValueKind == JsonValueKind.True ? "asset-goods-released" : "asset-release-declined";
+            fields = consent.Value.ValueKind == JsonValueKind.True ? [] : [new("comment", "comment")];
+        }
         else if (segments.Length == 4 || !Routes.TryGetValue(route, out var r)) return $"the signed request {path} is not an asset command";
         else (expectedType, fields) = r;
         if (expectedType != type) return $"the signed request POST {path} produces {expectedType}, but the event is {type}";

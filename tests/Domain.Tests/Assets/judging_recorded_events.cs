@@ -57,6 +57,16 @@ public sealed class judging_recorded_events
     }
 
     [Fact]
+    public void a_release_by_the_warehouse_is_admissible_and_the_same_release_by_the_owner_is_not()
+    {
+        var state = Given(Active());
+        var released = new AssetGoodsReleased(Asset, "DO-1", new Quantity("200", "t"), new Quantity("1000.5", "t"), Warehouse.Id, null, Now);
+
+        Assert.Null(Admissibility.Check(state, released, Warehouse, RolesOf));
+        Assert.Equal("asset.not_permitted", Admissibility.Check(state, released with { By = Owner.Id }, Owner, RolesOf)?.Code);
+    }
+
+    [Fact]
     public void a_confirmation_by_a_party_without_the_role_is_refused()
     {
         var state = Given(Registered(), Confirmed(Warehouse, "warehouse"));
