@@ -23,17 +23,16 @@ public sealed record SignatureInput(AssetId Asset, long Version, DateTimeOffset 
         }
         if (parts.Count != 3 || !parts.TryGetValue("asset", out var assetText) || !parts.TryGetValue("version", out var versionText) || !parts.TryGetValue("signed-at", out var at))
             return (null, $"{Form}.");
-        if (!AssetId.TryParse(assetText, out var asset) || assetText.Length != 32) return (null, $"asset '{assetText}' is not an asset id (32 hex digits).");
+        if (!AssetId.TryParse(assetText, out var asset) || asset.ToString() != assetText) return (null, $"asset '{assetText}' is not an asset id (32 hex digits).");
         if (!long.TryParse(versionText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
             return (null, $"version '{versionText}' is not a non-negative integer.");
         if (SignedPayload.ParseTime(at) is not { } signedAt) return (null, $"signed-at '{at}' is not an RFC 3339 time with an offset (e.g. 2026-12-05T09:00:00Z).");
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length == 3)
+        var target = SignedRequestMap.AssetOf(path);
+        if (target == "")
         {
             if (version != 0) return (null, $"A registration creates asset {asset} at version 0; the signature names version {version}.");
         }
-        else if (segments.Length < 4 || !AssetId.TryParse(segments[3], out var named) || named != asset)
-            return (null, $"The signature is for asset {asset}, but the request is for {(segments.Length >= 4 ? segments[3] : path)}.");
+        else if (target != assetText) return (null, $"The signature is for asset {asset}, but the request is {path}.");
         return (new SignatureInput(asset, version, signedAt, at), null);
     }
 }

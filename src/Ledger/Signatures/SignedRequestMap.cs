@@ -41,6 +41,15 @@ public static class SignedRequestMap
         ["evidence"] = ("evidence-attached", [new("sha256", "sha256"), new("mediaType", "mediaType"), new("description", "description")]),
     };
 
+    /// <summary>The asset a command path names (32 hex digits), "" for a registration, null when it is not an asset command's path.</summary>
+    public static string? AssetOf(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length < 3 || segments[..3] is not ["api", "v1", "assets"]) return null;
+        if (segments.Length == 3) return "";
+        return Guid.TryParse(segments[3], out var g) ? g.ToString("N") : null;
+    }
+
     /// <summary>Why the event is not what the signed request produces, or null when it is.</summary>
     public static string? Mismatch(string path, JsonElement? body, string asset, string type, JsonElement data, AssetState? before)
     {
