@@ -28,7 +28,7 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         foreach (var name in new[] { "manifest.json", "manifest.sig", "events.jsonl", "participants.jsonl", "proofs.jsonl", "consistency.jsonl", "anchors.json", "state.json", "REPORT.md", "report.html" })
             Assert.True(files.ContainsKey(name), $"{name} is missing; the bundle has {string.Join(", ", files.Keys)}");
         var manifest = JsonNode.Parse(files["manifest.json"])!;
-        Assert.Equal(2, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal(3, manifest["formatVersion"]!.GetValue<int>());
         Assert.Equal(id, manifest["asset"]!["id"]!.GetValue<string>());
         var keys = (await api.Get("/api/v1/ledger/keys", null)).Json;
         Assert.Equal(keys["ledgerVerifierKey"]!.GetValue<string>(), manifest["keys"]!["ledger"]!.GetValue<string>());
@@ -68,14 +68,14 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Assert.Equal(HttpStatusCode.OK, (await api.Post("/api/v1/participants/signer-e/signing-key", "signer-e", new { publicKey = key.ExportSubjectPublicKeyInfoPem() })).Status);
         var body = $$"""{"kind":"WarehouseReceipt","ownerId":"signer-e","warehouseId":"wh-1","receiptNumber":"SIG-{{Guid.NewGuid():N}}","commodity":"copper","quantity":"25","unit":"t"}""";
-        var created = await api.Post("/api/v1/assets", "signer-e", body, ("Signature", Sign(key, "/api/v1/assets", body, "ev-sig-1")), ("Idempotency-Key", "ev-sig-1"));
+        var created = await api.Post("/api/v1/assets", "signer-e", body, Signing.Headers(key, "/api/v1/assets", body, "ev-sig-1", Signing.NewAssetId(), 0));
         Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
         var id = created.Json["assetId"]!.GetValue<string>();
         await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = true }));
         await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "tc-1", new { approve = true }));
         var offer = """{"toId":"buyer-b"}""";
         var path = $"/api/v1/assets/{id}/transfer-offer";
-        Assert.Equal(HttpStatusCode.OK, (await api.Post(path, "signer-e", offer, ("Signature", Sign(key, path, offer, "ev-sig-2")), ("Idempotency-Key", "ev-sig-2"))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await api.Post(path, "signer-e", offer, Signing.Headers(key, path, offer, "ev-sig-2", id, 3))).Status);
 
         var zip = await Bundle(api, id, "signer-e");
         var report = Verify(zip);
@@ -85,9 +85,6 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         Assert.Contains("participant-signing-key-registered", Encoding.UTF8.GetString(files["participants.jsonl"]));
         Assert.Contains("signed the command behind position", Encoding.UTF8.GetString(files["REPORT.md"]));
     }
-
-    static string Sign(ECDsa key, string path, string body, string idempotencyKey) =>
-        Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(AssetLedger.Api.Security.SignedCommands.Payload(path, body, idempotencyKey)!), HashAlgorithmName.SHA256));
 
     [Fact]
     public async Task whoever_may_read_the_asset_may_export_it_and_nobody_else_learns_it_exists()

@@ -101,7 +101,8 @@ public sealed class nul_bytes_are_refused(ApiServer api) : IClassFixture<ApiServ
         var log = await api.Scalar("SELECT count(*) FROM events");
         var body = $$"""{"kind":"WarehouseReceipt","ownerId":"signer-n","warehouseId":"wh-1","receiptNumber":"WR-N","commodity":"oil","unit":"t","{{field}}":{{raw}}}""";
 
-        var r = await api.Send(HttpMethod.Post, "/api/v1/assets", "signer-n", body, ("Signature", Convert.ToBase64String(new byte[64])));
+        var r = await api.Send(HttpMethod.Post, "/api/v1/assets", "signer-n", body, ("Signature", Convert.ToBase64String(new byte[64])),
+            ("Signature-Input", $"asset={Signing.NewAssetId()}; version=0; signed-at={Signing.Now()}"));
 
         Refused(r, field);
         Assert.Equal(log, await api.Scalar("SELECT count(*) FROM events"));

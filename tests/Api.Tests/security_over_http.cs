@@ -201,15 +201,17 @@ public sealed class security_over_http(ApiServer api) : IClassFixture<ApiServer>
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.Status);
         Assert.Equal("signature.invalid", unsigned.Code);
 
-        var payload = AssetLedger.Api.Security.SignedCommands.Payload("/api/v1/assets", body, "sig-key-1")!;
-        var signature = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(payload), HashAlgorithmName.SHA256));
-        var wrong = await api.Post("/api/v1/assets", "signer-1", body, ("Signature", signature), ("Idempotency-Key", "sig-key-2"));
+        var asset = Signing.NewAssetId();
+        var headers = Signing.Headers(key, "/api/v1/assets", body, "sig-key-1", asset, 0);
+        var signature = headers[0].Value;
+        var wrong = await api.Post("/api/v1/assets", "signer-1", body, headers[0], headers[1], ("Idempotency-Key", "sig-key-2"));
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
         Assert.Contains("does not verify", wrong.Json["detail"]!.GetValue<string>());
 
-        var signed = await api.Post("/api/v1/assets", "signer-1", body, ("Signature", signature), ("Idempotency-Key", "sig-key-1"));
+        var signed = await api.Post("/api/v1/assets", "signer-1", body, headers);
         Assert.Equal(HttpStatusCode.Created, signed.Status);
         var id = signed.Json["assetId"]!.GetValue<string>();
+        Assert.Equal(asset, id);
         var meta = await api.Text($"SELECT metadata->>'signature' FROM events WHERE stream_id = 'asset-{id}'");
         Assert.Contains(signature, meta);
         Assert.Contains("\"keyId\"", meta);

@@ -43,7 +43,7 @@ public static class AssetCommandEndpoints
             if (owner.Error is { } e2) return e2;
             var details = Details(body, kind.Value);
             if (details.Error is { } e3) return e3;
-            return new RegisterAsset(AssetId.New(), kind.Value, owner.Value, details.Value!, actor, now);
+            return new RegisterAsset(s.NewAssetId, kind.Value, owner.Value, details.Value!, actor, now);
         }, ct);
         if (error is not null) return error;
         return TypedResults.Created($"/api/v1/assets/{result!.AssetId}", result);

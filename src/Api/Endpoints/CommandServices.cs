@@ -42,6 +42,13 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
     {
         var ifMatch = RequestMapping.IfMatch(Http.Request.Headers.IfMatch.ToString());
         if (ifMatch.Error is { } bad) return (null, P.From(bad));
+        // A signed command expects the version it signed: that is its If-Match, and an If-Match header may only repeat it.
+        if (Http.Items[SignedCommands.VersionItem] is long signed)
+        {
+            if (ifMatch.Value is { } v && v != signed)
+                return (null, P.From(AccessErrors.SignatureInvalid($"If-Match names version {v}, the signature version {signed}.")));
+            ifMatch = (long?)signed;
+        }
         var command = build(Actor, Now);
         if (command.Error is { } invalid) return (null, P.From(invalid));
         var outcome = await mediator.Send(new ExecuteAssetCommand(command.Value!, Context(), ifMatch.Value), ct);
@@ -50,6 +57,9 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
         var state = outcome.State!;
         return (new CommandResult(state.Id.ToString(), outcome.Version, state.Status.ToString(), outcome.Events.Select(AppendedEventView.From).ToList()), null);
     }
+
+    /// <summary>The id a registration creates: the one its signature names, else a new one.</summary>
+    public AssetId NewAssetId => Http.Items[SignedCommands.AssetItem] is AssetId signed ? signed : AssetId.New();
 
     public static Result<AssetId> AssetIdOf(string id) =>
         AssetId.TryParse(id, out var a) ? a : ResourceErrors.NotAnAssetId(id);

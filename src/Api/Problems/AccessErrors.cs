@@ -28,6 +28,9 @@ public static class AccessErrors
 
     public static DomainError SignatureInvalid(string detail) => new("signature.invalid", detail, ErrorKind.Unauthenticated);
 
+    public static DomainError SignatureStale(string signedAt, TimeSpan maxSkew) => new("signature.stale",
+        $"The command was signed at {signedAt}, more than {maxSkew.TotalMinutes:0} minutes from the server's clock; sign it again with the current time.", ErrorKind.Unauthenticated);
+
     public static readonly DomainError IdempotencyKeyInvalid = new("idempotency.key_invalid",
         "Idempotency-Key must be 1–200 printable ASCII characters (a UUID is a good choice).", ErrorKind.Malformed, IdempotencyHeader);
 

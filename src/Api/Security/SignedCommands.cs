@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Ledger.Canonical;
@@ -15,16 +14,22 @@ namespace AssetLedger.Api.Security;
 /// <summary>
 /// Non-repudiation for asset commands. A participant that registered an ECDSA P-256 key must sign every asset
 /// command: the <c>Signature</c> header carries base64 of an ES256 signature (r‖s, or DER) over the RFC 8785 canonical
-/// JSON of <c>{"body": …, "idempotencyKey": …, "method": "POST", "path": "/api/v1/assets/…"}</c>. A verified signature
-/// is kept in the events' metadata with the exact payload signed, so anyone can check it offline later.
+/// JSON <see cref="SignedPayload"/> of format 2, which binds the method, path, body and Idempotency-Key to one asset, the
+/// version the command expects and a time, given in <c>Signature-Input: asset=&lt;id&gt;; version=&lt;n&gt;; signed-at=&lt;RFC 3339&gt;</c>.
+/// A signature older or newer than <see cref="SignatureLimits.MaxSkew"/> is stale; the signed version is the command's
+/// If-Match; a registration creates the signed asset id; the event store claims each signed payload once, so it is
+/// never a second command. A verified signature is kept in the events' metadata with the exact payload signed.
 /// </summary>
 public sealed class SignedCommands(RequestDelegate next)
 {
     public const string Header = "Signature";
+    public const string InputHeader = "Signature-Input";
     public const string ItemKey = "assetledger.signature";
+    public const string AssetItem = "assetledger.signed-asset";
+    public const string VersionItem = "assetledger.signed-version";
     static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public async Task InvokeAsync(HttpContext http, IParticipantDirectory directory)
+    public async Task InvokeAsync(HttpContext http, IParticipantDirectory directory, IClock clock)
     {
         var participant = http.User.FindFirstValue(TokenService.ParticipantClaim);
         if (!HttpMethods.IsPost(http.Request.Method) || participant is null || !http.Request.Path.StartsWithSegments("/api/v1/assets"))
@@ -52,13 +57,22 @@ public sealed class SignedCommands(RequestDelegate next)
         byte[] signature;
         try { signature = Convert.FromBase64String(header.Trim()); }
         catch (FormatException) { await Refuse(http, "The Signature header is not base64."); return; }
+        var path = http.Request.Path.Value ?? "";
+        var (input, inputError) = SignatureInput.Parse(http.Request.Headers[InputHeader].ToString(), path);
+        if (input is null) { await Refuse(http, inputError!); return; }
+        var skew = clock.UtcNow - input.SignedAt;
+        if (skew.Duration() > SignatureLimits.MaxSkew)
+        {
+            await P.From(AccessErrors.SignatureStale(input.SignedAtText, SignatureLimits.MaxSkew)).ExecuteAsync(http);
+            return;
+        }
 
         http.Request.EnableBuffering();
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8, leaveOpen: true);
         var body = await reader.ReadToEndAsync(http.RequestAborted);
         http.Request.Body.Position = 0;
         string? payload;
-        try { payload = Payload(http.Request.Path, body, http.Request.Headers["Idempotency-Key"].ToString()); }
+        try { payload = SignedPayload.Build(path, body, http.Request.Headers["Idempotency-Key"].ToString(), input.Asset.ToString(), input.Version, input.SignedAtText); }
         catch (CanonicalJsonException e)
         {
             await P.From(RequestErrors.Invalid(e.Field ?? "body", $"The body cannot be signed: {e.Message}")).ExecuteAsync(http);
@@ -70,30 +84,13 @@ public sealed class SignedCommands(RequestDelegate next)
         key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(info.SigningKeySpki), out _);
         if (!Verify(key, Encoding.UTF8.GetBytes(payload), signature))
         {
-            await Refuse(http, $"The Signature does not verify with {participant}'s key {info.SigningKeyId} over the canonical JSON of method, path, body and Idempotency-Key.");
+            await Refuse(http, $"The Signature does not verify with {participant}'s key {info.SigningKeyId} over the canonical JSON of asset, body, expected version, Idempotency-Key, method, path, signed time and format (v 2).");
             return;
         }
         http.Items[ItemKey] = JsonSerializer.Serialize(new { alg = CommandSignature.Algorithm, keyId = info.SigningKeyId, payload, signature = Convert.ToBase64String(signature) }, Relaxed);
+        http.Items[AssetItem] = input.Asset;
+        http.Items[VersionItem] = input.Version;
         await next(http);
-    }
-
-    /// <summary>The exact bytes a client signs (RFC 8785), or null when the body is not JSON.</summary>
-    public static string? Payload(string path, string body, string idempotencyKey)
-    {
-        JsonNode? parsed = null;
-        if (body.Length > 0)
-        {
-            try { parsed = JsonNode.Parse(body); }
-            catch (JsonException) { return null; }
-        }
-        var envelope = new JsonObject
-        {
-            ["body"] = parsed,
-            ["idempotencyKey"] = idempotencyKey.Length > 0 ? idempotencyKey : null,
-            ["method"] = "POST",
-            ["path"] = path,
-        };
-        return Jcs.Canonicalize(envelope.ToJsonString());
     }
 
     public static bool Verify(ECDsa key, byte[] data, byte[] signature) => CommandSignature.Verify(key, data, signature);

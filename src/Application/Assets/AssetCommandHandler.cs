@@ -36,6 +36,7 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
     static async Task<Result<ExecuteAssetCommand>> ActorAndReferences(IParticipantDirectory directory, ExecuteAssetCommand request, CancellationToken ct)
     {
         var command = request.Command;
+        var context = request.Context;
         if (!command.Actor.Has(Role.System))
         {
             // Deny by default: only a verified, unsuspended participant acts, with the roles it holds now.
@@ -43,9 +44,11 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
             if (actor is not { Active: true })
                 return new DomainError("participant.inactive",
                     $"{command.Actor.Id} is not a verified, active participant (awaiting verification or suspended); it cannot act on assets.", ErrorKind.Forbidden);
+            // The events commit to the actor's stream as decided on: a verifier then knows which key and roles it held.
+            context = context with { ParticipantVersion = actor.StreamVersion, ParticipantHash = actor.StreamHash };
         }
         var resolved = await ParticipantReferences.Resolve(directory, command, ct);
-        return resolved.Error is { } refError ? refError : request with { Command = resolved.Value! };
+        return resolved.Error is { } refError ? refError : request with { Command = resolved.Value!, Context = context };
     }
 
     static DomainError? IfMatch(AssetState state, ExecuteAssetCommand request) =>

@@ -1,4 +1,6 @@
 namespace AssetLedger.Application.Commands;
 
 /// <summary>Everything a command carries besides the decision itself: tracing and non-repudiation.</summary>
-public sealed record CommandContext(string? User = null, Guid? CorrelationId = null, Guid? CausationId = null, string? IdempotencyKey = null, string? Signature = null);
+/// <param name="ParticipantVersion">The acting participant's stream version (and <paramref name="ParticipantHash"/> its hash) the decision was made with.</param>
+public sealed record CommandContext(string? User = null, Guid? CorrelationId = null, Guid? CausationId = null, string? IdempotencyKey = null, string? Signature = null,
+    long? ParticipantVersion = null, string? ParticipantHash = null);

@@ -34,9 +34,13 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
             if (table.BeforeAppend is { } before && await before(request, ct) is { } vetoed) return CommandOutcome<TState>.Failed(vetoed, version);
 
             var (actor, context) = table.Origin(request);
-            var append = new AppendRequest(table.Stream(request), version, ToAppend(decision.Events, actor, context), table.UniqueKeys?.Invoke(decision.Events));
+            IReadOnlyList<string>? keys = table.UniqueKeys?.Invoke(decision.Events);
+            if (SignedCommandClaims.KeyOf(context) is { } signed) keys = [.. keys ?? [], signed];
+            var append = new AppendRequest(table.Stream(request), version, ToAppend(decision.Events, actor, context), keys);
             var result = await store.Append(append, ct);
             if (result.Succeeded) return new(null, result.StreamVersion, result.Events, decision.Events.Aggregate(state, table.Evolve));
+            if (result.Status == AppendStatus.KeyTaken && result.TakenKey?.StartsWith(SignedCommandClaims.Prefix, StringComparison.Ordinal) == true)
+                return CommandOutcome<TState>.Failed(SignedCommandClaims.Replayed);
             if (result.Status == AppendStatus.KeyTaken && table.KeyTaken is { } taken) return CommandOutcome<TState>.Failed(taken(result.TakenKey ?? "?"));
         }
         return CommandOutcome<TState>.Failed(table.Conflict);
@@ -45,7 +49,8 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
     static IReadOnlyList<EventToAppend> ToAppend(IReadOnlyList<TEvent> events, Actor actor, CommandContext context)
     {
         var correlation = context.CorrelationId ?? Guid.NewGuid();
-        var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature).ToJson();
+        var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature,
+            context.ParticipantVersion, context.ParticipantHash).ToJson();
         return events.Select(e =>
         {
             var (type, schema, json) = EventSerializer.Instance.Serialize(e!);

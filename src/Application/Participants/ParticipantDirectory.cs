@@ -32,9 +32,11 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
     {
         var scope = RequestScope.Value;
         if (scope is not null && scope.TryGetValue(id, out var known)) return known;
-        var s = await Load(store, id, ct);
+        var (s, head) = ParticipantId.IsWellFormed(id.Value)
+            ? await EventStreams.FoldToHead<ParticipantState, IParticipantEvent>(store, ParticipantDecider.StreamOf(id), ParticipantState.Initial, ParticipantState.Evolve, p => p.Version, ct)
+            : (ParticipantState.Initial, null);
         var info = s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki,
-            s.Status == ParticipantStatus.Verified, s.SessionVersion) : null;
+            s.Status == ParticipantStatus.Verified, s.SessionVersion, s.Version, head) : null;
         if (scope is not null) scope[id] = info;
         return info;
     }

@@ -160,6 +160,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                     if (e.StreamId.StartsWith("asset-", StringComparison.Ordinal))
                     {
                         if (meta.Participant is { } p) actors.Add(p);
+                        // The rules judge a transfer out by the venue's roles at the time: its stream goes in too.
+                        if (e.Type == "asset-transferred-out" && TryDeserialize(e) is AssetTransferredOut o) actors.Add(o.Venue.Value);
                         Fold(states, e);
                     }
                     if (timeline.Count < EvidenceReport.MaxTimelineRows)
@@ -167,7 +169,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                             EvidenceReport.Summarise(e.Type, e.Data)));
                 }
 
-        // 2. The participant streams of the asset events' actors: they hold the keys signed commands are checked with.
+        // 2. The participant streams of the asset events' actors (and venues): their keys and roles at each event.
         var participantEvents = new List<StoredEvent>();
         foreach (var actor in actors)
             await foreach (var page in StreamPages(ParticipantStream(actor), treeSize, ct)) participantEvents.AddRange(page);

@@ -9,7 +9,8 @@ namespace AssetLedger.Infrastructure.Ledger;
 /// <summary>
 /// Recomputes what the ledger claims over a position range: each event's hash from its content
 /// (<see cref="EventHasher"/>), each stream's previous-hash link, each tree leaf, the tree's stored
-/// nodes above those leaves, and the checkpoints in the range (signature, chain, root).
+/// nodes above those leaves, and the checkpoints in the range (signature, chain, root); and each asset event by the
+/// Domain's rules and its signer's context (<see cref="IntegrityRules"/>).
 /// </summary>
 public sealed class IntegrityCheck(IEventStore events, PostgresMerkleTree tree, CheckpointStore checkpoints, NoteVerifier ledgerKey)
 {
@@ -24,6 +25,7 @@ public sealed class IntegrityCheck(IEventStore events, PostgresMerkleTree tree, 
         long checkedCount = 0;
         // Each stream's last (version, hash) seen in the range, to check the next event's link.
         var lastInStream = new Dictionary<string, (long Version, string Hash)>();
+        var rules = new IntegrityRules(events);
 
         for (var after = from - 1; after < to && problems.Count < MaxProblems;)
         {
@@ -41,6 +43,7 @@ public sealed class IntegrityCheck(IEventStore events, PostgresMerkleTree tree, 
                     problems.Add(new(e.Position, "event-hash", $"event {e.EventId} ({e.StreamId} v{e.Version}): stored hash {e.Hash}, content hashes to {recomputed}"));
                 if (await ChainProblem(e, lastInStream, ct) is { } chain) problems.Add(new(e.Position, "chain", chain));
                 lastInStream[e.StreamId] = (e.Version, e.Hash);
+                problems.AddRange(await rules.Judge(e, ct));
 
                 var leafIndex = e.Position - 1;
                 if (leafIndex < treeSize)

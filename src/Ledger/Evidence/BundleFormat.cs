@@ -10,8 +10,12 @@ namespace AssetLedger.Ledger.Evidence;
 /// </summary>
 public static class BundleFormat
 {
-    /// <summary>2 adds <see cref="Cosignatures"/>; a bundle of format 1 (none) is still read, and has no witness cosignature.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2 adds <see cref="Cosignatures"/>; a bundle of format 1 (none) is still read, and has no witness cosignature.
+    /// 3 carries the venues' participant streams and holds events whose metadata commits to the actor's stream and whose
+    /// signed commands bind asset, version and time (docs/evidence-bundle.md §4); format 2 bundles keep their own rules.
+    /// </summary>
+    public const int Version = 3;
     public const int FirstVersion = 1;
 
     public const string Manifest = "manifest.json";

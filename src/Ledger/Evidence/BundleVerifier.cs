@@ -9,8 +9,9 @@ namespace AssetLedger.Ledger.Evidence;
 /// manifest and the manifest's signature, every event's hash from its canonical envelope, every stream-chain link, every
 /// inclusion proof against the signed checkpoint's root, the checkpoints' signatures, the consistency proofs, the local
 /// anchor receipts, the chain anchor receipts (EVM, Fabric: their form and that they name the bundle's checkpoints; the
-/// online check in Infrastructure asks the chains), the signed commands against the signers' registered keys, and the
-/// replay of each asset through the Domain against the state file. The bundle is parsed once; each check reads it.
+/// online check in Infrastructure asks the chains), the signed commands against the signers' registered keys and
+/// against the events they produced, the replay of each asset through the Domain against the state file, each event
+/// against the Domain's rules, and each event's commitment to its signer's context. The bundle is parsed once; each check reads it.
 /// </summary>
 public static class BundleVerifier
 {
@@ -29,7 +30,10 @@ public static class BundleVerifier
         ChainReceiptsCheck.Run,
         WitnessCosignaturesCheck.Run,
         SignedCommandsCheck.Run,
+        SignatureBindingCheck.Run,
         ReplayCheck.Run,
+        RulesCheck.Run,
+        SignerContextCheck.Run,
     ];
 
     public static VerificationReport Verify(string zipPath, VerifierOptions? options = null)
