@@ -103,7 +103,8 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         HasProblem(integrity, "leaf", e[1].Position);
         HasProblem(integrity, "chain", e[1].Position);
         var report = Verify(await Bundle(api, id));
-        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report));
+        // The later event, now at the earlier position, may also be recorded after the checkpoint that first held that position (times).
+        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"position {e[1].Position}, event {e[2].EventId} (asset-{id} v3)", Failures(report, "stream chains"));
         Assert.Contains($"position {e[2].Position}, event {e[1].EventId} (asset-{id} v2)", Failures(report, "inclusion proofs"));
     }
@@ -142,7 +143,8 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         HasProblem(integrity, "chain", e[3].Position);
         Assert.DoesNotContain(integrity["problems"]!.AsArray(), p => p!["kind"]!.GetValue<string>() == "event-hash");
         var report = Verify(await Bundle(api, id));
-        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report));
+        // The forged row is recorded when it was inserted: after its position's checkpoint, once that is more than the allowed skew ago (times).
+        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"position {e[2].Position}, event {forgedId} (asset-{id} v3)", Failures(report, "inclusion proofs"));
         Assert.Contains($"position {e[3].Position}, event {e[3].EventId} (asset-{id} v4): previous hash {e[2].Hash} is not the hash {hash}", Failures(report, "stream chains"));
     }
