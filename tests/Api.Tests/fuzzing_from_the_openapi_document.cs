@@ -36,7 +36,7 @@ public sealed class ErrorLogCounter : ILoggerProvider, ILogger
 
 /// <summary>
 /// Issue 14's fuzz test, generated at test time from the OpenAPI document the API serves: for every operation and every
-/// parameter and body member, NUL, a lone surrogate, 100,000 characters, invalid UTF-8, 1e400, negative and huge
+/// parameter, body member and bearer token, NUL, a lone surrogate, 100,000 characters, invalid UTF-8, 1e400, negative and huge
 /// numbers and a million-entry array, as a real participant allowed to call it and anonymously. Every answer must be a
 /// 4xx problem (never a 5xx, never an empty body), nothing may change, and nothing may be logged at error level.
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class fuzzing_from_the_openapi_document(FuzzServer server, ITestOu
         {
             var path = c.Operation.Split(' ')[1];
             cases.Add((c, null));
-            if (c.Secured) cases.Add((c, CallerOf(path)));
+            if (c.Secured && !c.OwnCaller) cases.Add((c, CallerOf(path)));
         }
 
         var failures = new ConcurrentQueue<string>();
@@ -93,14 +93,16 @@ public sealed class fuzzing_from_the_openapi_document(FuzzServer server, ITestOu
             if (caller is not null) headers.Add(("Authorization", Encoding.ASCII.GetBytes("Bearer " + tokens[caller])));
             var answer = await RawHttp.Send(Api.BaseAddress, c.Method, c.Target, headers, c.Body, ct);
             if (answer.Status >= 500) Interlocked.Increment(ref serverErrors);
-            if (Judge(answer) is { } wrong) failures.Enqueue($"{c} as {caller ?? "anonymous"}: {wrong} — {answer}");
+            if ((c.Ignorable && answer.Status < 400 ? null : Judge(answer)) is { } wrong) failures.Enqueue($"{c} as {caller ?? "anonymous"}: {wrong} — {answer}");
         });
 
         var operations = cases.Select(c => c.Case.Operation).Distinct().Count();
-        output.WriteLine($"fuzz: {doc["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count)} operations in the document, {operations} fuzzed, " +
+        var documented = doc["paths"]!.AsObject().Sum(p => p.Value!.AsObject().Count);
+        output.WriteLine($"fuzz: {documented} operations in the document, {operations} fuzzed, " +
                          $"{cases.Count} requests sent, {serverErrors} answered 5xx, {failures.Count} not a 4xx problem, {server.Errors.Errors.Count} errors logged");
         foreach (var f in failures.Order()) output.WriteLine(f);
 
+        Assert.Equal(documented, operations);
         Assert.True(failures.IsEmpty, $"{failures.Count} of {cases.Count} fuzz requests were not answered with a 4xx problem, e.g.:\n{string.Join("\n", failures.Take(40))}");
         Assert.Equal(versionBefore, (await Api.Get($"/api/v1/assets/{asset}", "owner-a")).ETag);
         Assert.Equal(eventsBefore, await Api.Scalar("SELECT count(*) FROM events"));

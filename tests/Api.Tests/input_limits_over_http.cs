@@ -25,6 +25,35 @@ public sealed class input_limits_over_http(ApiServer api) : IClassFixture<ApiSer
         Assert.Equal(eventsBefore, await api.Scalar("SELECT count(*) FROM events"));
     }
 
+    /// <summary>
+    /// The token request publishes its limits (login 64, password 200, refresh token 128) and keeps them: one character
+    /// more is a 400 naming the field, before any lookup, and such requests do not count as failed logins, so a stranger
+    /// cannot lock an account out with values no account can have.
+    /// </summary>
+    [Theory]
+    [InlineData("login")]
+    [InlineData("password")]
+    [InlineData("refreshToken")]
+    public async Task a_token_request_field_beyond_its_limit_is_refused_and_counts_as_no_failure(string field)
+    {
+        await api.Token("log-1");
+        var login = ApiServer.LoginOf("log-1");
+        object body = field switch
+        {
+            "login" => new { login = new string('a', 65), password = ApiServer.UserPassword },
+            "password" => new { login, password = new string('p', 201) },
+            _ => new { refreshToken = new string('r', 129) },
+        };
+        for (var i = 0; i < 15; i++)
+        {
+            var r = await api.Post("/api/v1/auth/token", null, body);
+            Assert.True(r.Status == HttpStatusCode.BadRequest, r.ToString());
+            Assert.Equal(field, r.Json["field"]?.GetValue<string>());
+        }
+        var ok = await api.Post("/api/v1/auth/token", null, new { login, password = ApiServer.UserPassword });
+        Assert.True(ok.Status == HttpStatusCode.OK, ok.ToString());
+    }
+
     [Fact]
     public async Task an_unfreeze_reason_beyond_its_limit_is_refused_and_the_freeze_stays()
     {

@@ -105,6 +105,26 @@ public sealed class openapi_tells_the_truth(ApiServer api) : IClassFixture<ApiSe
         Assert.Equal(maxLength, doc["components"]!["schemas"]![schema]!["properties"]![member]!["maxLength"]!.GetValue<int>());
     }
 
+    /// <summary>
+    /// Every text member of every request body publishes a bound (maxLength, a pattern, an enum or a format) and every
+    /// list a maxItems, so a client can tell from the document alone what will be refused. Before issue 14 was closed
+    /// the chain registry's requests and the token request published none.
+    /// </summary>
+    [Fact]
+    public async Task every_request_member_publishes_its_bound()
+    {
+        var doc = JsonNode.Parse((await api.Get("/swagger/v1/swagger.json", null)).Body)!;
+        var unbounded = new List<string>();
+        foreach (var (name, schema) in doc["components"]!["schemas"]!.AsObject().Where(s => s.Key.EndsWith("Request", StringComparison.Ordinal)))
+        foreach (var (member, prop) in schema!["properties"]?.AsObject() ?? [])
+        {
+            var type = prop!["type"]?.ToString();
+            if (type == "string" && new[] { "maxLength", "pattern", "enum", "format" }.All(k => prop[k] is null)) unbounded.Add($"{name}.{member}");
+            if (type == "array" && prop["maxItems"] is null) unbounded.Add($"{name}.{member} (list)");
+        }
+        Assert.True(unbounded.Count == 0, "unbounded request members: " + string.Join(", ", unbounded));
+    }
+
     [Fact]
     public async Task roles_publish_their_enum_and_count_and_idempotency_keys_their_pattern()
     {

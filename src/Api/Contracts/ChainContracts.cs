@@ -1,48 +1,59 @@
+using System.ComponentModel.DataAnnotations;
 using AssetLedger.Domain.Chains;
 
 namespace AssetLedger.Api.Contracts;
 
 /// <summary>A consortium (区块链联盟) and its member organisations.</summary>
-public sealed record RegisterAllianceRequest(string? AllianceId, string? Name, IReadOnlyList<AllianceMemberRequest>? Members);
+public sealed record RegisterAllianceRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? AllianceId, [property: MaxLength(ChainLimits.Name)] string? Name,
+    [property: MaxLength(ChainLimits.Members)] IReadOnlyList<AllianceMemberRequest>? Members);
 
 /// <param name="MspId">The member's Fabric MSP id, when it runs Fabric peers.</param>
 /// <param name="ParticipantId">The registry participant the member is, if any.</param>
-public sealed record AllianceMemberRequest(string? Name, string? MspId = null, string? ParticipantId = null);
+public sealed record AllianceMemberRequest([property: MaxLength(ChainLimits.Name)] string? Name, [property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.MspIdPattern)] string? MspId = null,
+    [property: MaxLength(Domain.Common.ParticipantId.MaxLength), RegularExpression(Domain.Common.ParticipantId.Pattern)] string? ParticipantId = null);
 
 /// <param name="Kind"><c>fabric</c> or <c>evm</c>.</param>
 /// <param name="TlsRootCertificates">Fabric: the PEM certificates of the CAs that issued the peers' TLS certificates (public; required for https).</param>
 /// <param name="ChainId">EVM: the chain id (&gt; 0).</param>
-public sealed record RegisterNetworkRequest(string? NetworkId, string? Name, string? Kind, IReadOnlyList<string>? Endpoints,
-    IReadOnlyList<string>? TlsRootCertificates = null, long? ChainId = null);
+public sealed record RegisterNetworkRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? NetworkId, [property: MaxLength(ChainLimits.Name)] string? Name, [property: OneOf("fabric", "evm")] string? Kind,
+    [property: MaxLength(ChainLimits.Endpoints)] IReadOnlyList<string>? Endpoints,
+    [property: MaxLength(ChainLimits.TlsRoots)] IReadOnlyList<string>? TlsRootCertificates = null, [property: Range(1, long.MaxValue)] long? ChainId = null);
 
 /// <summary>New endpoints; new TLS roots too, or omit them to keep the current ones.</summary>
-public sealed record NetworkEndpointsRequest(IReadOnlyList<string>? Endpoints, IReadOnlyList<string>? TlsRootCertificates = null);
+public sealed record NetworkEndpointsRequest([property: MaxLength(ChainLimits.Endpoints)] IReadOnlyList<string>? Endpoints,
+    [property: MaxLength(ChainLimits.TlsRoots)] IReadOnlyList<string>? TlsRootCertificates = null);
 
 /// <summary>A Fabric channel of the network.</summary>
-public sealed record ChannelRequest(string? Name);
+public sealed record ChannelRequest([property: MaxLength(ChainLimits.Channel), RegularExpression(ChainLimits.ChannelPattern)] string? Name);
 
 /// <summary>Fabric: channel and chaincode. EVM: the contract's address, or none to deploy it on first use.</summary>
-public sealed record RegisterContractRequest(string? ContractId, string? NetworkId, string? AbiVersion, string? Channel = null, string? Chaincode = null, string? Address = null);
+public sealed record RegisterContractRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? ContractId, [property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? NetworkId,
+    [property: MaxLength(ChainLimits.AbiVersion), RegularExpression(ChainLimits.AbiVersionPattern)] string? AbiVersion,
+    [property: MaxLength(ChainLimits.Channel), RegularExpression(ChainLimits.ChannelPattern)] string? Channel = null,
+    [property: MaxLength(ChainLimits.Chaincode), RegularExpression(ChainLimits.ChaincodePattern)] string? Chaincode = null,
+    [property: RegularExpression(ChainLimits.AddressPattern)] string? Address = null);
 
 /// <summary>
 /// Where a target's secrets are, by name only: a file path or an environment variable, never the key itself (a value
 /// that looks like a key is refused with 422). EVM: privateKeyFile or privateKeyEnv. Fabric: mspId, certificateFile,
 /// privateKeyFile, and tlsServerName when the peer's certificate names another host.
 /// </summary>
-public sealed record TargetCredentialsRequest(string? PrivateKeyFile = null, string? PrivateKeyEnv = null, string? CertificateFile = null,
-    string? MspId = null, string? TlsServerName = null)
+public sealed record TargetCredentialsRequest([property: MaxLength(ChainLimits.Path)] string? PrivateKeyFile = null,
+    [property: MaxLength(ChainLimits.EnvName), RegularExpression(ChainLimits.EnvPattern)] string? PrivateKeyEnv = null,
+    [property: MaxLength(ChainLimits.Path)] string? CertificateFile = null, [property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.MspIdPattern)] string? MspId = null,
+    [property: MaxLength(ChainLimits.Host)] string? TlsServerName = null)
 {
     public TargetCredentials ToDomain() => new(PrivateKeyFile, PrivateKeyEnv, CertificateFile, MspId, TlsServerName);
 }
 
 /// <summary>A named anchor target: a contract of the alliance and its credentials. Names are unique across alliances; <c>local</c> is reserved.</summary>
 /// <param name="LegacyTransactions">EVM: send pre-EIP-1559 (type 0) transactions, for chains without a base fee.</param>
-public sealed record DefineTargetRequest(string? Name, string? ContractId, TargetCredentialsRequest? Credentials, bool? LegacyTransactions = null);
+public sealed record DefineTargetRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? Name, [property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? ContractId, TargetCredentialsRequest? Credentials, bool? LegacyTransactions = null);
 
 public sealed record TargetCredentialsChangeRequest(TargetCredentialsRequest? Credentials, bool? LegacyTransactions = null);
 
 /// <summary>Another contract for a target that has never been active.</summary>
-public sealed record TargetContractRequest(string? ContractId);
+public sealed record TargetContractRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? ContractId);
 
 /// <summary>true: anchor every checkpoint on this target from now on; false: stop.</summary>
 public sealed record TargetActivationRequest(bool? Active);
@@ -77,7 +88,8 @@ public sealed record TargetAnchoringView(long AnchoredSize, int Failures, string
 
 /// <param name="Url">The witness's submission prefix: checkpoints are POSTed to <c>{url}/add-checkpoint</c>.</param>
 /// <param name="VerifierKey">Its cosignature/v1 verifier key, as <c>assetledger witness key</c> prints it.</param>
-public sealed record RegisterWitnessRequest(string? Name, string? Url, string? VerifierKey);
+public sealed record RegisterWitnessRequest([property: MaxLength(ChainLimits.Id), RegularExpression(ChainLimits.IdPattern)] string? Name, [property: MaxLength(ChainLimits.Url)] string? Url,
+    [property: MaxLength(ChainLimits.VerifierKey)] string? VerifierKey);
 
 /// <param name="Anchor">The name of its cursor in the ledger's anchor progress (<c>witness:&lt;name&gt;</c>).</param>
 /// <param name="Cosigning">How far it has cosigned, whether it is failing and why; null before its first run.</param>

@@ -11,4 +11,7 @@ public sealed class OneOfAttribute : Attribute
 
     /// <summary>Every name of <paramref name="enumType"/> but <paramref name="except"/>.</summary>
     public OneOfAttribute(Type enumType, params string[] except) => Names = Enum.GetNames(enumType).Except(except).ToList();
+
+    /// <summary>Names spelled as the API reads them (e.g. lower case), where they differ from an enum's.</summary>
+    public OneOfAttribute(params string[] names) => Names = names;
 }

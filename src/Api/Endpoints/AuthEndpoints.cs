@@ -3,13 +3,31 @@ using AssetLedger.Api.Security;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
 using AssetLedger.Api.Problems;
+using System.ComponentModel.DataAnnotations;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
 
 /// <summary>Login (password) or refresh (one-time refresh token) for a short-lived access token.</summary>
-public sealed record TokenRequest(string? Login = null, string? Password = null, string? RefreshToken = null);
+public sealed record TokenRequest([property: MaxLength(UserLimits.LoginMax)] string? Login = null, [property: MaxLength(UserLimits.PasswordMax)] string? Password = null,
+    [property: MaxLength(TokenRequest.RefreshTokenMax)] string? RefreshToken = null)
+{
+    /// <summary>Refresh tokens are 43 base64url characters; the bound leaves room for a longer format.</summary>
+    public const int RefreshTokenMax = 128;
+
+    /// <summary>
+    /// Values no account can have are refused by their shape before any lookup (and without counting as a failed login):
+    /// the limits are public, so saying so reveals nothing about who exists.
+    /// </summary>
+    public DomainError? ShapeError() =>
+        Login is { Length: > UserLimits.LoginMax } ? RequestErrors.Malformed("login", $"login is at most {UserLimits.LoginMax} characters.")
+        : Password is { Length: > UserLimits.PasswordMax } ? RequestErrors.Malformed("password", $"password is at most {UserLimits.PasswordMax} characters.")
+        : RefreshToken is { Length: > RefreshTokenMax } ? RequestErrors.Malformed("refreshToken", $"refreshToken is at most {RefreshTokenMax} characters, as issued.")
+        : null;
+}
 
 public static class AuthEndpoints
 {
@@ -26,6 +44,7 @@ public static class AuthEndpoints
     {
         // The connection's own address: no forwarded header is trusted, so a client cannot choose the address it is counted under.
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (body.ShapeError() is { } malformed) return P.From(malformed);
         string login, session;
         ParticipantInfo participant;
         if (body.RefreshToken is { Length: > 0 } rt)

@@ -43,8 +43,7 @@ public sealed class ParticipantApplicationHandler(IEventStore store, IParticipan
     // The admin's fields, checked as its user would be (before anything is written), named as the application names them.
     static DomainError? Check(SubmitApplication request, CreateUser admin)
     {
-        if (request.AdminPassword is not { Length: >= UserCommandHandler.MinPasswordLength and <= 200 })
-            return UserErrors.Invalid("adminPassword", $"adminPassword must be {UserCommandHandler.MinPasswordLength}–200 characters.");
+        if (UserLimits.Password(request.AdminPassword, "adminPassword") is { } bad) return bad;
         if (UserDecider.Decide(UserState.Initial, admin, null).Error is not { } e) return null;
         return e with { Field = e.Field switch { "login" => "adminLogin", "displayName" => "adminName", var f => f } };
     }

@@ -15,8 +15,6 @@ public sealed record ExecuteUserCommand(IUserCommand Command, string? ActorLogin
 public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory directory, IPasswordHasher hasher, ICredentialStore credentials, IRefreshTokens refresh)
     : ICommandHandler<ExecuteUserCommand, CommandOutcome<UserState>>
 {
-    public const int MinPasswordLength = 10;
-
     readonly CommandService<ExecuteUserCommand, UserState, IUserEvent> _updates = new(store, Table(store, directory, (r, ct) => StoreHash(hasher, credentials, r, ct)));
 
     public async ValueTask<CommandOutcome<UserState>> Handle(ExecuteUserCommand request, CancellationToken ct)
@@ -79,8 +77,7 @@ public sealed class UserCommandHandler(IEventStore store, IParticipantDirectory 
     {
         if (request.Command is CreateUser create && await directory.Find(create.Participant, ct) is null)
             return new DomainError("user.unknown_participant", $"participantId '{create.Participant}' is not a registered participant.", ErrorKind.Invalid, "participantId");
-        if (NeedsPassword(request) && (request.Password is null || request.Password.Length < MinPasswordLength || request.Password.Length > 200))
-            return UserErrors.Invalid("password", $"password must be {MinPasswordLength}–200 characters.");
+        if (NeedsPassword(request) && UserLimits.Password(request.Password, "password") is { } bad) return bad;
         return request;
     }
 

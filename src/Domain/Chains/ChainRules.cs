@@ -9,28 +9,28 @@ public static partial class ChainRules
 {
     public const string ReservedTarget = "local";
 
-    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z")] private static partial Regex IdPattern();
-    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")] private static partial Regex MspIdPattern();
-    [GeneratedRegex(@"\A[a-z][a-z0-9.-]{0,248}\z")] private static partial Regex ChannelPattern();
-    [GeneratedRegex(@"\A[A-Za-z0-9]+([-_][A-Za-z0-9]+)*\z")] private static partial Regex ChaincodePattern();
-    [GeneratedRegex(@"\A0x[0-9a-fA-F]{40}\z")] private static partial Regex AddressPattern();
-    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,31}\z")] private static partial Regex AbiVersionPattern();
-    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]{0,127}\z")] private static partial Regex EnvPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.IdCore + @"\z")] private static partial Regex IdPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.MspIdCore + @"\z")] private static partial Regex MspIdPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.ChannelCore + @"\z")] private static partial Regex ChannelPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.ChaincodeCore + @"\z")] private static partial Regex ChaincodePattern();
+    [GeneratedRegex(@"\A" + ChainLimits.AddressCore + @"\z")] private static partial Regex AddressPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.AbiVersionCore + @"\z")] private static partial Regex AbiVersionPattern();
+    [GeneratedRegex(@"\A" + ChainLimits.EnvCore + @"\z")] private static partial Regex EnvPattern();
     [GeneratedRegex(@"\A[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?\z")] private static partial Regex HostPattern();
     [GeneratedRegex(@"\A(0x)?[0-9a-fA-F]{64}\z")] private static partial Regex HexKeyPattern();
 
     public static DomainError? Id(string? value, string field, string what) => value is not null && IdPattern().IsMatch(value) ? null
         : ChainErrors.Invalid(field, $"{field} must name the {what}: 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.");
 
-    public static DomainError? Name(string? value, string field) => !string.IsNullOrWhiteSpace(value) && value.Trim().Length <= 200 && !value.Any(char.IsControl) ? null
-        : ChainErrors.Invalid(field, $"{field} is required (1–200 characters, no control characters).");
+    public static DomainError? Name(string? value, string field) => !string.IsNullOrWhiteSpace(value) && value.Trim().Length <= ChainLimits.Name && !value.Any(char.IsControl) ? null
+        : ChainErrors.Invalid(field, $"{field} is required (1–{ChainLimits.Name} characters, no control characters).");
 
     /// <param name="prefix">How the request names member i's fields: <c>members[i].</c> in a new alliance, nothing when one member is added.</param>
     public static DomainError? Members(IReadOnlyList<AllianceMember>? members, IReadOnlyList<AllianceMember> existing, Func<int, string>? prefix = null)
     {
         prefix ??= i => $"members[{i}].";
         if (members is null || members.Count == 0) return ChainErrors.Invalid("members", "An alliance has at least one member organisation.");
-        if (members.Count + existing.Count > 100) return ChainErrors.Invalid("members", "An alliance has at most 100 members.");
+        if (members.Count + existing.Count > ChainLimits.Members) return ChainErrors.Invalid("members", $"An alliance has at most {ChainLimits.Members} members.");
         var all = existing.ToList();
         for (var i = 0; i < members.Count; i++)
         {
@@ -55,12 +55,12 @@ public static partial class ChainRules
     /// <summary>Absolute http(s) URLs without credentials in them: an RPC key in a URL would be a secret in the log.</summary>
     public static DomainError? Endpoints(IReadOnlyList<string>? endpoints)
     {
-        if (endpoints is null || endpoints.Count is 0 or > 10) return ChainErrors.Invalid("endpoints", "endpoints must list 1–10 URLs.");
+        if (endpoints is null || endpoints.Count is 0 or > ChainLimits.Endpoints) return ChainErrors.Invalid("endpoints", $"endpoints must list 1–{ChainLimits.Endpoints} URLs.");
         for (var i = 0; i < endpoints.Count; i++)
         {
             var e = endpoints[i];
-            if (e is null || e.Length > 500 || !Uri.TryCreate(e, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
-                return ChainErrors.Invalid($"endpoints[{i}]", $"endpoints[{i}] must be an absolute http:// or https:// URL.");
+            if (e is null || e.Length > ChainLimits.Url || !Uri.TryCreate(e, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+                return ChainErrors.Invalid($"endpoints[{i}]", $"endpoints[{i}] must be an absolute http:// or https:// URL of at most {ChainLimits.Url} characters.");
             if (uri.UserInfo.Length > 0)
                 return ChainErrors.Invalid($"endpoints[{i}]", $"endpoints[{i}] carries credentials (user:password@); the registry stores no secret, so give the endpoint without them.");
         }
@@ -73,14 +73,14 @@ public static partial class ChainRules
     {
         if (pems is null || pems.Count == 0) return null;
         if (kind == ChainKind.Evm) return ChainErrors.Invalid("tlsRootCertificates", "tlsRootCertificates are for Fabric networks; an EVM endpoint uses the system's trusted roots.");
-        if (pems.Count > 10) return ChainErrors.Invalid("tlsRootCertificates", "At most 10 TLS root certificates.");
+        if (pems.Count > ChainLimits.TlsRoots) return ChainErrors.Invalid("tlsRootCertificates", $"At most {ChainLimits.TlsRoots} TLS root certificates.");
         for (var i = 0; i < pems.Count; i++)
         {
             var p = pems[i]?.Trim();
             var field = $"tlsRootCertificates[{i}]";
             if (p is not null && p.Contains("PRIVATE KEY", StringComparison.Ordinal))
                 return ChainErrors.SecretValue(field, "holds a private key; only the peers' public CA certificates belong here");
-            if (p is null || p.Length > 20_000 || !p.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) || !p.EndsWith("-----END CERTIFICATE-----", StringComparison.Ordinal))
+            if (p is null || p.Length > ChainLimits.Pem || !p.StartsWith("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) || !p.EndsWith("-----END CERTIFICATE-----", StringComparison.Ordinal))
                 return ChainErrors.Invalid(field, $"{field} must be a PEM certificate ('-----BEGIN CERTIFICATE-----' … '-----END CERTIFICATE-----').");
         }
         return null;
@@ -95,7 +95,7 @@ public static partial class ChainRules
     public static DomainError? Channel(string? value, string field) => value is not null && ChannelPattern().IsMatch(value) ? null
         : ChainErrors.Invalid(field, $"{field} must be a Fabric channel name: lower-case letters, digits, '.' and '-', starting with a letter.");
 
-    public static DomainError? Chaincode(string? value) => value is not null && value.Length <= 100 && ChaincodePattern().IsMatch(value) ? null
+    public static DomainError? Chaincode(string? value) => value is not null && value.Length <= ChainLimits.Chaincode && ChaincodePattern().IsMatch(value) ? null
         : ChainErrors.Invalid("chaincode", "chaincode must be a chaincode name: letters and digits, single '-' or '_' between them.");
 
     public static DomainError? Address(string? value) => value is null || AddressPattern().IsMatch(value) ? null
@@ -118,8 +118,8 @@ public static partial class ChainRules
             if (value is not null && LooksLikeKeyMaterial(value))
                 return ChainErrors.SecretValue("credentials." + field, "looks like key material itself");
         foreach (var (field, value) in new[] { ("privateKeyFile", c.PrivateKeyFile), ("certificateFile", c.CertificateFile) })
-            if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > 1024 || value.Any(char.IsControl)))
-                return ChainErrors.Invalid("credentials." + field, $"credentials.{field} must be a file path (1–1024 characters, no control characters).");
+            if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Length > ChainLimits.Path || value.Any(char.IsControl)))
+                return ChainErrors.Invalid("credentials." + field, $"credentials.{field} must be a file path (1–{ChainLimits.Path} characters, no control characters).");
         if (c.PrivateKeyEnv is not null && !EnvPattern().IsMatch(c.PrivateKeyEnv))
             return ChainErrors.Invalid("credentials.privateKeyEnv", "credentials.privateKeyEnv must be an environment variable name (letters, digits and '_', not starting with a digit).");
         if (kind == ChainKind.Evm)

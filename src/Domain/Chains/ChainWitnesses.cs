@@ -61,7 +61,7 @@ public static class WitnessRules
     static DomainError? Key(string? key)
     {
         var parts = key?.Trim().Split('+', 3) ?? [];
-        return parts.Length == 3 && parts[0].Length is > 0 and <= 200 && parts[1].Length == 8 && parts[1].All(Uri.IsHexDigit) && parts[2].Length is > 40 and < 100
+        return key is { Length: <= ChainLimits.VerifierKey } && parts.Length == 3 && parts[0].Length is > 0 and <= 200 && parts[1].Length == 8 && parts[1].All(Uri.IsHexDigit) && parts[2].Length is > 40 and < 100
             ? null : ChainErrors.Invalid("verifierKey", "verifierKey must be the witness's verifier key, name+8 hex digits+base64 (as `assetledger witness key` prints it).");
     }
 }

@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 namespace AssetLedger.Api.Tests.Fuzz;
 
 /// <summary>One request of the fuzz: an operation with one hostile value in one place, sent as one caller.</summary>
-public sealed record FuzzCase(string Operation, string Place, string Value, string Method, byte[] Target, IReadOnlyList<(string Name, byte[] Value)> Headers, byte[]? Body, bool Secured)
+/// <param name="OwnCaller">The case carries its own Authorization header: send it as it is, never with a real token.</param>
+/// <param name="Ignorable">The hostile value is in a header the route does not read (a bearer token on an anonymous route):
+/// any answer below 500 is right, a 4xx must still be a problem.</param>
+public sealed record FuzzCase(string Operation, string Place, string Value, string Method, byte[] Target, IReadOnlyList<(string Name, byte[] Value)> Headers, byte[]? Body, bool Secured,
+    bool OwnCaller = false, bool Ignorable = false)
 {
     public override string ToString() => $"{Operation} with {Value} in {Place}";
 }
@@ -35,6 +39,9 @@ public static class FuzzCases
             FuzzCase Make(string place, FuzzValue v, Dictionary<string, string>? url, (string, byte[])? header, byte[]? body) =>
                 new(name, place, v.Name, method.ToUpperInvariant(), Target(path, parameters, pathValue, url), header is { } h ? [h] : [], body ?? Serialize(baseBody), secured);
 
+            // Every operation reads the Authorization header: the only input of those that take no parameter and no body.
+            foreach (var v in FuzzValue.All.Where(v => v.Header is not null && !v.Numeric))
+                yield return Make("header Authorization", v, null, ("Authorization", [.. "Bearer "u8, .. v.Header!]), null) with { OwnCaller = true, Ignorable = !secured };
             foreach (var p in parameters)
             {
                 var pname = p["name"]!.GetValue<string>();
