@@ -10,16 +10,6 @@ public sealed class listing_assets_over_http(ApiServer api) : IClassFixture<ApiS
     public Task InitializeAsync() => Cast(api);
     public Task DisposeAsync() => Task.CompletedTask;
 
-    async Task CaughtUp()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if ((await api.Get("/health/ready", null)).Json["projectionLag"]!.GetValue<long>() == 0) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("projections did not catch up in 10 s");
-    }
-
     async Task<List<string>> All(string query, int limit)
     {
         var ids = new List<string>();
@@ -41,7 +31,7 @@ public sealed class listing_assets_over_http(ApiServer api) : IClassFixture<ApiS
         var active = await Active(api);
         var pledged = await Active(api);
         await Ok(api.Post($"/api/v1/assets/{pledged}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
-        await CaughtUp();
+        await api.ProjectionsCaughtUp();
 
         Assert.Contains(pending, await All("status=Pending", 100));
         Assert.DoesNotContain(active, await All("status=Pending", 100));
@@ -57,7 +47,7 @@ public sealed class listing_assets_over_http(ApiServer api) : IClassFixture<ApiS
     {
         var before = new List<string>();
         for (var i = 0; i < 25; i++) before.Add(await Pending(api));
-        await CaughtUp();
+        await api.ProjectionsCaughtUp();
 
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () => { while (!stop.IsCancellationRequested) await Pending(api); });
@@ -96,7 +86,7 @@ public sealed class listing_assets_over_http(ApiServer api) : IClassFixture<ApiS
     public async Task injection_in_filters_changes_nothing_and_finds_nothing()
     {
         await Pending(api);
-        await CaughtUp();
+        await api.ProjectionsCaughtUp();
         var before = await api.Scalar("SELECT count(*) FROM assets");
         // A filter that cannot be a participant id is refused by its shape, before any query runs.
         var refused = await api.Get("/api/v1/assets?ownerId=" + Uri.EscapeDataString("owner-a' OR '1'='1"), "owner-a");

@@ -46,6 +46,13 @@ public sealed record FreezeRequest([property: MaxLength(AssetLimits.LongText)] s
 
 public sealed record UnfreezeRequest([property: MaxLength(AssetLimits.FreezeId)] string? FreezeId, [property: MaxLength(AssetLimits.LongText)] string? Reason = null);
 
+/// <summary>Part delivery against a delivery order, in the receipt's unit (give <c>unit</c> only to have it checked).</summary>
+public sealed record GoodsReleaseRequest([property: MaxLength(AssetLimits.Text)] string? DeliveryOrder, [property: RegularExpression(Decimals.Pattern)] string? Quantity,
+    [property: MaxLength(AssetLimits.Unit)] string? Unit = null);
+
+/// <summary>The venue's answer to the pending release request: consent true releases the goods, false refuses.</summary>
+public sealed record GoodsReleaseAnswerRequest(bool? Consent, [property: MaxLength(AssetLimits.LongText)] string? Comment = null);
+
 public sealed record CancelRequest([property: MaxLength(AssetLimits.LongText)] string? Reason);
 
 /// <summary>Evidence by hash: the document itself stays with its holder.</summary>

@@ -16,6 +16,8 @@ public sealed record QuantityView(string Value, string Unit);
 public sealed record MoneyView(string Value, string Currency);
 public sealed record ConfirmationView(string Slot, string RequiredRole, string? NamedParticipant, string? ConfirmedBy);
 public sealed record OfferView(string ToId, DateTimeOffset Since);
+public sealed record ReleaseRequestView(string DeliveryOrder, string Quantity, string Unit, string RequestedBy, DateTimeOffset Since);
+
 public sealed record CustodyView(string VenueId, string Purpose, DateTimeOffset Since);
 public sealed record FreezeView(string FreezeId, string By, string Authority, string Reason, DateTimeOffset Since);
 
@@ -26,7 +28,7 @@ public sealed record AssetResource(
     string? DebtorId, string? BillNumber, MoneyView? Amount, string? DueDate,
     string? Title, string? ContentSha256, string? MediaType, string? Description,
     IReadOnlyList<ConfirmationView> Confirmations, bool Locked, OfferView? PendingOffer, CustodyView? Custody,
-    IReadOnlyList<FreezeView> Freezes, int EvidenceCount, DateTimeOffset? LastChangedAt)
+    IReadOnlyList<FreezeView> Freezes, int EvidenceCount, DateTimeOffset? LastChangedAt, ReleaseRequestView? PendingRelease = null)
 {
     public static AssetResource From(AssetState s)
     {
@@ -41,7 +43,8 @@ public sealed record AssetResource(
             s.IsLocked, s.PendingOffer is { } o ? new OfferView(o.To.Value, o.Since) : null,
             s.Custody is { } c ? new CustodyView(c.Venue.Value, c.Purpose.ToString(), c.Since) : null,
             s.Freezes.Values.Select(f => new FreezeView(f.FreezeId, f.By.Value, f.Authority.ToString(), f.Reason, f.Since)).ToList(),
-            s.EvidenceCount, s.LastChangedAt);
+            s.EvidenceCount, s.LastChangedAt,
+            s.PendingRelease is { } r ? new ReleaseRequestView(r.DeliveryOrder, r.Quantity.Value, r.Quantity.Unit, r.By.Value, r.Since) : null);
     }
 }
 

@@ -27,6 +27,8 @@ public static class AssetCommandEndpoints
         g.MapPost("/{id}/freeze", Freeze).WithSummary("Freeze the asset (regulator or court)");
         g.MapPost("/{id}/unfreeze", Unfreeze).WithSummary("Lift one freeze (regulator or court)");
         g.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel an active, unlocked asset (owner; for a receipt, its warehouse)");
+        g.MapPost("/{id}/releases", Release).WithSummary("Release part of a receipt's goods against a delivery order (its warehouse; while out, a request the venue answers, or the venue itself)");
+        g.MapPost("/{id}/releases/answer", AnswerRelease).WithSummary("Consent to or refuse the pending release request (the venue holding the receipt)");
         g.MapPost("/{id}/evidence", Evidence).WithSummary("Attach evidence to the asset by its SHA-256 hash");
         return g;
     }
@@ -101,6 +103,14 @@ public static class AssetCommandEndpoints
 
     static Task<Results<Ok<CommandResult>, ProblemHttpResult>> Cancel(string id, CancelRequest body, CommandServices s, CancellationToken ct) =>
         s.Run((actor, now) => With(id, a => new CancelAsset(a, body.Reason ?? "", actor, now)), ct);
+
+    static Task<Results<Ok<CommandResult>, ProblemHttpResult>> Release(string id, GoodsReleaseRequest body, CommandServices s, CancellationToken ct) =>
+        s.Run((actor, now) => With(id, a => new ReleaseGoods(a, body.DeliveryOrder ?? "", body.Quantity ?? "", body.Unit, actor, now)), ct);
+
+    static Task<Results<Ok<CommandResult>, ProblemHttpResult>> AnswerRelease(string id, GoodsReleaseAnswerRequest body, CommandServices s, CancellationToken ct) =>
+        s.Run((actor, now) => With(id, a => body.Consent is not { } consent
+            ? Invalid("consent", "consent is required: true to release the goods, false to refuse.")
+            : new AnswerRelease(a, consent, body.Comment, actor, now)), ct);
 
     static Task<Results<Ok<CommandResult>, ProblemHttpResult>> Evidence(string id, EvidenceRequest body, CommandServices s, CancellationToken ct) =>
         s.Run((actor, now) => With(id, a =>

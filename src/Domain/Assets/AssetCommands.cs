@@ -37,4 +37,14 @@ public sealed record UnfreezeAsset(AssetId Asset, string FreezeId, string? Reaso
 
 public sealed record CancelAsset(AssetId Asset, string Reason, Actor Actor, DateTimeOffset At) : IAssetCommand;
 
+/// <summary>
+/// Part delivery (部分提货) of a warehouse receipt's goods against a delivery order: by the custodian warehouse, which
+/// while the receipt is out at a venue only asks (the venue answers with <see cref="AnswerRelease"/>), or by that venue
+/// in one step. <paramref name="Quantity"/> is in the receipt's unit.
+/// </summary>
+public sealed record ReleaseGoods(AssetId Asset, string DeliveryOrder, string Quantity, string? Unit, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+/// <summary>The venue's consent to, or refusal of, the pending release request.</summary>
+public sealed record AnswerRelease(AssetId Asset, bool Consent, string? Comment, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
 public sealed record AttachEvidence(AssetId Asset, string Sha256, string MediaType, string? Description, string Source, Actor Actor, DateTimeOffset At) : IAssetCommand;

@@ -7,7 +7,7 @@ namespace AssetLedger.Domain.Assets;
 /// The command table of ARCHITECTURE.md as one pure function: state + command → events or a domain error.
 /// Guards run in a fixed order: existence, closed, actor, status, locks, then the command's own rules.
 /// </summary>
-public static class AssetDecider
+public static partial class AssetDecider
 {
     public static Decision Decide(AssetState s, IAssetCommand command, ConfirmationPolicy? policy = null)
     {
@@ -28,6 +28,8 @@ public static class AssetDecider
             UnfreezeAsset c => Unfreeze(s, c),
             CancelAsset c => Cancel(s, c),
             AttachEvidence c => Evidence(s, c),
+            ReleaseGoods c => Release(s, c),
+            AnswerRelease c => Answer(s, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No decision for this command."),
         };
     }
@@ -129,6 +131,7 @@ public static class AssetDecider
         if (s.Custody is not { } custody) return AssetErrors.NotOut();
         if (c.Actor.Id != custody.Venue) return AssetErrors.NotVenue(c.Actor.Id, custody.Venue);
         if (s.IsFrozen) return AssetErrors.Frozen(s);
+        if (s.PendingRelease is { } release) return AssetErrors.ReleasePending(release, "return the asset");
         if (c.NewOwner is { } n && !ParticipantId.IsWellFormed(n.Value)) return AssetErrors.Invalid("newOwnerId", "newOwnerId must name a participant id.");
         return Decision.Of(new AssetReturned(c.Asset, custody.Venue, s.Owner, c.NewOwner ?? s.Owner, c.At));
     }

@@ -43,6 +43,14 @@ public static class AssetErrors
     public static DomainError Frozen(AssetState s) => new("asset.frozen", $"The asset is frozen ({string.Join(", ", s.Freezes.Keys)}); it cannot be returned until every freeze is lifted.", ErrorKind.Conflict);
     public static DomainError FreezeExists(string id) => new("asset.freeze_exists", $"A freeze with id '{id}' is already in place; use a new id.", ErrorKind.Conflict);
     public static DomainError FreezeNotFound(string id) => new("asset.freeze_not_found", $"No freeze with id '{id}' is in place on this asset.", ErrorKind.Conflict);
+    public static DomainError NotReceipt() => new("asset.not_a_receipt", "Only a warehouse receipt's goods are released against delivery orders.", ErrorKind.Invalid);
+    public static DomainError ReleasePending(ReleaseRequest r, string action) => new("asset.release_pending",
+        $"Cannot {action}: the release of {r.Quantity.Value} {r.Quantity.Unit} against delivery order '{r.DeliveryOrder}' awaits the venue's answer.", ErrorKind.Conflict);
+    public static DomainError NoPendingRelease() => new("asset.no_pending_release", "There is no release request awaiting an answer.", ErrorKind.Conflict);
+    public static DomainError DeliveryOrderUsed(string order) => new("asset.delivery_order_used",
+        $"Goods were already released against delivery order '{order}'; each delivery order releases goods once.", ErrorKind.Conflict, "deliveryOrder");
+    public static DomainError ReleaseExceeds(Quantity held, string asked) => new("asset.release_exceeds_quantity",
+        $"Cannot release {asked} {held.Unit}: the receipt holds {held.Value} {held.Unit}.", ErrorKind.Conflict, "quantity");
     public static DomainError NoChange() => new("asset.no_change", "The amendment changes nothing; send at least one field with a new value.", ErrorKind.Invalid);
     public static DomainError KeyImmutable(string field) => new("asset.key_immutable", $"'{field}' is part of the asset's registered key and cannot be amended; cancel and register anew.", ErrorKind.Invalid, field);
 }

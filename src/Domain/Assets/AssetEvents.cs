@@ -53,6 +53,19 @@ public sealed record AssetCancelled(AssetId Asset, string Reason, ParticipantId 
 [StoredEvent("evidence-attached")]
 public sealed record EvidenceAttached(AssetId Asset, string Sha256, string MediaType, string? Description, string Source, ParticipantId By, DateTimeOffset At) : IAssetEvent;
 
+/// <summary>The custodian warehouse asks the venue holding the receipt to consent to a part delivery.</summary>
+[StoredEvent("asset-release-requested")]
+public sealed record AssetReleaseRequested(AssetId Asset, string DeliveryOrder, Quantity Quantity, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+/// <summary>Goods left the warehouse: the receipt's quantity is now <paramref name="Remaining"/>; at zero the receipt is Released.</summary>
+/// <param name="ConsentedBy">The venue that consented (or released itself) while the receipt was out; null when it was not out.</param>
+[StoredEvent("asset-goods-released")]
+public sealed record AssetGoodsReleased(AssetId Asset, string DeliveryOrder, Quantity Released, Quantity Remaining, ParticipantId By,
+    ParticipantId? ConsentedBy, DateTimeOffset At) : IAssetEvent;
+
+[StoredEvent("asset-release-declined")]
+public sealed record AssetReleaseDeclined(AssetId Asset, string DeliveryOrder, string? Comment, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
 public static class AssetEventTypes
 {
     /// <summary>Every asset event type, for the serializer's registry.</summary>
@@ -61,6 +74,6 @@ public static class AssetEventTypes
         typeof(AssetRegistered), typeof(AssetConfirmed), typeof(AssetRejected), typeof(AssetAmended),
         typeof(AssetTransferOffered), typeof(AssetTransferred), typeof(AssetTransferDeclined), typeof(AssetTransferWithdrawn),
         typeof(AssetTransferredOut), typeof(AssetReturned), typeof(AssetFrozen), typeof(AssetUnfrozen),
-        typeof(AssetCancelled), typeof(EvidenceAttached),
+        typeof(AssetCancelled), typeof(EvidenceAttached), typeof(AssetReleaseRequested), typeof(AssetGoodsReleased), typeof(AssetReleaseDeclined),
     ];
 }

@@ -24,13 +24,17 @@ public sealed record AssetState
     public Custody? Custody { get; init; }
     public ImmutableSortedDictionary<string, Freeze> Freezes { get; init; } = ImmutableSortedDictionary<string, Freeze>.Empty;
     public int EvidenceCount { get; init; }
+    /// <summary>A part delivery awaiting the venue's answer (only while the receipt is out).</summary>
+    public ReleaseRequest? PendingRelease { get; init; }
+    /// <summary>Delivery orders already released against: each releases goods once.</summary>
+    public ImmutableSortedSet<string> DeliveryOrders { get; init; } = ImmutableSortedSet<string>.Empty;
     public DateTimeOffset? LastChangedAt { get; init; }
 
     public bool Exists => Status != AssetStatus.None;
     public bool IsFrozen => !Freezes.IsEmpty;
     public bool IsOut => Custody is not null;
     public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
-    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected;
+    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected or AssetStatus.Released;
 
     /// <summary>
     /// Separation of duties (确权): the owner never fills a confirmation slot, whatever roles it holds; the registrant
@@ -47,7 +51,8 @@ public sealed record AssetState
         Owner == other.Owner && Registrant == other.Registrant && Details == other.Details && Key == other.Key &&
         RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
         PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
-        EvidenceCount == other.EvidenceCount && LastChangedAt == other.LastChangedAt;
+        EvidenceCount == other.EvidenceCount && PendingRelease == other.PendingRelease && DeliveryOrders.SequenceEqual(other.DeliveryOrders) &&
+        LastChangedAt == other.LastChangedAt;
 
     public override int GetHashCode() => HashCode.Combine(Id, Version, Status, Owner, Key, Confirmations.Count, Freezes.Count);
 
@@ -75,8 +80,18 @@ public sealed record AssetState
         AssetUnfrozen u => s with { Freezes = s.Freezes.Remove(u.FreezeId) },
         AssetCancelled => s with { Status = AssetStatus.Cancelled },
         EvidenceAttached => s with { EvidenceCount = s.EvidenceCount + 1 },
+        AssetReleaseRequested r => s with { PendingRelease = new ReleaseRequest(r.DeliveryOrder, r.Quantity, r.By, r.At) },
+        AssetReleaseDeclined => s with { PendingRelease = null },
+        AssetGoodsReleased g => Released(s, g),
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1, LastChangedAt = e.At };
+
+    // A release to zero ends the receipt, and with it the venue's custody (the venue consented or released itself).
+    static AssetState Released(AssetState s, AssetGoodsReleased g)
+    {
+        var after = s with { Details = s.Details with { Quantity = g.Remaining }, PendingRelease = null, DeliveryOrders = s.DeliveryOrders.Add(g.DeliveryOrder) };
+        return Decimals.IsZero(g.Remaining.Value) ? after with { Status = AssetStatus.Released, Custody = null } : after;
+    }
 
     static AssetState WithConfirmation(AssetState s, AssetConfirmed c)
     {

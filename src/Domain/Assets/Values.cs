@@ -6,7 +6,8 @@ namespace AssetLedger.Domain.Assets;
 
 public enum AssetKind { WarehouseReceipt, Receivable, Intangible }
 
-public enum AssetStatus { None, Pending, Active, Rejected, Cancelled }
+/// <summary><c>Released</c>: every unit of a warehouse receipt's goods left the warehouse against delivery orders (closed).</summary>
+public enum AssetStatus { None, Pending, Active, Rejected, Cancelled, Released }
 
 public enum VenuePurpose { Trade, Financing }
 
@@ -30,6 +31,17 @@ public static partial class Decimals
         value = decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         return value > 0;
     }
+
+    /// <summary>Parses a decimal string of the shape above that may be zero (a remaining quantity).</summary>
+    public static bool TryParse(string? text, out decimal value)
+    {
+        value = 0;
+        if (text is null || !Shape().IsMatch(text)) return false;
+        value = decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    public static bool IsZero(string text) => TryParse(text, out var v) && v == 0;
 
     /// <summary>Canonical text: invariant culture, trailing zeros of the fraction removed.</summary>
     public static string Canonical(decimal value)
@@ -99,5 +111,8 @@ public sealed record ConfirmerRequirement(string Slot, Role Role, ParticipantId?
 public sealed record TransferOffer(ParticipantId To, DateTimeOffset Since);
 
 public sealed record Custody(ParticipantId Venue, VenuePurpose Purpose, DateTimeOffset Since);
+
+/// <summary>A part delivery the custodian warehouse asked for while the receipt is out at a venue, awaiting the venue's answer.</summary>
+public sealed record ReleaseRequest(string DeliveryOrder, Quantity Quantity, ParticipantId By, DateTimeOffset Since);
 
 public sealed record Freeze(string FreezeId, ParticipantId By, FreezeAuthority Authority, string Reason, DateTimeOffset Since);

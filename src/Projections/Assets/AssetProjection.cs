@@ -168,6 +168,18 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             case EvidenceAttached:
                 a.EvidenceCount++;
                 break;
+            case AssetReleaseRequested or AssetReleaseDeclined:
+                break; // the request and its refusal live in the history; the quantity changes only with a release
+            case AssetGoodsReleased g:
+                a.Quantity = g.Remaining.Value;
+                if (!Decimals.IsZero(g.Remaining.Value)) break;
+                a.Status = nameof(AssetStatus.Released);
+                if (a.Out)
+                {
+                    (a.Out, a.VenueId, a.VenuePurpose) = (false, null, null);
+                    Lift(a.AssetId, "Custody", null, g.ConsentedBy!.Value.Value, g.At, position, "Released");
+                }
+                break;
             default:
                 throw new InvalidOperationException($"The asset projection has no fold for {e.GetType().Name}.");
         }

@@ -29,6 +29,12 @@ static class EventNarrative
         AssetCancelled c => ($"Cancelled by {name(c.By)}: {c.Reason}", before.Kind == AssetKind.WarehouseReceipt ? "Warehouse" : "Owner"),
         EvidenceAttached x => ($"Evidence attached by {name(x.By)}: {x.MediaType} sha256 {x.Sha256[..16]}…{Comment(x.Description)}",
             x.By == before.Owner ? "Owner" : x.Source == "api" ? "Confirmer" : "Device"),
+        AssetReleaseRequested r => ($"Release of {r.Quantity.Value} {r.Quantity.Unit} against delivery order {r.DeliveryOrder} requested by {name(r.By)}, for the venue's consent", "Warehouse"),
+        AssetReleaseDeclined d => ($"Release against delivery order {d.DeliveryOrder} refused by {name(d.By)}{Comment(d.Comment)}", "Venue"),
+        AssetGoodsReleased g => ($"{g.Released.Value} {g.Released.Unit} released against delivery order {g.DeliveryOrder} by {name(g.By)}"
+            + (g.ConsentedBy is { } v && v != g.By ? $" with the consent of {name(v)}" : "")
+            + (Decimals.IsZero(g.Remaining.Value) ? "; nothing remains and the receipt ends" : $"; {g.Remaining.Value} {g.Remaining.Unit} remain"),
+            g.By == before.Details.Warehouse ? "Warehouse" : "Venue"),
         _ => (e.GetType().Name, "Participant"),
     };
 

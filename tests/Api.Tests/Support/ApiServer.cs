@@ -151,6 +151,17 @@ public sealed class ApiServer : IAsyncLifetime
         return Convert.ToString(await cmd.ExecuteScalarAsync()) ?? "";
     }
 
+    /// <summary>Waits until the read models have caught up with the log (projection lag 0 on /health/ready), at most 10 s.</summary>
+    public async Task ProjectionsCaughtUp()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await Get("/health/ready", null)).Json["projectionLag"]!.GetValue<long>() == 0) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("projections did not catch up in 10 s");
+    }
+
     public async Task<Reply> Post(string path, string? participant, object? body, params (string Name, string Value)[] headers) =>
         await Send(HttpMethod.Post, path, participant, body is string s ? s : body is null ? null : JsonSerializer.Serialize(body, Json), headers);
 

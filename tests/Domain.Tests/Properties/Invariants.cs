@@ -7,6 +7,7 @@ static class Invariants
     [
         (AssetStatus.None, AssetStatus.Pending), (AssetStatus.Pending, AssetStatus.Active), (AssetStatus.Pending, AssetStatus.Rejected),
         (AssetStatus.Active, AssetStatus.Pending), (AssetStatus.Active, AssetStatus.Cancelled),
+        (AssetStatus.Active, AssetStatus.Released),
     ];
 
     public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision<IAssetEvent> decision)
@@ -39,6 +40,23 @@ static class Invariants
                 Require(before.Custody?.Venue == r.Venue && r.PreviousOwner == before.Owner && !before.IsFrozen,
                     $"returned by {r.Venue} while {Locks(before)}; only the venue holding it returns it, and never while frozen");
         }
+        // Goods leave exactly: held − released = remaining ≥ 0, in the receipt's unit, and the state holds what the events
+        // say (registered or amended, less every release); never while frozen or offered; while out, only with the venue.
+        foreach (var g in events.OfType<AssetGoodsReleased>())
+        {
+            var held = decimal.Parse(before.Details.Quantity!.Value, System.Globalization.CultureInfo.InvariantCulture);
+            var released = decimal.Parse(g.Released.Value, System.Globalization.CultureInfo.InvariantCulture);
+            var remaining = decimal.Parse(g.Remaining.Value, System.Globalization.CultureInfo.InvariantCulture);
+            Require(released > 0 && remaining >= 0 && held - released == remaining && g.Released.Unit == before.Details.Quantity.Unit && g.Remaining.Unit == g.Released.Unit,
+                $"released {g.Released.Value} of {held} leaving {g.Remaining.Value}");
+            Require(!before.IsFrozen && before.PendingOffer is null, $"goods released while {Locks(before)}");
+            Require(before.Custody is null ? g.ConsentedBy is null : g.ConsentedBy == before.Custody.Venue && command.Actor.Id == before.Custody.Venue,
+                $"goods released while out at {before.Custody?.Venue} without that venue (consented by {g.ConsentedBy}, acted {command.Actor.Id})");
+        }
+        if (after.Kind == AssetKind.WarehouseReceipt && after.Exists)
+            Require(walk.Quantity == decimal.Parse(after.Details.Quantity!.Value, System.Globalization.CultureInfo.InvariantCulture),
+                $"the receipt holds {after.Details.Quantity.Value} but its events say {walk.Quantity}");
+
         if (after.Owner != before.Owner && before.Exists)
             Require(events.Any(e => e is AssetTransferred or AssetReturned), "the owner changed without a transfer or a return");
 

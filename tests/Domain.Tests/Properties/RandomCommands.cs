@@ -20,10 +20,12 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         _at = _at.AddMinutes(1);
         if (!s.Exists) return rng.NextDouble() < 0.9 ? NewRegistration() : Any(s);
         if (s.Status == AssetStatus.Pending && rng.NextDouble() < 0.5) return NewConfirmation(s);
+        if (s.PendingRelease is not null && rng.NextDouble() < 0.5)
+            return Chance(0.6) ? new AnswerRelease(Asset, Chance(0.5), null, Pick(s.Custody?.Venue), _at) : NewRelease(s);
         return Any(s);
     }
 
-    IAssetCommand Any(AssetState s) => rng.Next(14) switch
+    IAssetCommand Any(AssetState s) => rng.Next(16) switch
     {
         0 => NewRegistration(),
         1 => NewConfirmation(s),
@@ -39,6 +41,8 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         11 => new CancelAsset(Asset, Chance(0.95) ? "released" : "", Pick(s.Kind == AssetKind.WarehouseReceipt ? Warehouse.Id : s.Owner), _at),
         12 => new AttachEvidence(Asset, Chance(0.9) ? EvidenceHash : OneOf(Hashes), Chance(0.95) ? "application/pdf" : "", null, "upload",
                   Pick(OneOf([s.Owner, Warehouse.Id, Debtor.Id, TradingCenter.Id, ParticipantId.System])), _at),
+        13 => NewRelease(s),
+        14 => new AnswerRelease(Asset, Chance(0.7), null, Pick(s.Custody?.Venue), _at),
         _ => NewConfirmation(s) is ConfirmAsset c && Chance(0.3) ? c with { Approve = false } : NewConfirmation(s),
     };
 
@@ -76,6 +80,21 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         var venue = Chance(Plausible) ? OneOf([Bank, TradingCenter]) : OneOf(Cast);
         var purpose = Chance(Plausible) ? (venue.Has(Role.TradingCenter) ? VenuePurpose.Trade : VenuePurpose.Financing) : OneOf([VenuePurpose.Trade, VenuePurpose.Financing]);
         return new TransferOut(Asset, venue.Id, venue.Roles, purpose, Pick(s.Owner), _at);
+    }
+
+    // Mostly by the warehouse or the venue, mostly a part, sometimes all, too much, a used or blank order, another unit.
+    IAssetCommand NewRelease(AssetState s)
+    {
+        var quantity = rng.Next(6) switch
+        {
+            0 => s.Details.Quantity?.Value ?? "1",
+            1 => "5000",
+            2 => OneOf(["0", "-1", "1e2"]),
+            3 => "0.25",
+            _ => $"{rng.Next(1, 4)}00",
+        };
+        var by = Chance(0.5) ? Pick(Warehouse.Id) : Pick(s.Custody?.Venue ?? Warehouse.Id);
+        return new ReleaseGoods(Asset, OneOf(["DO-1", "DO-2", "DO-3", "DO-4", Chance(0.1) ? "" : "DO-5"]), quantity, Chance(0.9) ? null : OneOf(["t", "kg"]), by, _at);
     }
 
     IAssetCommand NewFreeze()

@@ -85,7 +85,15 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
                 AssetTransferred or AssetTransferDeclined or AssetTransferWithdrawn => Locks with { OfferedTo = null },
                 AssetTransferredOut o => Locks with { Venue = o.Venue },
                 AssetReturned => Locks with { Venue = null },
+                AssetGoodsReleased g when Decimals.IsZero(g.Remaining.Value) => Locks with { Venue = null },
                 _ => Locks,
+            };
+            Quantity = e switch
+            {
+                AssetRegistered r => Decimal(r.Details.Quantity),
+                AssetAmended a => Decimal(a.Details.Quantity),
+                AssetGoodsReleased g => Quantity - decimal.Parse(g.Released.Value, System.Globalization.CultureInfo.InvariantCulture),
+                _ => Quantity,
             };
             if (e is AssetFrozen f) Locks.Freezes.Add(f.FreezeId);
             if (e is AssetUnfrozen u) Locks.Freezes.Remove(u.FreezeId);
@@ -99,6 +107,11 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
             };
         }
     }
+
+    /// <summary>A receipt's quantity according to the events alone: registered or amended, less every release.</summary>
+    public decimal? Quantity { get; private set; }
+
+    static decimal? Decimal(Quantity? q) => q is null ? null : decimal.Parse(q.Value, System.Globalization.CultureInfo.InvariantCulture);
 
     public string Describe(string violation)
     {
@@ -142,7 +155,8 @@ sealed class Coverage
         "asset.not_found", "asset.already_exists", "asset.invalid", "asset.not_permitted", "asset.not_owner", "asset.not_confirmer",
         "asset.already_confirmed", "asset.wrong_status", "asset.closed", "asset.locked", "asset.no_pending_offer", "asset.not_assignee",
         "asset.self_transfer", "asset.venue_not_eligible", "asset.not_out", "asset.not_venue", "asset.frozen", "asset.freeze_exists",
-        "asset.freeze_not_found", "asset.no_change", "asset.key_immutable",
+        "asset.freeze_not_found", "asset.no_change", "asset.key_immutable", "asset.not_a_receipt", "asset.release_pending",
+        "asset.no_pending_release", "asset.delivery_order_used", "asset.release_exceeds_quantity",
     ];
 
     public void Count(AssetState before, Decision<IAssetEvent> decision)

@@ -39,6 +39,10 @@ public static class EvidenceReport
             AssetUnfrozen u => $"Freeze {u.FreezeId} lifted by {u.By}{Comment(u.Reason)}",
             AssetCancelled c => $"Cancelled by {c.By}: {c.Reason}",
             EvidenceAttached x => $"Evidence attached by {x.By}: {x.MediaType} sha256 {x.Sha256}",
+            AssetReleaseRequested r => $"Release of {r.Quantity.Value} {r.Quantity.Unit} against delivery order {r.DeliveryOrder} requested by {r.By}",
+            AssetReleaseDeclined d => $"Release against delivery order {d.DeliveryOrder} refused by {d.By}{Comment(d.Comment)}",
+            AssetGoodsReleased g => $"{g.Released.Value} {g.Released.Unit} released against delivery order {g.DeliveryOrder} by {g.By}"
+                + (g.ConsentedBy is { } v && v != g.By ? $" with the consent of {v}" : "") + $"; {g.Remaining.Value} {g.Remaining.Unit} remain",
             ParticipantRegistered p => $"Participant {p.Participant} ({p.Name}) registered with roles {string.Join(", ", p.Roles)}",
             ParticipantSigningKeyRegistered k => $"{k.Participant} registered signing key {k.KeyId}",
             IParticipantEvent p => $"{type} for {p.Participant}",
