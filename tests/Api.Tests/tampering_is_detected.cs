@@ -104,7 +104,8 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         HasProblem(integrity, "leaf", e[1].Position);
         HasProblem(integrity, "chain", e[1].Position);
         var report = Verify(await Bundle(api, id));
-        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report));
+        // The later event, now at the earlier position, may also be recorded after the checkpoint that first held that position (times).
+        Assert.Equal(["inclusion proofs", "stream chains"], FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"position {e[1].Position}, event {e[2].EventId} (asset-{id} v3)", Failures(report, "stream chains"));
         Assert.Contains($"position {e[2].Position}, event {e[1].EventId} (asset-{id} v2)", Failures(report, "inclusion proofs"));
     }
@@ -144,8 +145,9 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         HasProblem(integrity, "chain", e[3].Position);
         Assert.DoesNotContain(integrity["problems"]!.AsArray(), p => p!["kind"]!.GetValue<string>() == "event-hash");
         var report = Verify(await Bundle(api, id));
-        // wh-2 fills no slot of this receipt, and its event lacks the signer context the events around it carry.
-        Assert.Equal(["inclusion proofs", "rules", "signer context", "stream chains"], FailedChecks(report));
+        // wh-2 fills no slot of this receipt, and its event lacks the signer context the events around it carry; the forged row
+        // may also be recorded more than the allowed skew after its position's checkpoint (times).
+        Assert.Equal(["inclusion proofs", "rules", "signer context", "stream chains"], FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"position {e[2].Position}, event {forgedId} (asset-{id} v3)", Failures(report, "inclusion proofs"));
         Assert.Contains($"position {e[3].Position}, event {e[3].EventId} (asset-{id} v4): previous hash {e[2].Hash} is not the hash {hash}", Failures(report, "stream chains"));
     }
@@ -191,7 +193,8 @@ public sealed class tampering_is_detected(ApiServer api) : IClassFixture<ApiServ
         var forgedId = await Forgery.Append(api, $"asset-{id}", "asset-transferred", data, metadata);
 
         var report = Verify(await Bundle(api, id));
-        Assert.Contains("signed commands", FailedChecks(report));
+        // The forged row may also be recorded more than the allowed skew after its position's checkpoint (times).
+        Assert.Contains("signed commands", FailedChecks(report).Where(c => c != "times"));
         Assert.Contains($"event {forgedId} (asset-{id} v2): unsigned, but signer-t had registered signing key", Failures(report, "signed commands"));
     }
 }

@@ -163,16 +163,17 @@ public static class VerifyCommand
             console.MarkupLineInterpolated($"[red]error:[/] no file {path}");
             return ExitCodes.Usage;
         }
-        Dictionary<string, byte[]>? files = null;
+        BundleArchive? archive;
         VerificationReport report;
         try
         {
             await using var stream = File.OpenRead(path);
-            files = BundleVerifier.ReadZip(stream);
+            archive = BundleVerifier.ReadArchive(stream);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException) { files = null; }
+        catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException) { archive = null; }
+        var files = archive?.Files;
         // Unreadable: the verifier says so in its own words (one "bundle" check).
-        report = files is null ? BundleVerifier.Verify(path, options) : BundleVerifier.Verify(files, options);
+        report = archive is null ? BundleVerifier.Verify(path, options) : BundleVerifier.Verify(archive, options);
         if (online is not null && files is not null)
             report = report with { Checks = [.. report.Checks, await OnlineReceiptChecker.Check(files, online, ct)] };
         if (asJson)

@@ -26,35 +26,6 @@ public sealed partial class EvidenceExporter
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException) { return null; }
     }
 
-    /// <summary>Folds an asset stream that starts in the bundle; a stream whose events do not fold gets no state.</summary>
-    static void Fold(SortedDictionary<string, AssetState> states, StoredEvent e)
-    {
-        if (e.Version == 1) states[e.StreamId] = AssetState.Initial;
-        if (!states.TryGetValue(e.StreamId, out var s)) return;
-        try { states[e.StreamId] = AssetState.Evolve(s, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)); }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or InvalidCastException or NotSupportedException or FormatException) { states.Remove(e.StreamId); }
-    }
-
-    /// <summary>The few metadata fields the report shows.</summary>
-    sealed record Meta(string? Participant, string? User, string? KeyId)
-    {
-        public static Meta Of(string metadataJson)
-        {
-            try
-            {
-                var m = EventMetadata.FromJson(metadataJson);
-                string? keyId = null;
-                if (m.Signature is { } sig)
-                {
-                    try { keyId = JsonNode.Parse(sig)?["keyId"]?.GetValue<string>(); }
-                    catch (Exception ex) when (ex is JsonException or InvalidOperationException) { keyId = "(unreadable)"; }
-                }
-                return new Meta(m.Participant, m.User, keyId);
-            }
-            catch (JsonException) { return new Meta(null, null, null); }
-        }
-    }
-
     static string AnchorsJson(IReadOnlyList<AnchorReceipt> receipts)
     {
         var sb = new StringBuilder("{\"receipts\":[\n");

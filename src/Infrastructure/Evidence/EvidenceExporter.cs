@@ -13,6 +13,7 @@ using AssetLedger.Ledger.Anchors;
 using AssetLedger.Ledger.Canonical;
 using AssetLedger.Ledger.Checkpoints;
 using AssetLedger.Ledger.Evidence;
+using AssetLedger.Ledger.Evidence.Report;
 using AssetLedger.Ledger.Merkle;
 using AssetLedger.Ledger.Notes;
 using AssetLedger.Ledger.Serialization;
@@ -103,13 +104,13 @@ public sealed partial class EvidenceExporter : IEvidenceExport
 
     /// <summary>An asset's bundle: its stream's events up to the anchored checkpoint of <paramref name="treeSize"/>.</summary>
     public Task<EvidenceExport> ExportAsset(AssetId asset, long treeSize, Stream output, CancellationToken ct) =>
-        Export(new Subject("asset", asset, 0, 0, $"evidence-asset-{asset}-{treeSize}.zip"), c => StreamPages(asset.StreamId, treeSize, c), treeSize, output, ct);
+        Export(new Subject("asset", asset, 0, 0, ReportModel.FileNameOf(asset.ToString(), 0, 0, treeSize)), c => StreamPages(asset.StreamId, treeSize, c), treeSize, output, ct);
 
     /// <summary>A ledger bundle: every event at positions [<paramref name="from"/>, <paramref name="to"/>], to ≤ <paramref name="treeSize"/>.</summary>
     public Task<EvidenceExport> ExportRange(long from, long to, long treeSize, Stream output, CancellationToken ct)
     {
         if (from < 1 || to < from || to > treeSize) throw new ArgumentOutOfRangeException(nameof(to), $"Need 1 ≤ from ({from}) ≤ to ({to}) ≤ checkpoint size ({treeSize}).");
-        return Export(new Subject("ledger", null, from, to, $"evidence-ledger-{from}-{to}-{treeSize}.zip"), c => RangePages(from, to, c), treeSize, output, ct);
+        return Export(new Subject("ledger", null, from, to, ReportModel.FileNameOf(null, from, to, treeSize)), c => RangePages(from, to, c), treeSize, output, ct);
     }
 
     sealed record Subject(string Kind, AssetId? Asset, long From, long To, string FileName);
@@ -156,17 +157,15 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 {
                     file.WriteLine(Line(e));
                     main.Add(new Logged(e.Position, e.StreamId));
-                    var meta = Meta.Of(e.Metadata);
+                    var row = ReportEvent.Of(e.Position, e.StreamId, e.Version, e.EventId, e.Type, e.RecordedAt, e.Hash, e.Metadata, e.Data, null);
                     if (e.StreamId.StartsWith("asset-", StringComparison.Ordinal))
                     {
-                        if (meta.Participant is { } p) actors.Add(p);
+                        if (row.Actor is { } p) actors.Add(p);
                         // The rules judge a transfer out by the venue's roles at the time: its stream goes in too.
                         if (e.Type == "asset-transferred-out" && TryDeserialize(e) is AssetTransferredOut o) actors.Add(o.Venue.Value);
-                        Fold(states, e);
+                        ReportModel.Fold(states, e.StreamId, e.Version, e.Type, e.Data);
                     }
-                    if (timeline.Count < EvidenceReport.MaxTimelineRows)
-                        timeline.Add(new ReportEvent(e.Position, e.StreamId, e.Version, e.EventId, e.Type, e.RecordedAt, e.Hash, meta.Participant, meta.User, meta.KeyId, null,
-                            EvidenceReport.Summarise(e.Type, e.Data)));
+                    if (timeline.Count < EvidenceReport.MaxTimelineRows) timeline.Add(row);
                 }
 
         // 2. The participant streams of the asset events' actors (and venues): their keys and roles at each event.
@@ -238,16 +237,15 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         // 6. For people.
         for (var i = 0; i < timeline.Count; i++)
             if (firstOf.TryGetValue(timeline[i].Position, out var by)) timeline[i] = timeline[i] with { LoggedBy = by };
+        // The verifier renders it again from the files (ReportCheck): build it only from what the files say.
+        var assetId = subject.Asset?.ToString();
         var model = new ReportModel(
-            subject.Asset is { } a ? $"Evidence bundle: asset {a}" : $"Evidence bundle: ledger positions {subject.From}–{subject.To}",
-            subject.Asset is { } id
-                ? $"The complete history of asset {id} (stream {id.StreamId}) as logged by {_keys.Ledger.Name}, up to its signed and anchored checkpoint of {treeSize} events."
-                : $"Every event of {_keys.Ledger.Name} at log positions {subject.From} to {subject.To}, proven against its signed and anchored checkpoint of {treeSize} events.",
+            ReportModel.TitleOf(assetId, subject.From, subject.To), ReportModel.SubjectOf(assetId, _keys.Ledger.Name, subject.From, subject.To, treeSize),
             generatedAt, _keys.Ledger.Name, _keys.Ledger.VerifierKey, _keys.Anchor.VerifierKey, treeSize, BundleFormat.Hex(checkpoint.RootHash), checkpoint.Timestamp,
-            receipts.Where(r => r.TreeSize == treeSize).Select(r => $"{r.Anchor} anchor, {r.TransactionReference}, at {BundleFormat.Time(r.AnchoredAt)}").ToList(),
+            receipts.Where(r => r.TreeSize == treeSize).Select(r => ReportModel.AnchorLine(r.Anchor, r.TransactionReference, BundleFormat.Time(r.AnchoredAt))).ToList(),
             timeline, main.Count, signingKeys,
             subject.Asset is { } s && states.TryGetValue(s.StreamId, out var state) ? EvidenceReport.Facts(state) : [],
-            participantEvents.Count, earlier.Count, subject.FileName);
+            participantEvents.Count, earlier.Count, ReportModel.FileNameOf(assetId, subject.From, subject.To, treeSize));
         zip.Write(BundleFormat.ReportMarkdown, EvidenceReport.Markdown(model));
         zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
 

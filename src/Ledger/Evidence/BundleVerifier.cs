@@ -18,6 +18,7 @@ public static class BundleVerifier
     /// <summary>The checks after the manifest's, in the order the report lists them.</summary>
     static readonly Func<ParsedBundle, VerifierOptions, VerificationCheck>[] Checks =
     [
+        ArchiveRulesCheck.Run,
         FileHashesCheck.Run,
         ManifestSignatureCheck.Run,
         TrustedKeysCheck.Run,
@@ -34,6 +35,8 @@ public static class BundleVerifier
         ReplayCheck.Run,
         RulesCheck.Run,
         SignerContextCheck.Run,
+        TimesCheck.Run,
+        ReportCheck.Run,
     ];
 
     public static VerificationReport Verify(string zipPath, VerifierOptions? options = null)
@@ -44,22 +47,39 @@ public static class BundleVerifier
 
     public static VerificationReport Verify(Stream zip, VerifierOptions? options = null)
     {
-        Dictionary<string, byte[]> files;
-        try { files = ReadZip(zip); }
+        BundleArchive archive;
+        try { archive = ReadArchive(zip); }
         catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
             return new VerificationReport("?", [new VerificationCheck("bundle", false, "not a readable ZIP archive", [e.Message])]);
         }
-        return Verify(files, options);
+        return Verify(archive, options);
     }
 
-    public static VerificationReport Verify(IReadOnlyDictionary<string, byte[]> files, VerifierOptions? options = null)
+    /// <summary>Files without an archive around them (tests that edit a bundle): every name is an entry, none a directory.</summary>
+    public static VerificationReport Verify(IReadOnlyDictionary<string, byte[]> files, VerifierOptions? options = null) =>
+        Verify(new BundleArchive(files, [.. files.Keys]), options);
+
+    public static VerificationReport Verify(BundleArchive archive, VerifierOptions? options = null)
     {
         options ??= new VerifierOptions();
+        var files = archive.Files;
         var (manifestCheck, manifest) = ManifestReader.Read(files);
         if (manifest is null) return new VerificationReport("?", [manifestCheck]);
-        var bundle = BundleParser.Parse(files, manifest);
+        var bundle = BundleParser.Parse(files, manifest, archive.Entries);
         return new VerificationReport(manifest.Subject, [manifestCheck, .. Checks.Select(check => check(bundle, options))], Unpinned(bundle, options));
+    }
+
+    /// <summary>
+    /// REPORT.md and report.html as the verifier renders them from the bundle's other files (what ReportCheck compares
+    /// with), or null if the manifest or the bundle's checkpoint cannot be read.
+    /// </summary>
+    public static (string Markdown, string Html)? RenderReport(IReadOnlyDictionary<string, byte[]> files)
+    {
+        var (_, manifest) = ManifestReader.Read(files);
+        if (manifest is null) return null;
+        var (model, _) = ReportCheck.Model(BundleParser.Parse(files, manifest, [.. files.Keys]));
+        return model is null ? null : (Report.EvidenceReport.Markdown(model), Report.EvidenceReport.Html(model));
     }
 
     /// <summary>What the bundle's truth rests on that the person did not pin: each is a reason not to say VERIFIED.</summary>
@@ -77,6 +97,27 @@ public static class BundleVerifier
         if (kinds.Contains(ReceiptKind.Fabric) && !policy.PinsFabric)
             reasons.Add("the Fabric receipts' channel and chaincode are not pinned; pass --fabric-channel and --fabric-chaincode");
         return reasons;
+    }
+
+    /// <summary>
+    /// Every entry name as the archive lists it (directories and repeated names included, for the archive check) and
+    /// the files by path; a name held twice keeps its first entry's bytes. Throws only for what is not a ZIP archive.
+    /// </summary>
+    public static BundleArchive ReadArchive(Stream zip)
+    {
+        using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var entries = new List<string>();
+        foreach (var entry in archive.Entries)
+        {
+            entries.Add(entry.FullName);
+            if (entry.FullName.EndsWith('/') || files.ContainsKey(entry.FullName)) continue;
+            using var s = entry.Open();
+            using var m = new MemoryStream();
+            s.CopyTo(m);
+            files[entry.FullName] = m.ToArray();
+        }
+        return new BundleArchive(files, entries);
     }
 
     /// <summary>The bundle's files by path (for tests that edit a bundle and check it again).</summary>

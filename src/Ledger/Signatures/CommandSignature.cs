@@ -4,16 +4,20 @@ namespace AssetLedger.Ledger.Signatures;
 
 /// <summary>
 /// ES256 signatures of asset commands (ECDSA P-256 over SHA-256), as the API checks them on the way in and the offline
-/// verifier checks them again from the events' metadata: the signature is r‖s (64 bytes) or DER, the key a
+/// verifier checks them again from the events' metadata: the signature is r‖s if it is 64 bytes long, else DER, the key a
 /// SubjectPublicKeyInfo, and the key id the first 16 hex digits of SHA-256 of that SubjectPublicKeyInfo.
 /// </summary>
 public static class CommandSignature
 {
     public const string Algorithm = "ES256";
 
+    /// <summary>The one encoding rule: exactly 64 bytes is IEEE P1363 r‖s, any other length DER (RFC 3279).</summary>
+    public static DSASignatureFormat EncodingOf(byte[] signature) =>
+        signature.Length == 64 ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation : DSASignatureFormat.Rfc3279DerSequence;
+
+    // Never both: a 64-byte value that also parses as DER is read as r‖s only, so one signature has one meaning.
     public static bool Verify(ECDsa key, byte[] data, byte[] signature) =>
-        (signature.Length == 64 && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
-        || key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        key.VerifyData(data, signature, HashAlgorithmName.SHA256, EncodingOf(signature));
 
     /// <summary>Verifies with a base64 SubjectPublicKeyInfo; false (never an exception) for a malformed key or signature.</summary>
     public static bool Verify(string publicKeySpki, byte[] data, byte[] signature)

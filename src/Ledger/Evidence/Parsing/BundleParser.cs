@@ -8,7 +8,7 @@ namespace AssetLedger.Ledger.Evidence.Parsing;
 /// <summary>Parses every file of a bundle whose manifest was read; never throws for what the files hold.</summary>
 static class BundleParser
 {
-    public static ParsedBundle Parse(IReadOnlyDictionary<string, byte[]> files, BundleManifest manifest)
+    public static ParsedBundle Parse(IReadOnlyDictionary<string, byte[]> files, BundleManifest manifest, IReadOnlyList<string> entries)
     {
         var events = ParseEvents(files, BundleFormat.Events);
         var participants = ParseEvents(files, BundleFormat.Participants);
@@ -21,7 +21,7 @@ static class BundleParser
             ParseJson(ParsedBundle.Text(files, BundleFormat.Anchors) ?? "", root => root),
             ParseJson<IReadOnlyDictionary<string, JsonElement>>(ParsedBundle.Text(files, BundleFormat.State) ?? "",
                 root => root.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal)),
-            ParseCosignatures(ParsedBundle.Text(files, BundleFormat.Cosignatures) ?? ""));
+            ParseCosignatures(ParsedBundle.Text(files, BundleFormat.Cosignatures) ?? ""), entries);
     }
 
     static List<CosignatureLine> ParseCosignatures(string text)
@@ -70,8 +70,9 @@ static class BundleParser
             var root = doc.RootElement;
             var env = root.GetProperty("envelope");
             var previous = env.GetProperty("previousHash");
+            var recordedAt = root.GetProperty("recordedAt").GetString()!;
             return (new BundleEvent(file, line, root.GetProperty("position").GetInt64(),
-                DateTimeOffset.Parse(root.GetProperty("recordedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                DateTimeOffset.Parse(recordedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), recordedAt,
                 root.GetProperty("hash").GetString()!, env.GetRawText(),
                 env.GetProperty("streamId").GetString()!, env.GetProperty("version").GetInt64(), env.GetProperty("eventId").GetGuid(),
                 env.GetProperty("type").GetString()!, env.GetProperty("schemaVersion").GetInt32(),

@@ -21,6 +21,7 @@ static class ManifestReader
         long rangeFrom = 0, rangeTo = 0, treeSize;
         var formatVersion = BundleFormat.Version;
         string checkpointFile;
+        string? generatedAt = null;
         NoteVerifier? ledgerKey, anchorKey;
         var listed = new List<ListedFile>();
         try
@@ -31,6 +32,7 @@ static class ManifestReader
             if (formatVersion is < BundleFormat.FirstVersion or > BundleFormat.Version)
                 failures.Add($"{BundleFormat.Manifest}: formatVersion {formatVersion} is not one of {BundleFormat.FirstVersion}–{BundleFormat.Version}");
             kind = m.GetProperty("kind").GetString() ?? "";
+            if (m.TryGetProperty("generatedAt", out var g) && g.ValueKind == JsonValueKind.String) generatedAt = g.GetString();
             origin = m.GetProperty("origin").GetString() ?? "";
             var keys = m.GetProperty("keys");
             ledgerKey = ParseKey(keys.GetProperty("ledger").GetString(), "keys.ledger", failures);
@@ -65,7 +67,7 @@ static class ManifestReader
         }
         var check = VerificationCheck.From(CheckName, failures, $"format {formatVersion}, {kind} bundle of log {origin}, checkpoint {treeSize}");
         var manifest = ledgerKey is null || anchorKey is null ? null
-            : new BundleManifest(kind, origin, assetStream, rangeFrom, rangeTo, treeSize, checkpointFile, ledgerKey, anchorKey, listed, formatVersion);
+            : new BundleManifest(kind, origin, assetStream, rangeFrom, rangeTo, treeSize, checkpointFile, ledgerKey, anchorKey, listed, formatVersion, generatedAt);
         return (check, manifest);
     }
 

@@ -23,7 +23,8 @@ sealed record ParsedBundle(
     IReadOnlyList<ConsistencyLine> ConsistencyLines,
     Parsed<JsonElement> Anchors,
     Parsed<IReadOnlyDictionary<string, JsonElement>> States,
-    IReadOnlyList<CosignatureLine> CosignatureLines)
+    IReadOnlyList<CosignatureLine> CosignatureLines,
+    IReadOnlyList<string> Entries)
 {
     public string? Text(string path) => Text(Files, path);
 
@@ -40,7 +41,8 @@ sealed record Parsed<T>(T? Value, string? Error);
 /// <summary>What <c>manifest.json</c> says, read when both its keys are verifier keys.</summary>
 sealed record BundleManifest(
     string Kind, string Origin, string? AssetStream, long RangeFrom, long RangeTo, long TreeSize, string CheckpointFile,
-    NoteVerifier LedgerKey, NoteVerifier AnchorKey, IReadOnlyList<ListedFile> Files, int FormatVersion = BundleFormat.Version)
+    NoteVerifier LedgerKey, NoteVerifier AnchorKey, IReadOnlyList<ListedFile> Files, int FormatVersion = BundleFormat.Version,
+    string? GeneratedAt = null)
 {
     public string Subject => Kind == "asset" ? $"asset {AssetStream}" : $"ledger positions {RangeFrom}–{RangeTo}";
 }
@@ -48,7 +50,7 @@ sealed record BundleManifest(
 sealed record ListedFile(string Path, string Sha256, long Bytes);
 
 /// <summary>An event as a bundle line carries it.</summary>
-sealed record BundleEvent(string File, int Line, long Position, DateTimeOffset RecordedAt, string Hash, string Envelope,
+sealed record BundleEvent(string File, int Line, long Position, DateTimeOffset RecordedAt, string RecordedAtText, string Hash, string Envelope,
     string StreamId, long Version, Guid EventId, string Type, int SchemaVersion, string Data, string Metadata, string? PreviousHash)
 {
     public string Where => $"{File} line {Line}: position {Position}, event {EventId} ({StreamId} v{Version})";

@@ -26,7 +26,9 @@ public sealed class fabric_receipts_on_the_network : IAsyncLifetime
     public async Task fabric_receipts_in_an_evidence_bundle_verify_offline_against_pinned_msp_roots_and_online_and_a_changed_one_fails_naming_it()
     {
         var options = LedgerOptions();
-        var clock = new TestClock(LedgerParts.T0);
+        // Checkpoints signed after the events the database records now, as a real cutter signs them: the verifier
+        // refuses an event recorded after the checkpoint that first logged it (the recordedAt bound).
+        var clock = new TestClock(DateTimeOffset.UtcNow.AddHours(1));
         await using var l = new LedgerParts(_db.DataSource, LedgerParts.NewKeys(), clock, options);
         for (var i = 0; i < 3; i++) await Cut(l, events: 2);
         var fabric = FromConfiguration(_db, _net.Options("anchor-bundle"));

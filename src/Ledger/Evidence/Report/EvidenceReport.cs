@@ -6,23 +6,12 @@ using AssetLedger.Domain.Participants;
 using AssetLedger.Ledger.Serialization;
 using static System.Net.WebUtility;
 
-namespace AssetLedger.Infrastructure.Evidence;
-
-/// <summary>One row of the report's timeline.</summary>
-public sealed record ReportEvent(
-    long Position, string StreamId, long Version, Guid EventId, string Type, DateTimeOffset RecordedAt, string Hash,
-    string? Actor, string? User, string? SignedWithKey, long? LoggedBy, string Summary);
-
-/// <summary>What REPORT.md and report.html say: the bundle's subject, its checkpoint and anchors, and the timeline.</summary>
-public sealed record ReportModel(
-    string Title, string Subject, DateTimeOffset GeneratedAt, string Origin, string LedgerKey, string AnchorKey,
-    long TreeSize, string RootHash, DateTimeOffset CheckpointTime, IReadOnlyList<string> Anchors,
-    IReadOnlyList<ReportEvent> Timeline, long TotalEvents, IReadOnlyList<(string Participant, string KeyId, long Position)> SigningKeys,
-    IReadOnlyList<string> StateFacts, int ParticipantEvents, int EarlierCheckpoints, string BundleName);
+namespace AssetLedger.Ledger.Evidence.Report;
 
 /// <summary>
-/// The human-readable part of a bundle. It is evidence only of what the machine-readable files say: the verifier
-/// checks those; these two files are covered by the manifest's hashes like every other file.
+/// The human-readable part of a bundle, a pure rendering of its checked files (docs/evidence-bundle.md §10): the
+/// exporter writes it from what it puts in the bundle, and the verifier renders it again from the files it checked
+/// and refuses a bundle whose REPORT.md or report.html differ by a byte. The rendering is part of the format.
 /// </summary>
 public static class EvidenceReport
 {
