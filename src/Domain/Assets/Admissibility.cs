@@ -18,7 +18,12 @@ public static class Admissibility
     {
         if (recorded.Asset != before.Id && before.Exists) return Inadmissible($"the event names asset {recorded.Asset}, its stream holds {before.Id}");
         var command = ImpliedCommand(before, recorded, actor, rolesOf);
-        var decision = AssetDecider.Decide(before, command, ConfirmationPolicy.Default);
+        // The confirmation window is the operator's configuration, not in the log: an expiry is judged with the window it
+        // recorded (deadline − pending since), and must still name the right start, the missing slots, and come from the timer.
+        var policy = recorded is AssetExpired x
+            ? new ConfirmationPolicy(new Dictionary<AssetKind, TimeSpan> { [before.Kind] = x.Deadline - x.PendingSince })
+            : ConfirmationPolicy.Default;
+        var decision = AssetDecider.Decide(before, command, policy);
         if (decision.Error is { } refused)
             return new DomainError(refused.Code, $"the rules refuse it: {refused.Message}", refused.Kind, refused.Field);
         if (decision.Events is not [var decided] || !Same(decided, recorded))
@@ -49,6 +54,7 @@ public static class Admissibility
         AssetGoodsReleased g when before.PendingRelease is not null => new AnswerRelease(g.Asset, true, null, actor, g.At),
         AssetGoodsReleased g => new ReleaseGoods(g.Asset, g.DeliveryOrder, g.Released.Value, g.Released.Unit, actor, g.At),
         AssetReleaseDeclined d => new AnswerRelease(d.Asset, false, d.Comment, actor, d.At),
+        AssetExpired x => new ExpireAsset(x.Asset, actor, x.At),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No command implies this event."),
     };
 
