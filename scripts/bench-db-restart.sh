@@ -18,47 +18,9 @@ cleanup() { touch "$DIR/stop"; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null |
 trap cleanup EXIT
 pg_start_free "$DIR/pg"; PORT="$PG_PORT"
 psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At "$@"; }
-dotnet build src/Api -c Release -nologo -v q >/dev/null
-URLS=("http://127.0.0.1:$(pg_free_port)" "http://127.0.0.1:$(pg_free_port)")
-for i in 0 1; do
-  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
-    AssetLedger__KeyDirectory="$DIR/keys" \
-    ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=50" \
-    dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "${URLS[$i]}" >"$DIR/api$i.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 90); do curl -sf "${URLS[$i]}/health/ready" >/dev/null && break; sleep 1; done
-done
-URL="${URLS[0]}"
-token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
-OP="$(token operator bench-operator-password)"
-for p in owner-a:Owner wh-1:Warehouse; do
-  curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
-done
-curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
-  -d '{"login":"owner-a.bench","participantId":"owner-a","displayName":"bench","password":"bench password 1"}' >/dev/null
-TOKEN="$(token owner-a.bench 'bench password 1')"
-RUN="$(date +%s)"
-
-# One writer: register assets one after the other; a request that fails is retried with the same key until it is
-# answered (2xx/4xx) or the run ends. Logs "completion-time status key assetId-or-code" per answer.
-writer() {
-  local n="$1" url="${URLS[$(( $1 % 2 ))]}" i=0 key code
-  while [ ! -f "$DIR/stop" ]; do
-    i=$((i + 1)); key="w$n-$i-$RUN"
-    while :; do
-      code="$(curl -s --max-time 30 -o "$DIR/body.$n" -w '%{http_code}' -X POST "$url/api/v1/assets" \
-        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "Idempotency-Key: $key" \
-        -d "{\"kind\":\"WarehouseReceipt\",\"ownerId\":\"owner-a\",\"warehouseId\":\"wh-1\",\"receiptNumber\":\"R-$key\",\"commodity\":\"crude oil\",\"quantity\":\"1\",\"unit\":\"bbl\"}")" || true
-      echo "$(date +%s.%N) ${code:-000} $key $(grep -o '"\(assetId\|code\)":"[^"]*"' "$DIR/body.$n" 2>/dev/null | head -1 | cut -d'"' -f4)" >>"$DIR/log.$n"
-      case "$code" in 2*|4*) break ;; esac
-      [ -f "$DIR/stop" ] && break
-      sleep 0.5
-    done
-  done
-}
-for n in $(seq 1 "$WRITERS"); do writer "$n" & PIDS+=($!); done
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+. scripts/lib/bench-writers.sh
+bench_two_instances "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=50"
+bench_start_writers
 echo "== $WRITERS writers on two instances; PostgreSQL stopped (-m immediate) after ${BEFORE}s for ${DOWN}s, then ${AFTER}s more"
 sleep "$BEFORE"
 T_STOP="$(date +%s.%N)"

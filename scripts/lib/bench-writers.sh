@@ -1,0 +1,54 @@
+# Shared by bench-db-restart.sh and bench-failover.sh: two API instances on one database and WRITERS writer loops that
+# retry a failed request with the same Idempotency-Key until it is answered. Needs DIR, PIDS (an array), WRITERS and
+# pg_free_port (scripts/lib/pg.sh); sets URLS, URL, TOKEN and RUN. Each answer is logged to $DIR/log.<n> as
+# "completion-time status key assetId-or-code".
+
+# bench_two_instances CONNECTION_STRING: builds the API, starts two instances, onboards owner-a and wh-1 and a user.
+bench_two_instances() {
+  local db="$1"
+  dotnet build src/Api -c Release -nologo -v q >/dev/null
+  URLS=("http://127.0.0.1:$(pg_free_port)" "http://127.0.0.1:$(pg_free_port)")
+  for i in 0 1; do
+    ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
+      AssetLedger__KeyDirectory="$DIR/keys" \
+      ASSETLEDGER_DB="$db" \
+      dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "${URLS[$i]}" >"$DIR/api$i.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 90); do curl -sf "${URLS[$i]}/health/ready" >/dev/null && break; sleep 1; done
+  done
+  URL="${URLS[0]}"
+  token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
+  OP="$(token operator bench-operator-password)"
+  for p in owner-a:Owner wh-1:Warehouse; do
+    curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+      -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
+  done
+  curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+    -d '{"login":"owner-a.bench","participantId":"owner-a","displayName":"bench","password":"bench password 1"}' >/dev/null
+  TOKEN="$(token owner-a.bench 'bench password 1')"
+  RUN="$(date +%s)"
+}
+
+# One writer: register assets one after the other; a request that fails is retried with the same key until it is
+# answered (2xx/4xx) or the run ends. Logs "completion-time status key assetId-or-code" per answer.
+writer() {
+  local n="$1" url="${URLS[$(( $1 % 2 ))]}" i=0 key code
+  while [ ! -f "$DIR/stop" ]; do
+    i=$((i + 1)); key="w$n-$i-$RUN"
+    while :; do
+      code="$(curl -s --max-time 30 -o "$DIR/body.$n" -w '%{http_code}' -X POST "$url/api/v1/assets" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "Idempotency-Key: $key" \
+        -d "{\"kind\":\"WarehouseReceipt\",\"ownerId\":\"owner-a\",\"warehouseId\":\"wh-1\",\"receiptNumber\":\"R-$key\",\"commodity\":\"crude oil\",\"quantity\":\"1\",\"unit\":\"bbl\"}")" || true
+      echo "$(date +%s.%N) ${code:-000} $key $(grep -o '"\(assetId\|code\)":"[^"]*"' "$DIR/body.$n" 2>/dev/null | head -1 | cut -d'"' -f4)" >>"$DIR/log.$n"
+      case "$code" in 2*|4*) break ;; esac
+      [ -f "$DIR/stop" ] && break
+      sleep 0.5
+    done
+  done
+}
+
+# bench_start_writers: WRITERS writers, half on each instance, until $DIR/stop exists.
+bench_start_writers() {
+  for n in $(seq 1 "$WRITERS"); do writer "$n" & PIDS+=($!); done
+  echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
