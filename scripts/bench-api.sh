@@ -22,15 +22,9 @@ ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger
   dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
-token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
-OP="$(token operator bench-operator-password)"
-for p in owner-a:Owner wh-1:Warehouse; do
-  curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
-    -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
-done
-curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
-  -d '{"login":"owner-a.bench","participantId":"owner-a","displayName":"bench","password":"bench password 1"}' >/dev/null
-export TOKEN="$(token owner-a.bench 'bench password 1')"
+. scripts/lib/bench-writers.sh
+bench_onboard
+export TOKEN
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== warm-up (5 s)"
 wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT

@@ -1,6 +1,6 @@
 # Shared by bench-db-restart.sh and bench-failover.sh: two API instances on one database and WRITERS writer loops that
 # retry a failed request with the same Idempotency-Key until it is answered. Needs DIR, PIDS (an array), WRITERS and
-# pg_free_port (scripts/lib/pg.sh); sets URLS, URL, TOKEN and RUN. Each answer is logged to $DIR/log.<n> as
+# pg_free_port (scripts/lib/pg.sh); sets URLS, URL, TOKEN and RUN. bench-api.sh uses bench_onboard alone. Each answer is logged to $DIR/log.<n> as
 # "completion-time status key assetId-or-code".
 
 # bench_two_instances CONNECTION_STRING: builds the API, starts two instances, onboards owner-a and wh-1 and a user.
@@ -17,17 +17,25 @@ bench_two_instances() {
     for _ in $(seq 1 90); do curl -sf "${URLS[$i]}/health/ready" >/dev/null && break; sleep 1; done
   done
   URL="${URLS[0]}"
-  token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
-  OP="$(token operator bench-operator-password)"
+  bench_onboard
+  RUN="$(date +%s)"
+}
+
+# bench_onboard: on the API at $URL (operator password bench-operator-password), registers owner-a and wh-1 and owner-a's
+# user owner-a.bench; sets OP (the operator's token) and TOKEN (that user's).
+bench_onboard() {
+  local p
+  OP="$(bench_token operator bench-operator-password)"
   for p in owner-a:Owner wh-1:Warehouse; do
     curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
       -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
   done
   curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
     -d '{"login":"owner-a.bench","participantId":"owner-a","displayName":"bench","password":"bench password 1"}' >/dev/null
-  TOKEN="$(token owner-a.bench 'bench password 1')"
-  RUN="$(date +%s)"
+  TOKEN="$(bench_token owner-a.bench 'bench password 1')"
 }
+
+bench_token() { curl -sf -X POST "$URL/api/v1/auth/token" -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken; }
 
 # One writer: register assets one after the other; a request that fails is retried with the same key until it is
 # answered (2xx/4xx) or the run ends. Logs "completion-time status key assetId-or-code" per answer.
