@@ -6,6 +6,8 @@
 #            (timeline, timeline.html, encumbrance notice, holdings, search per kind of filter, access audit): p50/p99, requests/s
 #   ledger   the API with its workers: ledger catch-up (Merkle tree, checkpoints, local anchors) over the whole log
 #            (BENCH_LEDGER_MAX_SECONDS stops waiting and reports the rate so far; a later run continues where it stopped)
+#   registrations  after the ledger phase (a certificate needs anchored checkpoints), reads only, 1 connection: the
+#            registrations search and the search certificate (ZIP) by debtor credit code, debtor name and asset key: p50/p99
 # Usage: scripts/bench-trace.sh [assets, default 1000000] [seconds per wrk run, default 20]
 # BENCH_DIR=/path keeps the cluster and results there and reuses them: a phase whose marker file exists is skipped,
 # so the api phase can run again on a seeded cluster. BENCH_PHASES="seed catchup api" chooses phases.
@@ -13,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 ASSETS="${1:-1000000}"; SECS="${2:-20}"; CONNS=16
-PHASES="${BENCH_PHASES:-seed catchup api ledger}"
+PHASES="${BENCH_PHASES:-seed catchup api ledger registrations}"
 pg_install
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DIR="${BENCH_DIR:-$(mktemp -d /tmp/assetledger-bench-trace.XXXXXX)}"; mkdir -p "$DIR"; chmod 755 "$DIR"
@@ -137,6 +139,27 @@ if has ledger; then
   log "ledger_events=$head anchored_through=$done_size (from $base) tree_size=$(psql_bench -c 'SELECT size FROM merkle_tree') ledger_wall_seconds=$secs ledger_events_per_s=$(( (done_size - base) / (secs > 0 ? secs : 1) )) checkpoints=$(psql_bench -c 'SELECT count(*) FROM checkpoints')"
   stop_api
   [ "$done_size" -ge "$head" ] && touch "$DIR/ledger.done"
+fi
+
+if has registrations; then
+  [ -f "$DIR/bin/Api/AssetLedger.Api.dll" ] || build Api
+  psql_bench -c "ANALYZE" >/dev/null
+  start_api false
+  P="$DIR/paths"; mkdir -p "$P"
+  log "== registrations: $(psql_bench -c 'SELECT count(*) FROM registrations') registrations, $(psql_bench -c "SELECT count(*) FROM encumbrances WHERE kind = 'Custody' AND purpose = 'Financing' AND lifted_position IS NULL") open pledges; 1 connection, ${SECS}s each"
+  R="/api/v1/registrations"
+  psql_bench -c "SELECT '$R?creditCode=' || debtor_credit_code FROM registrations ORDER BY random() LIMIT 5000" > "$P/reg-credit-code.txt"
+  psql_bench -c "SELECT debtor_name FROM registrations ORDER BY random() LIMIT 5000" | jq -Rr '@uri' | awk -v p="$R?debtorName=" '{print p $0}' > "$P/reg-debtor-name.txt"
+  psql_bench -c "SELECT '$R?assetKey=' || a.natural_key FROM registrations r JOIN assets a ON a.asset_id = r.asset_id ORDER BY random() LIMIT 5000" > "$P/reg-asset-key.txt"
+  for f in reg-credit-code reg-debtor-name reg-asset-key; do
+    sed "s|^$R?|$R/certificate?wait=0\&|" "$P/$f.txt" > "$P/cert-${f#reg-}.txt"
+  done
+  run() { local out; out="$(PATHS_FILE="$2" wrk -t1 -c1 -d"${SECS}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"; log "$1 connections=1 ${out#RESULT }"; }
+  run warmup "$P/reg-credit-code.txt" >/dev/null
+  for f in reg-credit-code reg-debtor-name reg-asset-key cert-credit-code cert-debtor-name cert-asset-key; do run "registrations_$f" "$P/$f.txt"; done
+  log "server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
+  stop_api
+  touch "$DIR/registrations.done"
 fi
 
 log "== $(date -u +%FT%TZ) done; results in $RESULTS"

@@ -21,6 +21,7 @@ public static class DependencyInjection
         services.AddSingleton<TraceQueries>();
         services.AddSingleton<HoldingsQueries>();
         services.AddSingleton<RegistryQueries>();
+        services.AddSingleton<Registrations.RegistrationQueries>();
         if (runInBackground) services.AddHostedService<ProjectionWorker>();
         return services;
     }

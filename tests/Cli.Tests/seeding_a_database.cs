@@ -21,13 +21,17 @@ public sealed class seeding_a_database : IAsyncLifetime
         const int assets = 60;
         var cast = new SeedCast(11, assets);
         var planned = Enumerable.Range(0, assets).Sum(i => Lifecycles.For(cast, 11, i, assets).Count);
+        var registrations = Enumerable.Range(0, assets).Sum(i => SeedRegistrations.For(cast, 11, i, assets).Count);
+        Assert.True(registrations > assets / 4, $"{registrations} registration commands planned for {assets} assets");
 
         Assert.Equal(0, await Seed(assets));
         Assert.Equal(planned, await _db.Scalar<long>("SELECT count(*) FROM events WHERE stream_id LIKE 'asset-%'"));
         Assert.Equal(cast.All.Count + 1, await _db.Scalar<long>("SELECT count(DISTINCT stream_id) FROM events WHERE stream_id LIKE 'participant-%'"));
         Assert.Equal("seed", await _db.Scalar<string>("SELECT metadata->>'user' FROM events WHERE stream_id LIKE 'asset-%' LIMIT 1"));
+        Assert.Equal(registrations, await _db.Scalar<long>("SELECT count(*) FROM events WHERE stream_id LIKE 'registration-%'"));
 
         Assert.Equal(0, await Seed(assets));
         Assert.Equal(planned, await _db.Scalar<long>("SELECT count(*) FROM events WHERE stream_id LIKE 'asset-%'"));
+        Assert.Equal(registrations, await _db.Scalar<long>("SELECT count(*) FROM events WHERE stream_id LIKE 'registration-%'"));
     }
 }

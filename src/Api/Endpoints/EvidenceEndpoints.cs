@@ -22,7 +22,7 @@ public static class EvidenceEndpoints
     public const int MaxRange = 1_000_000;
     public const int DefaultWaitSeconds = 5, MaxWaitSeconds = 30;
     const string ZipType = "application/zip";
-    static readonly DomainError WaitOutOfRange = RequestErrors.Malformed("wait", $"wait is a number of seconds from 0 to {MaxWaitSeconds}.");
+    internal static readonly DomainError WaitOutOfRange = RequestErrors.Malformed("wait", $"wait is a number of seconds from 0 to {MaxWaitSeconds}.");
 
     public static RouteGroupBuilder MapEvidence(this IEndpointRouteBuilder app)
     {
@@ -90,7 +90,7 @@ public static class EvidenceEndpoints
         }
     }
 
-    static ProblemHttpResult NotAnchored(HttpContext http, string what, long anchoredSize)
+    internal static ProblemHttpResult NotAnchored(HttpContext http, string what, long anchoredSize)
     {
         http.Response.Headers.RetryAfter = "1";
         return P.From(LedgerErrors.NotAnchored(what, anchoredSize));

@@ -78,6 +78,7 @@ public static class HostingExtensions
         s.AddHttpContextAccessor();
         s.AddScoped<CommandServices>();
         s.AddScoped<ChainCommands>();
+        s.AddScoped<RegistrationCommands>();
         s.AddSingleton<ILedgerQueries>(sp => sp.GetRequiredService<LedgerService>());
         s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
         s.AddSingleton<IHealthProbe, HealthProbe>();

@@ -14,6 +14,9 @@ public static class ResourceErrors
     public static DomainError NotAnAssetId(string requested) =>
         new("asset.not_found", $"'{requested}' is not an asset id (a UUID); no such asset exists.", ErrorKind.NotFound);
 
+    public static DomainError NotARegistrationId(string requested) =>
+        new("registration.not_found", $"'{requested}' is not a registration id (a UUID); no such registration exists.", ErrorKind.NotFound);
+
     public static DomainError NotAParticipantId(string requested) =>
         new("participant.not_found", $"'{requested}' is not a participant id; no such participant is registered.", ErrorKind.NotFound);
 

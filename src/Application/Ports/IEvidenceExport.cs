@@ -20,4 +20,11 @@ public interface IEvidenceExport
     Task<EvidenceExport> ExportAsset(AssetId asset, long treeSize, Stream output, CancellationToken ct);
 
     Task<EvidenceExport> ExportRange(long from, long to, long treeSize, Stream output, CancellationToken ct);
+
+    /// <summary>
+    /// A search certificate (docs/search-certificate.md): a bundle of kind <c>search</c> with the whole of each of
+    /// <paramref name="streams"/> and the single events at <paramref name="positions"/>, and <paramref name="searchJson"/>
+    /// (criteria, time, answer) as search.json, listed in the signed manifest.
+    /// </summary>
+    Task<EvidenceExport> ExportSearch(IReadOnlyList<string> streams, IReadOnlyList<long> positions, string searchJson, long treeSize, Stream output, CancellationToken ct);
 }

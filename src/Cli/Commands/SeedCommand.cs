@@ -9,6 +9,8 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Cli.Seeding;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Domain.Registrations;
+using AssetLedger.Application.Registrations;
 using AssetLedger.Infrastructure;
 using AssetLedger.Infrastructure.EventStore;
 using Mediator;
@@ -80,6 +82,7 @@ public static class SeedCommand
                 {
                     var plan = Lifecycles.For(cast, seed, i, assets);
                     var outcome = await Run(mediator, store, plan, c);
+                    if (outcome.Refusal is null) outcome = await RunRegistrations(mediator, SeedRegistrations.For(cast, seed, i, assets), outcome, c);
                     Interlocked.Add(ref events, outcome.Appended);
                     if (outcome.Resumed) Interlocked.Increment(ref resumed);
                     if (outcome.Refusal is { } refusal && Interlocked.Increment(ref refused) == 1) firstRefusal = refusal;
@@ -109,7 +112,7 @@ public static class SeedCommand
         var op = new Actor(operatorId, new HashSet<Role> { Role.Operator });
         var created = 0;
         foreach (var p in cast.All)
-            if (await Register(mediator, new RegisterParticipant(p.Id, p.Name, [p.Role], op, at.AddMinutes(created)), ct)) created++;
+            if (await Register(mediator, new RegisterParticipant(p.Id, p.Name, [p.Role], op, at.AddMinutes(created), p.CreditCode), ct)) created++;
         return created;
     }
 
@@ -122,6 +125,20 @@ public static class SeedCommand
     }
 
     sealed record PlanOutcome(int Appended, bool Resumed, string? Refusal);
+
+    /// <summary>Runs a registration's commands after its asset's; one made before (a rerun) is skipped whole.</summary>
+    static async Task<PlanOutcome> RunRegistrations(IMediator mediator, IReadOnlyList<IRegistrationCommand> plan, PlanOutcome asset, CancellationToken ct)
+    {
+        var appended = asset.Appended;
+        foreach (var command in plan)
+        {
+            var outcome = await mediator.Send(new ExecuteRegistrationCommand(command, new CommandContext(User: "seed")), ct);
+            if (outcome.Error is { Code: "registration.already_exists" }) break;
+            if (outcome.Error is { } e) return asset with { Appended = appended, Refusal = $"{command.GetType().Name} of {command.Registration}: {e}" };
+            appended++;
+        }
+        return asset with { Appended = appended };
+    }
 
     /// <summary>Runs an asset's commands in order; an asset seeded before continues at its stored version.</summary>
     static async Task<PlanOutcome> Run(IMediator mediator, IEventStore store, IReadOnlyList<Domain.Assets.IAssetCommand> plan, CancellationToken ct)

@@ -4,7 +4,7 @@ using Bogus;
 namespace AssetLedger.Cli.Seeding;
 
 /// <summary>A generated participant: a stable id, a Chinese organisation name and its one role.</summary>
-public sealed record SeedParticipant(ParticipantId Id, string Name, Role Role)
+public sealed record SeedParticipant(ParticipantId Id, string Name, Role Role, string? CreditCode = null)
 {
     public Actor Actor { get; } = new(Id, new HashSet<Role> { Role });
 }
@@ -38,7 +38,9 @@ public sealed class SeedCast
         List<SeedParticipant> Make(string prefix, int count, Role role, Func<int, string> name) =>
             Enumerable.Range(1, count).Select(i => new SeedParticipant(new ParticipantId($"{prefix}-{i:D4}"), name(i), role)).ToList();
 
-        Owners = Make("co", Scale(assets, 500, 20, 2000), Role.Owner, _ => $"{City()}{f.PickRandom(TradeNames)}{f.PickRandom(Industries)}有限公司");
+        // Owners carry unified social credit codes: registrations name them as debtors, and a search by code finds their pledges.
+        Owners = [.. Make("co", Scale(assets, 500, 20, 2000), Role.Owner, _ => $"{City()}{f.PickRandom(TradeNames)}{f.PickRandom(Industries)}有限公司")
+            .Select(o => o with { CreditCode = CreditCodeOf(o.Id) })];
         Warehouses = Make("wh", Scale(assets, 20_000, 5, 60), Role.Warehouse, _ => $"{City()}{f.PickRandom(Depots)}");
         TradingCenterList = Make("tc", Math.Min(TradingCenters.Length, Scale(assets, 100_000, 2, 6)), Role.TradingCenter, i => TradingCenters[i - 1]);
         Banks = Make("bank", Scale(assets, 40_000, 3, 30), Role.FinancialInstitution, i => i % 3 == 0 ? $"{City()}农村商业银行" : $"{City()}商业银行");
@@ -49,4 +51,13 @@ public sealed class SeedCast
     }
 
     static int Scale(int assets, int per, int min, int max) => Math.Clamp(assets / per, min, max);
+
+    /// <summary>A valid, stable code for a seeded company: 91 (an enterprise), a Shanghai area code, a number from its id, the check character.</summary>
+    public static string CreditCodeOf(ParticipantId id)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id.Value));
+        var first17 = "91310000" + string.Concat(hash.Take(9).Select(b => alphabet[b % alphabet.Length]));
+        return first17 + Domain.Participants.CreditCode.CheckCharacter(first17);
+    }
 }

@@ -61,6 +61,7 @@ public sealed partial class EvidenceExporter
             ["generator"] = "AssetLedger",
         };
         if (subject.Asset is { } a) manifest["asset"] = new JsonObject { ["id"] = a.ToString(), ["streamId"] = a.StreamId };
+        else if (subject.Kind == "search") manifest["search"] = new JsonObject { ["file"] = BundleFormat.SearchAnswer };
         else manifest["range"] = new JsonObject { ["from"] = subject.From, ["to"] = subject.To };
         manifest["checkpoint"] = new JsonObject { ["treeSize"] = checkpoint.TreeSize, ["file"] = BundleFormat.CheckpointFile(checkpoint.TreeSize) };
         manifest["counts"] = new JsonObject { ["events"] = events, ["participantEvents"] = participantEvents, ["checkpoints"] = checkpoints };

@@ -113,7 +113,22 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         return Export(new Subject("ledger", null, from, to, ReportModel.FileNameOf(null, from, to, treeSize)), c => RangePages(from, to, c), treeSize, output, ct);
     }
 
-    sealed record Subject(string Kind, AssetId? Asset, long From, long To, string FileName);
+    /// <summary>A search certificate: each stream whole, each single event (a pledge's lock) alone, merged in log order.</summary>
+    public Task<EvidenceExport> ExportSearch(IReadOnlyList<string> streams, IReadOnlyList<long> positions, string searchJson, long treeSize, Stream output, CancellationToken ct) =>
+        Export(new Subject("search", null, 0, 0, ReportModel.FileNameOf(null, 0, 0, treeSize, search: true), searchJson), c => SearchPages(streams, positions, treeSize, c), treeSize, output, ct);
+
+    sealed record Subject(string Kind, AssetId? Asset, long From, long To, string FileName, string? SearchJson = null);
+
+    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> SearchPages(IReadOnlyList<string> streams, IReadOnlyList<long> positions, long treeSize, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var all = new Dictionary<long, StoredEvent>();
+        foreach (var stream in streams.Distinct())
+            await foreach (var page in StreamPages(stream, treeSize, ct))
+                foreach (var e in page) all[e.Position] = e;
+        foreach (var p in positions.Where(p => p <= treeSize && !all.ContainsKey(p)).Distinct())
+            foreach (var e in await _events.ReadAll(p - 1, 1, ct)) all[e.Position] = e;
+        yield return all.Values.OrderBy(e => e.Position).ToList();
+    }
 
     async IAsyncEnumerable<IReadOnlyList<StoredEvent>> StreamPages(string streamId, long treeSize, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -233,6 +248,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
 
         // 5. The state replay must reach: every asset stream whose first event is in the bundle.
         zip.Write(BundleFormat.State, StateJson(states));
+        if (subject.SearchJson is { } answer) zip.Write(BundleFormat.SearchAnswer, answer);
 
         // 6. For people.
         for (var i = 0; i < timeline.Count; i++)
@@ -240,12 +256,12 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         // The verifier renders it again from the files (ReportCheck): build it only from what the files say.
         var assetId = subject.Asset?.ToString();
         var model = new ReportModel(
-            ReportModel.TitleOf(assetId, subject.From, subject.To), ReportModel.SubjectOf(assetId, _keys.Ledger.Name, subject.From, subject.To, treeSize),
+            ReportModel.TitleOf(assetId, subject.From, subject.To, subject.Kind == "search"), ReportModel.SubjectOf(assetId, _keys.Ledger.Name, subject.From, subject.To, treeSize, subject.Kind == "search"),
             generatedAt, _keys.Ledger.Name, _keys.Ledger.VerifierKey, _keys.Anchor.VerifierKey, treeSize, BundleFormat.Hex(checkpoint.RootHash), checkpoint.Timestamp,
             receipts.Where(r => r.TreeSize == treeSize).Select(r => ReportModel.AnchorLine(r.Anchor, r.TransactionReference, BundleFormat.Time(r.AnchoredAt))).ToList(),
             timeline, main.Count, signingKeys,
             subject.Asset is { } s && states.TryGetValue(s.StreamId, out var state) ? EvidenceReport.Facts(state) : [],
-            participantEvents.Count, earlier.Count, ReportModel.FileNameOf(assetId, subject.From, subject.To, treeSize));
+            participantEvents.Count, earlier.Count, subject.FileName);
         zip.Write(BundleFormat.ReportMarkdown, EvidenceReport.Markdown(model));
         zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
 

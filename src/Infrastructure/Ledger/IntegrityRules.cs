@@ -1,6 +1,8 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Registrations;
+using AssetLedger.Ledger.Serialization;
 using AssetLedger.Ledger.Rules;
 
 namespace AssetLedger.Infrastructure.Ledger;
@@ -16,6 +18,7 @@ sealed class IntegrityRules(IEventStore events)
     const int Page = 1000;
     readonly Dictionary<string, AssetState?> _assets = new(StringComparer.Ordinal);
     readonly Dictionary<string, ParticipantHistory?> _participants = new(StringComparer.Ordinal);
+    readonly Dictionary<string, RegistrationState?> _registrations = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<IntegrityProblem>> Judge(StoredEvent e, CancellationToken ct)
     {
@@ -24,6 +27,7 @@ sealed class IntegrityRules(IEventStore events)
             if (_participants.GetValueOrDefault(e.StreamId["participant-".Length..]) is { } known) Fold(known, e);
             return [];
         }
+        if (e.StreamId.StartsWith(RegistrationId.StreamPrefix, StringComparison.Ordinal)) return await JudgeRegistration(e, ct);
         if (!e.StreamId.StartsWith("asset-", StringComparison.Ordinal)) return [];
         var before = _assets.TryGetValue(e.StreamId, out var cached) && cached?.Version == e.Version - 1 ? cached : await Load(e, ct);
         var (recorded, unreadable) = EventAdmission.Read(e.Type, e.Data);
@@ -43,6 +47,39 @@ sealed class IntegrityRules(IEventStore events)
             problems.Add(new(e.Position, "signer", $"event {e.EventId} ({e.StreamId} v{e.Version}): {signer}"));
         _assets[e.StreamId] = AssetState.Evolve(before, recorded);
         return problems;
+    }
+
+    /// <summary>A registration event, judged as an asset event is: re-decided in the state before it, by its actor as it then stood.</summary>
+    async Task<IReadOnlyList<IntegrityProblem>> JudgeRegistration(StoredEvent e, CancellationToken ct)
+    {
+        var before = _registrations.TryGetValue(e.StreamId, out var cached) && cached?.Version == e.Version - 1 ? cached : await LoadRegistration(e, ct);
+        var recorded = Registration(e.Type, e.Data);
+        _registrations[e.StreamId] = before is null || recorded is null ? null : RegistrationState.Evolve(before, recorded);
+        if (recorded is null) return [new(e.Position, "rules", $"event {e.EventId} ({e.StreamId} v{e.Version}): the Domain cannot read it as a registration event")];
+        if (before is null) return [];
+        var context = SignerContext.Of(e.Metadata);
+        var actor = context.Participant is { } p && p != ParticipantId.System.Value ? await History(p, ct) : null;
+        return EventAdmission.Problem(before, recorded, context.Participant, actor?.AtPosition(e.Position)) is { } rule
+            ? [new(e.Position, "rules", $"event {e.EventId} ({e.StreamId} v{e.Version}): {e.Type} by {context.Participant ?? "nobody"} is not allowed by the rules: {rule}")]
+            : [];
+    }
+
+    async Task<RegistrationState?> LoadRegistration(StoredEvent e, CancellationToken ct)
+    {
+        var state = RegistrationState.Initial;
+        if (e.Version <= 1) return state;
+        foreach (var x in await events.ReadStream(e.StreamId, 1, (int)(e.Version - 1), ct))
+        {
+            if (Registration(x.Type, x.Data) is not { } read) return null;
+            state = RegistrationState.Evolve(state, read);
+        }
+        return state.Version == e.Version - 1 ? state : null;
+    }
+
+    static IRegistrationEvent? Registration(string type, string data)
+    {
+        try { return EventSerializer.Instance.Deserialize(type, data) as IRegistrationEvent; }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException) { return null; }
     }
 
     /// <summary>The asset as its events before <paramref name="e"/> leave it, or null if one does not fold.</summary>

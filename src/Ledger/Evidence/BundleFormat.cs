@@ -30,6 +30,8 @@ public static class BundleFormat
     public const string ReportHtml = "report.html";
     public const string CheckpointDirectory = "checkpoints/";
     public const string Cosignatures = "cosignatures.jsonl";
+    /// <summary>A search certificate's criteria, time and answer (docs/search-certificate.md); only in a bundle of kind <c>search</c>.</summary>
+    public const string SearchAnswer = "search.json";
 
     /// <summary>First line of the manifest signature note: it can never be read as a checkpoint (whose first line is the origin).</summary>
     public const string SignatureHeader = "assetledger-evidence-bundle/v1";

@@ -67,7 +67,9 @@ public static class BundleVerifier
         var (manifestCheck, manifest) = ManifestReader.Read(files);
         if (manifest is null) return new VerificationReport("?", [manifestCheck]);
         var bundle = BundleParser.Parse(files, manifest, archive.Entries);
-        return new VerificationReport(manifest.Subject, [manifestCheck, .. Checks.Select(check => check(bundle, options))], Unpinned(bundle, options));
+        // A search certificate is a bundle whose manifest also signs the search's answer: one more check, that the answer is what its events prove.
+        var checks = manifest.Kind == "search" ? [.. Checks, SearchAnswerCheck.Run] : Checks;
+        return new VerificationReport(manifest.Subject, [manifestCheck, .. checks.Select(check => check(bundle, options))], Unpinned(bundle, options));
     }
 
     /// <summary>

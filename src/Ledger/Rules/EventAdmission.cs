@@ -2,6 +2,7 @@ using System.Text.Json;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
+using AssetLedger.Domain.Registrations;
 using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Ledger.Rules;
@@ -18,14 +19,28 @@ public static class EventAdmission
     public static string? Problem(AssetState before, IAssetEvent recorded, string? participant, ParticipantState? actorState,
         Func<ParticipantId, IReadOnlySet<Role>?> rolesOf)
     {
-        if (participant is null) return "the event names no acting participant";
-        Actor actor;
-        if (participant == ParticipantId.System.Value) actor = Actor.SystemActor;
-        else if (actorState is null) return $"the stream of its actor {participant} is not there to say who it was";
-        else if (!actorState.Exists) return $"its actor {participant} was not a registered participant when it was logged";
-        else if (!actorState.CanAct) return $"its actor {participant} was not a verified, active participant when it was logged ({actorState.Status}{(actorState.Suspended ? ", suspended" : "")})";
-        else actor = new Actor(actorState.Id, actorState.Roles);
+        var (actor, problem) = ActorAt(participant, actorState);
+        if (actor is null) return problem;
         return Admissibility.Check(before, recorded, actor, rolesOf) is { } error ? $"{error.Code}: {error.Message}" : null;
+    }
+
+    /// <summary>Why the rules forbid the registration event <paramref name="recorded"/> in <paramref name="before"/>, or null if they allow it.</summary>
+    public static string? Problem(RegistrationState before, IRegistrationEvent recorded, string? participant, ParticipantState? actorState)
+    {
+        var (actor, problem) = ActorAt(participant, actorState);
+        if (actor is null) return problem;
+        return RegistrationAdmissibility.Check(before, recorded, actor) is { } error ? $"{error.Code}: {error.Message}" : null;
+    }
+
+    /// <summary>The actor as its stream stood when the event was logged, or why it could not have acted.</summary>
+    static (Actor? Actor, string? Problem) ActorAt(string? participant, ParticipantState? actorState)
+    {
+        if (participant is null) return (null, "the event names no acting participant");
+        if (participant == ParticipantId.System.Value) return (Actor.SystemActor, null);
+        if (actorState is null) return (null, $"the stream of its actor {participant} is not there to say who it was");
+        if (!actorState.Exists) return (null, $"its actor {participant} was not a registered participant when it was logged");
+        if (!actorState.CanAct) return (null, $"its actor {participant} was not a verified, active participant when it was logged ({actorState.Status}{(actorState.Suspended ? ", suspended" : "")})");
+        return (new Actor(actorState.Id, actorState.Roles), null);
     }
 
     /// <summary>The asset event of a stored type and JSON, or null (with the reason) when the Domain cannot read it.</summary>

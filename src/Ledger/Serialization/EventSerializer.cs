@@ -12,7 +12,7 @@ namespace AssetLedger.Ledger.Serialization;
 /// </summary>
 public sealed class EventSerializer
 {
-    public static readonly EventSerializer Instance = new([.. AssetEventTypes.All, .. AssetLedger.Domain.Participants.ParticipantEventTypes.All, .. AssetLedger.Domain.Users.UserEventTypes.All, .. AssetLedger.Domain.Chains.ChainEventTypes.All]);
+    public static readonly EventSerializer Instance = new([.. AssetEventTypes.All, .. AssetLedger.Domain.Participants.ParticipantEventTypes.All, .. AssetLedger.Domain.Users.UserEventTypes.All, .. AssetLedger.Domain.Chains.ChainEventTypes.All, .. AssetLedger.Domain.Registrations.RegistrationEventTypes.All]);
 
     readonly Dictionary<string, Type> _byName = new();
     readonly Dictionary<Type, (string Name, int Schema)> _byType = new();
@@ -38,6 +38,7 @@ public sealed class EventSerializer
         o.Converters.Add(new JsonStringEnumConverter());
         o.Converters.Add(new AssetIdConverter());
         o.Converters.Add(new ParticipantIdConverter());
+        o.Converters.Add(new RegistrationIdConverter());
         return o;
     }
 
@@ -70,4 +71,12 @@ sealed class ParticipantIdConverter : JsonConverter<ParticipantId>
         new(reader.GetString() ?? throw new JsonException("A participant id is a string."));
 
     public override void Write(Utf8JsonWriter writer, ParticipantId value, JsonSerializerOptions options) => writer.WriteStringValue(value.Value);
+}
+
+sealed class RegistrationIdConverter : JsonConverter<AssetLedger.Domain.Registrations.RegistrationId>
+{
+    public override AssetLedger.Domain.Registrations.RegistrationId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        AssetLedger.Domain.Registrations.RegistrationId.TryParse(reader.GetString(), out var id) ? id : throw new JsonException("A registration id is a GUID.");
+
+    public override void Write(Utf8JsonWriter writer, AssetLedger.Domain.Registrations.RegistrationId value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }

@@ -29,7 +29,7 @@ public static class BundleSchemas
 
     /// <summary>Every event type the serializer knows, by stored name.</summary>
     public static IReadOnlyDictionary<string, Type> EventTypes { get; } =
-        new[] { AssetEventTypes.All, Domain.Participants.ParticipantEventTypes.All, Domain.Users.UserEventTypes.All, Domain.Chains.ChainEventTypes.All }
+        new[] { AssetEventTypes.All, Domain.Participants.ParticipantEventTypes.All, Domain.Users.UserEventTypes.All, Domain.Chains.ChainEventTypes.All, Domain.Registrations.RegistrationEventTypes.All }
             .SelectMany(t => t).ToDictionary(t => t.GetCustomAttribute<StoredEventAttribute>()!.Name, t => t, StringComparer.Ordinal);
 
     public static string EventSchema(string name, Type type)
@@ -89,6 +89,7 @@ public static class BundleSchemas
     {
         var type = Nullable.GetUnderlyingType(ctx.TypeInfo.Type) ?? ctx.TypeInfo.Type;
         if (type == typeof(AssetId)) return new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9a-f]{32}$", ["description"] = "an asset id: 32 lower-case hex digits" };
+        if (type == typeof(Domain.Registrations.RegistrationId)) return new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9a-f]{32}$", ["description"] = "a registration id: 32 lower-case hex digits" };
         if (type == typeof(ParticipantId)) return new JsonObject { ["type"] = "string", ["pattern"] = ParticipantId.Pattern, ["description"] = "a participant id" };
         if (type == typeof(DateTimeOffset))
             return new JsonObject { ["type"] = "string", ["pattern"] = DataTimePattern, ["description"] = "a UTC time as the serializer writes it (RFC 3339, offset +00:00, 0–7 fractional digits, no trailing zero)" };

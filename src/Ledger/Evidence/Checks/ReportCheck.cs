@@ -63,10 +63,11 @@ static class ReportCheck
         if (m.AssetStream is { } stream)
             foreach (var e in bundle.Main.Where(e => e.StreamId == stream)) ReportModel.Fold(states, e.StreamId, e.Version, e.Type, e.Data);
         var facts = m.AssetStream is { } s && states.TryGetValue(s, out var state) ? EvidenceReport.Facts(state) : [];
-        return (new ReportModel(ReportModel.TitleOf(assetId, m.RangeFrom, m.RangeTo), ReportModel.SubjectOf(assetId, m.Origin, m.RangeFrom, m.RangeTo, m.TreeSize),
+        var search = m.Kind == "search";
+        return (new ReportModel(ReportModel.TitleOf(assetId, m.RangeFrom, m.RangeTo, search), ReportModel.SubjectOf(assetId, m.Origin, m.RangeFrom, m.RangeTo, m.TreeSize, search),
             generatedAt, m.Origin, m.LedgerKey.VerifierKey, m.AnchorKey.VerifierKey, m.TreeSize, Convert.ToHexStringLower(checkpoint.Root), checkpoint.Timestamp,
             anchors, timeline, bundle.Main.Count, keys, facts, bundle.ParticipantEvents.Count, bundle.CheckpointFiles.Count(f => f.Size != m.TreeSize),
-            ReportModel.FileNameOf(assetId, m.RangeFrom, m.RangeTo, m.TreeSize)), null);
+            ReportModel.FileNameOf(assetId, m.RangeFrom, m.RangeTo, m.TreeSize, search)), null);
     }
 
     static string Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";

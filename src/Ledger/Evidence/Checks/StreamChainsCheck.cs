@@ -3,7 +3,8 @@ using AssetLedger.Ledger.Evidence.Parsing;
 namespace AssetLedger.Ledger.Evidence.Checks;
 
 /// <summary>
-/// The events are in order (an asset bundle: its stream by version; a ledger bundle: every position of the range),
+/// The events are in order (an asset bundle: its stream by version; a ledger bundle: every position of the range; a
+/// search certificate: log order, each registration's stream whole),
 /// no position holds two events, and each stream is an unbroken hash chain from version 1 or the start of the range.
 /// </summary>
 static class StreamChainsCheck
@@ -18,6 +19,12 @@ static class StreamChainsCheck
             foreach (var e in main.Where(e => e.StreamId != m.AssetStream)) failures.Add($"{e.Where}: not an event of {m.AssetStream}");
             for (var i = 1; i < main.Count; i++)
                 if (main[i].Version <= main[i - 1].Version) failures.Add($"{main[i].Where}: comes after version {main[i - 1].Version}; {BundleFormat.Events} is in version order");
+        }
+        else if (m.Kind == "search")
+        {
+            // A certificate holds whole registration streams and single lock events: in log order, with gaps between them.
+            for (var i = 1; i < main.Count; i++)
+                if (main[i].Position <= main[i - 1].Position) failures.Add($"{main[i].Where}: comes after position {main[i - 1].Position}; {BundleFormat.Events} is in log order");
         }
         else if (main.Count > 0)
         {
@@ -39,7 +46,7 @@ static class StreamChainsCheck
         foreach (var (stream, list) in bundle.Streams.ByStream)
         {
             var isParticipant = list.Any(e => e.File == BundleFormat.Participants);
-            var mustStartAtOne = m.Kind == "asset" || isParticipant;
+            var mustStartAtOne = m.Kind == "asset" || isParticipant || (m.Kind == "search" && stream.StartsWith("registration-", StringComparison.Ordinal));
             var first = list[0];
             if (first.Version == 1)
             {

@@ -51,7 +51,12 @@ static class ManifestReader
                 (rangeFrom, rangeTo) = (range.GetProperty("from").GetInt64(), range.GetProperty("to").GetInt64());
                 if (rangeFrom < 1 || rangeTo < rangeFrom) failures.Add($"{BundleFormat.Manifest}: range {rangeFrom}–{rangeTo} is empty");
             }
-            else failures.Add($"{BundleFormat.Manifest}: kind '{kind}' is neither asset nor ledger");
+            else if (kind == "search")
+            {
+                if (m.GetProperty("search").GetProperty("file").GetString() != BundleFormat.SearchAnswer)
+                    failures.Add($"{BundleFormat.Manifest}: a search certificate's answer is {BundleFormat.SearchAnswer}");
+            }
+            else failures.Add($"{BundleFormat.Manifest}: kind '{kind}' is not asset, ledger or search");
             var cp = m.GetProperty("checkpoint");
             treeSize = cp.GetProperty("treeSize").GetInt64();
             checkpointFile = cp.GetProperty("file").GetString() ?? "";

@@ -44,7 +44,7 @@ sealed record BundleManifest(
     NoteVerifier LedgerKey, NoteVerifier AnchorKey, IReadOnlyList<ListedFile> Files, int FormatVersion = BundleFormat.Version,
     string? GeneratedAt = null)
 {
-    public string Subject => Kind == "asset" ? $"asset {AssetStream}" : $"ledger positions {RangeFrom}–{RangeTo}";
+    public string Subject => Kind switch { "asset" => $"asset {AssetStream}", "search" => "search certificate", _ => $"ledger positions {RangeFrom}–{RangeTo}" };
 }
 
 sealed record ListedFile(string Path, string Sha256, long Bytes);

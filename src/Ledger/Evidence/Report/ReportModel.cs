@@ -38,16 +38,17 @@ public sealed record ReportModel(
     IReadOnlyList<string> StateFacts, int ParticipantEvents, int EarlierCheckpoints, string BundleName)
 {
     /// <param name="assetId">The asset's id (32 hex digits) for an asset bundle; null for a ledger bundle of positions <paramref name="from"/>–<paramref name="to"/>.</param>
-    public static string TitleOf(string? assetId, long from, long to) =>
-        assetId is not null ? $"Evidence bundle: asset {assetId}" : $"Evidence bundle: ledger positions {from}–{to}";
+    public static string TitleOf(string? assetId, long from, long to, bool search = false) =>
+        search ? "Search certificate (查询证明)" : assetId is not null ? $"Evidence bundle: asset {assetId}" : $"Evidence bundle: ledger positions {from}–{to}";
 
-    public static string SubjectOf(string? assetId, string origin, long from, long to, long treeSize) =>
-        assetId is not null
+    public static string SubjectOf(string? assetId, string origin, long from, long to, long treeSize, bool search = false) =>
+        search ? $"What {origin} answered to a search of its registrations and pledges (search.json), with every event it rests on, proven against its signed and anchored checkpoint of {treeSize} events."
+        : assetId is not null
             ? $"The complete history of asset {assetId} (stream asset-{assetId}) as logged by {origin}, up to its signed and anchored checkpoint of {treeSize} events."
             : $"Every event of {origin} at log positions {from} to {to}, proven against its signed and anchored checkpoint of {treeSize} events.";
 
-    public static string FileNameOf(string? assetId, long from, long to, long treeSize) =>
-        assetId is not null ? $"evidence-asset-{assetId}-{treeSize}.zip" : $"evidence-ledger-{from}-{to}-{treeSize}.zip";
+    public static string FileNameOf(string? assetId, long from, long to, long treeSize, bool search = false) =>
+        search ? $"search-certificate-{treeSize}.zip" : assetId is not null ? $"evidence-asset-{assetId}-{treeSize}.zip" : $"evidence-ledger-{from}-{to}-{treeSize}.zip";
 
     /// <param name="anchoredAt">As anchors.json writes it (<see cref="BundleFormat.Time"/>).</param>
     public static string AnchorLine(string anchor, string transactionReference, string anchoredAt) => $"{anchor} anchor, {transactionReference}, at {anchoredAt}";

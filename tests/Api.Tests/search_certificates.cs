@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using AssetLedger.Api.Tests.Support;
+using AssetLedger.Ledger.Evidence;
+using static AssetLedger.Api.Tests.Support.AssetScenario;
+using static AssetLedger.Api.Tests.Support.Evidence;
+
+namespace AssetLedger.Api.Tests;
+
+/// <summary>Issue 17 item 5: a search certificate (查询证明) verifies offline under the pinned ledger key, and not after any byte of it changes.</summary>
+public sealed class search_certificates(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
+{
+    const string DebtorCode = "91330100MA27XL0E2G";
+
+    public Task InitializeAsync() => Cast(api);
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<(byte[] Zip, string Number, VerifierOptions Pinned)> Certificate()
+    {
+        var asset = await Active(api);
+        var made = await api.Post("/api/v1/registrations", "bank-1", new
+        {
+            debtor = new { name = "owner-a Co., Ltd.", creditCode = DebtorCode }, collateral = new { kind = "RegistryAsset", assetId = asset }, termMonths = 12,
+        });
+        Assert.True(made.Status == HttpStatusCode.Created, made.ToString());
+        await Ok(api.Post($"/api/v1/registrations/{made.Json["registrationId"]!.GetValue<string>()}/extensions", "bank-1", new { termMonths = 6 }));
+        await Ok(api.Post($"/api/v1/assets/{asset}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
+        await api.ProjectionsCaughtUp();
+        var key = $"receipt:wh-1:{(await api.Get($"/api/v1/assets/{asset}", "owner-a")).Json["receiptNumber"]!.GetValue<string>()}";
+        var d = await api.Download($"/api/v1/registrations/certificate?assetKey={Uri.EscapeDataString(key)}&wait=20", "tc-1");
+        Assert.True(d.Status == HttpStatusCode.OK, d.ToString());
+        Assert.Equal("application/zip", d.ContentType);
+        var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
+        return (d.Bytes, made.Json["number"]!.GetValue<string>(), new VerifierOptions(LedgerKey: ledgerKey, Policy: new TrustPolicy(WitnessQuorum: 0)));
+    }
+
+    [Fact]
+    public async Task a_certificate_names_the_search_and_its_answer_and_verifies_offline_under_the_pinned_key()
+    {
+        var (zip, number, pinned) = await Certificate();
+        var report = Verify(zip, pinned);
+        Assert.True(report.Verified, Describe(report));
+        Assert.Contains(report.Checks, c => c.Name == "search answer" && c.Passed);
+        var files = Files(zip);
+        var answer = JsonNode.Parse(files["search.json"])!;
+        Assert.StartsWith("receipt:wh-1:", answer["criteria"]!["assetKey"]!.GetValue<string>());
+        Assert.Equal(number, Assert.Single(answer["registrations"]!.AsArray())!["number"]!.GetValue<string>());
+        Assert.Equal("bank-1", Assert.Single(answer["pledges"]!.AsArray())!["venueId"]!.GetValue<string>());
+        var types = Encoding.UTF8.GetString(files["events.jsonl"]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["envelope"]!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal(["registration-made", "registration-extended", "asset-transferred-out"], types);
+        Assert.Equal("search", JsonNode.Parse(files["manifest.json"])!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_certificate_is_refused_after_any_byte_changes()
+    {
+        var (zip, _, pinned) = await Certificate();
+        // One byte in the stored data of every file of the archive (ZIP local headers: signature, sizes, name and extra lengths).
+        var offsets = new List<int>();
+        for (var o = 0; o + 30 <= zip.Length && BitConverter.ToUInt32(zip, o) == 0x04034b50;)
+        {
+            var (size, name, extra) = ((int)BitConverter.ToUInt32(zip, o + 18), BitConverter.ToUInt16(zip, o + 26), BitConverter.ToUInt16(zip, o + 28));
+            var data = o + 30 + name + extra;
+            if (size > 0) offsets.Add(data + size / 2);
+            o = data + size;
+        }
+        Assert.True(offsets.Count >= 10, $"only {offsets.Count} files found in the archive");
+        foreach (var offset in offsets)
+        {
+            var flipped = (byte[])zip.Clone();
+            flipped[offset] ^= 0x01;
+            Assert.False(Verify(flipped, pinned).Ok, $"a certificate with byte {offset} of {zip.Length} flipped still verifies");
+        }
+        // Inside the archive too: the answer left without its registration no longer matches the signed manifest.
+        var files = Files(zip);
+        var answer = JsonNode.Parse(files["search.json"])!;
+        answer["registrations"] = new JsonArray();
+        files["search.json"] = Encoding.UTF8.GetBytes(answer.ToJsonString() + "\n");
+        var edited = BundleVerifier.Verify(files, pinned);
+        Assert.Contains("file hashes", FailedChecks(edited));
+    }
+
+    [Fact]
+    public async Task a_certificate_of_a_search_that_found_nothing_still_verifies()
+    {
+        var d = await api.Download("/api/v1/registrations/certificate?creditCode=91330100MA27XL0E3K&wait=20", "owner-a");
+        Assert.True(d.Status == HttpStatusCode.OK, d.ToString());
+        var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
+        var report = Verify(d.Bytes, new VerifierOptions(LedgerKey: ledgerKey, Policy: new TrustPolicy(WitnessQuorum: 0)));
+        Assert.True(report.Verified, Describe(report));
+    }
+}
