@@ -48,7 +48,8 @@ start_api() {
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=soak;Maximum Pool Size=50" \
     dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "${URLS[$i]}" >>"$DIR/api$i.log" 2>&1 &
   PID[api$i]=$!
-  for _ in $(seq 1 120); do curl -sf "${URLS[$i]}/health/live" >/dev/null && return 0; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -sf "${URLS[$i]}/health/live" >/dev/null && return 0; kill -0 "${PID[api$i]}" 2>/dev/null || break; sleep 0.5; done
+  echo "$(date -u +%T) api$i did not come up: $(kill -0 "${PID[api$i]}" 2>/dev/null && echo 'still starting after 60 s' || echo "it exited: $(grep -m1 'Unhandled exception' "$DIR/api$i.log" || echo 'see its log')")"
 }
 start_witness() {
   "${CLI[@]}" witness serve --dir "$DIR/witness" --port "$WITNESS_PORT" --log-key "$LEDGER_KEY" >>"$DIR/witness.log" 2>&1 &

@@ -9,6 +9,8 @@ using AssetLedger.Domain.Users;
 using AssetLedger.Infrastructure;
 using Mediator;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace AssetLedger.Api.Hosting;
 
@@ -22,6 +24,32 @@ public static class DatabaseStartup
     public static async Task PrepareDatabase(this WebApplication app, CancellationToken ct = default)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AssetLedger.Startup");
+        var wait = app.Configuration.GetValue("AssetLedger:StartupDatabaseWait", TimeSpan.FromMinutes(5));
+        await UntilReachable(() => Prepare(app, log, ct), app.Services.GetRequiredService<IDatabaseFaults>(), log, wait, ct);
+    }
+
+    /// <summary>
+    /// Runs the start-up's database work again while the database is unreachable (an instance started with, or just
+    /// after, PostgreSQL: restarting, recovering, overloaded), with growing pauses, for at most <paramref name="wait"/>;
+    /// then, or at once for any other error, the error ends the start. Every step is safe to repeat.
+    /// </summary>
+    public static Task UntilReachable(Func<Task> work, IDatabaseFaults faults, ILogger log, TimeSpan wait, CancellationToken ct) =>
+        new ResiliencePipelineBuilder().AddTimeout(wait).AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(faults.IsUnavailable),
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(500),
+            MaxDelay = TimeSpan.FromSeconds(10),
+            OnRetry = a =>
+            {
+                log.LogWarning("The database is not reachable yet ({Error}); trying again in {Delay:0.#} s", a.Outcome.Exception?.Message, a.RetryDelay.TotalSeconds);
+                return ValueTask.CompletedTask;
+            },
+        }).Build().ExecuteAsync(async _ => await work(), ct).AsTask();
+
+    static async Task Prepare(WebApplication app, ILogger log, CancellationToken ct)
+    {
         await DatabaseMigrator.Migrate(HostingExtensions.ConnectionString(app.Configuration), [typeof(Projections.ProjectionRunner).Assembly], log, ct);
         var options = app.Services.GetRequiredService<IOptions<AssetLedgerOptions>>().Value;
         var mediator = app.Services.GetRequiredService<IMediator>();
