@@ -18,6 +18,7 @@ app.MapTrace();
 app.MapRegistry();
 app.MapAudit();
 app.MapChains();
+app.MapDevices();
 app.MapWitnesses();
 await app.PrepareDatabase();
 app.Run();
