@@ -15,6 +15,7 @@ public static class DependencyInjection
         services.AddSingleton<Users.UserSessions>();
         services.AddSingleton<Devices.DeviceStates>();
         services.AddSingleton<Devices.DeviceReader>();
+        services.AddSingleton<Devices.ReadingIngestion>();
         return services;
     }
 }

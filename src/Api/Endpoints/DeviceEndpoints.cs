@@ -73,7 +73,7 @@ public static class DeviceEndpoints
     static Task<Results<Ok<DeviceView>, ProblemHttpResult>> Decommission(string id, DeviceReasonRequest body, CommandServices s, IReadingRefusals refusals, CancellationToken ct) =>
         Run(new DecommissionDevice(id, body.Reason ?? "", s.Actor, s.Now), s, refusals, ct);
 
-    static async Task<Results<Ok<DeviceReadingsResult>, ProblemHttpResult>> Readings(string id, DeviceReadingsRequest body, DeviceReader devices, CommandServices s, CancellationToken ct)
+    static async Task<Results<Ok<DeviceReadingsResult>, ProblemHttpResult>> Readings(string id, DeviceReadingsRequest body, DeviceReader devices, ReadingIngestion ingestion, CommandServices s, CancellationToken ct)
     {
         if (body.Readings is not { Count: > 0 } messages || messages.Any(m => string.IsNullOrEmpty(m)))
             return P.From(Invalid("readings", $"readings is a list of 1–{DeviceLimits.BatchMax} signed messages (COSE_Sign1, base64), none empty."));
@@ -82,7 +82,7 @@ public static class DeviceEndpoints
             return P.From(Invalid("readings", $"A signed reading is at most {DeviceLimits.MessageMaxLength} characters of base64."));
         if (await devices.Visible(id, s.Actor, ct) is not { } device) return P.From(DeviceErrors.NotFound(id));
         if (!DeviceReader.MayDeliver(device, s.Actor)) return P.From(DeviceErrors.NotHost(id));
-        var outcome = await s.Mediator.Send(new RecordDeviceReadings(id, messages!, s.Actor, s.Now, s.Context()), ct);
+        var outcome = await ingestion.Record(new RecordDeviceReadings(id, messages!, s.Actor, s.Now, s.Context()), ct);
         if (outcome.Error is { } error) return P.From(error);
         return TypedResults.Ok(new DeviceReadingsResult(
             [.. outcome.Accepted.Select(a => new AcceptedReadingView(a.Index, a.Counter, a.Position, a.Hash))],

@@ -4,17 +4,15 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Devices;
 using AssetLedger.Ledger.Devices;
-using Mediator;
 
 namespace AssetLedger.Application.Devices;
 
 /// <summary>A batch of signed readings for one device, as they came (over HTTP or from the broker).</summary>
-public sealed record RecordDeviceReadings(string Device, IReadOnlyList<string> Messages, Actor Actor, DateTimeOffset At, CommandContext Context)
-    : ICommand<ReadingsOutcome>;
+public sealed record RecordDeviceReadings(string Device, IReadOnlyList<string> Messages, Actor Actor, DateTimeOffset At, CommandContext Context);
 
 /// <param name="Accepted">Each accepted reading's index in the batch, its counter and its log position.</param>
 /// <param name="Refused">Each refused reading's index and why; counted per device and reason.</param>
-public sealed record ReadingsOutcome(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused);
+public sealed record ReadingsAnswer(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused);
 
 public sealed record AcceptedReading(int Index, long Counter, long Position, string Hash);
 
@@ -24,10 +22,12 @@ public sealed record RefusedReading(int Index, string Code, string Detail);
 /// Reads each message, checks its signature under the device's current key, lets the Domain judge the rest, and appends
 /// the accepted readings, one event each, in one append (one commit for the batch). Refusals change nothing but their
 /// count. Another instance appending to the same device first means judging the batch again against the new state.
+/// Not a command handler on the command service: a batch is many decisions, each reading accepted or refused on its own,
+/// where a command is one decision that stands or falls whole.
 /// </summary>
-public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals) : ICommandHandler<RecordDeviceReadings, ReadingsOutcome>
+public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals)
 {
-    public async ValueTask<ReadingsOutcome> Handle(RecordDeviceReadings request, CancellationToken ct)
+    public async Task<ReadingsAnswer> Record(RecordDeviceReadings request, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= CommandService.MaxAttempts; attempt++)
         {
