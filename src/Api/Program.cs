@@ -19,6 +19,7 @@ app.MapRegistry();
 app.MapAudit();
 app.MapChains();
 app.MapRegistrations();
+app.MapDevices();
 app.MapWitnesses();
 await app.PrepareDatabase();
 app.Run();

@@ -13,6 +13,9 @@ public static class DependencyInjection
         services.AddSingleton<IClock, SystemClock>();
         services.AddSingleton<Chains.ChainRegistryReader>();
         services.AddSingleton<Users.UserSessions>();
+        services.AddSingleton<Devices.DeviceStates>();
+        services.AddSingleton<Devices.DeviceReader>();
+        services.AddSingleton<Devices.ReadingIngestion>();
         return services;
     }
 }

@@ -13,8 +13,8 @@ public class LedgerDependencyTests
 {
     static readonly Assembly Ledger = typeof(AssetLedger.Ledger.Evidence.BundleVerifier).Assembly;
 
-    /// <summary>Packages a verifier may carry: Ed25519 for signed notes, Keccak-256 for EIP-55 addresses.</summary>
-    static readonly string[] PurePackages = ["NSec.Cryptography", "BouncyCastle.Cryptography"];
+    /// <summary>Packages a verifier may carry: Ed25519 for signed notes, Keccak-256 for EIP-55 addresses, the runtime's COSE and CBOR for device readings.</summary>
+    static readonly string[] PurePackages = ["NSec.Cryptography", "BouncyCastle.Cryptography", "System.Security.Cryptography.Cose", "System.Formats.Cbor"];
 
     static readonly string[] Forbidden = ["Npgsql", "Nethereum", "Grpc", "Google.Protobuf", "Microsoft.AspNetCore", "Dapper", "dbup",
         "AssetLedger.Application", "AssetLedger.Infrastructure", "AssetLedger.Projections", "AssetLedger.Api"];

@@ -14,6 +14,7 @@ using AssetLedger.Infrastructure.Ledger.Anchors;
 using AssetLedger.Projections;
 using AssetLedger.Application.Users;
 using AssetLedger.Infrastructure.Security;
+using AssetLedger.Infrastructure.Devices;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Npgsql;
 
@@ -101,6 +102,7 @@ public static class HostingExtensions
         s.AddSingleton(jwtKeys);
         s.AddSingleton<TokenService>();
         s.AddCredentials();
+        s.AddDevices();
         s.AddSingleton<LoginService>();
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();

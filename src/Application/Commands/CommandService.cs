@@ -8,6 +8,19 @@ public static class CommandService
 {
     /// <summary>Attempts before a version conflict is reported to the caller.</summary>
     public const int MaxAttempts = 5;
+
+    /// <summary>The events as the store takes them, each with the metadata of who acted and in answer to what.</summary>
+    public static IReadOnlyList<EventToAppend> ToAppend<TEvent>(IReadOnlyList<TEvent> events, Actor actor, CommandContext context)
+    {
+        var correlation = context.CorrelationId ?? Guid.NewGuid();
+        var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature,
+            context.ParticipantVersion, context.ParticipantHash).ToJson();
+        return events.Select(e =>
+        {
+            var (type, schema, json) = EventSerializer.Instance.Serialize(e!);
+            return new EventToAppend(Guid.CreateVersion7(), type, schema, json, metadata);
+        }).ToList();
+    }
 }
 
 /// <summary>
@@ -36,7 +49,7 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
             var (actor, context) = table.Origin(request);
             IReadOnlyList<string>? keys = table.UniqueKeys?.Invoke(decision.Events);
             if (SignedCommandClaims.KeyOf(context) is { } signed) keys = [.. keys ?? [], signed];
-            var append = new AppendRequest(table.Stream(request), version, ToAppend(decision.Events, actor, context), keys);
+            var append = new AppendRequest(table.Stream(request), version, CommandService.ToAppend(decision.Events, actor, context), keys);
             var result = await store.Append(append, ct);
             if (result.Succeeded) return new(null, result.StreamVersion, result.Events, decision.Events.Aggregate(state, table.Evolve));
             if (result.Status == AppendStatus.KeyTaken && result.TakenKey?.StartsWith(SignedCommandClaims.Prefix, StringComparison.Ordinal) == true)
@@ -44,17 +57,5 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
             if (result.Status == AppendStatus.KeyTaken && table.KeyTaken is { } taken) return CommandOutcome<TState>.Failed(taken(result.TakenKey ?? "?"));
         }
         return CommandOutcome<TState>.Failed(table.Conflict);
-    }
-
-    static IReadOnlyList<EventToAppend> ToAppend(IReadOnlyList<TEvent> events, Actor actor, CommandContext context)
-    {
-        var correlation = context.CorrelationId ?? Guid.NewGuid();
-        var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature,
-            context.ParticipantVersion, context.ParticipantHash).ToJson();
-        return events.Select(e =>
-        {
-            var (type, schema, json) = EventSerializer.Instance.Serialize(e!);
-            return new EventToAppend(Guid.CreateVersion7(), type, schema, json, metadata);
-        }).ToList();
     }
 }

@@ -1,0 +1,79 @@
+using AssetLedger.Application.Assets;
+using AssetLedger.Application.Commands;
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Devices;
+using AssetLedger.Ledger.Devices;
+
+namespace AssetLedger.Application.Devices;
+
+/// <summary>A batch of signed readings for one device, as they came (over HTTP or from the broker).</summary>
+public sealed record RecordDeviceReadings(string Device, IReadOnlyList<string> Messages, Actor Actor, DateTimeOffset At, CommandContext Context);
+
+/// <param name="Accepted">Each accepted reading's index in the batch, its counter and its log position.</param>
+/// <param name="Refused">Each refused reading's index and why; counted per device and reason.</param>
+public sealed record ReadingsAnswer(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused);
+
+public sealed record AcceptedReading(int Index, long Counter, long Position, string Hash);
+
+public sealed record RefusedReading(int Index, string Code, string Detail);
+
+/// <summary>
+/// Reads each message, checks its signature under the device's current key, lets the Domain judge the rest, and appends
+/// the accepted readings, one event each, in one append (one commit for the batch). Refusals change nothing but their
+/// count. Another instance appending to the same device first means judging the batch again against the new state.
+/// Not a command handler on the command service: a batch is many decisions, each reading accepted or refused on its own,
+/// where a command is one decision that stands or falls whole.
+/// </summary>
+public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals)
+{
+    public async Task<ReadingsAnswer> Record(RecordDeviceReadings request, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= CommandService.MaxAttempts; attempt++)
+        {
+            var device = await states.Load(request.Device, ct);
+            if (!device.Exists) return new(DeviceErrors.NotFound(request.Device), [], []);
+            var refused = new List<RefusedReading>();
+            var readings = new List<(int Index, Reading Reading)>();
+            for (var i = 0; i < request.Messages.Count; i++)
+            {
+                var (reading, message, error) = SignedReadings.Open(request.Messages[i]);
+                // Only the current key is checked here; a reading under a retired or a stranger's key is refused by the Domain.
+                if (error is null && reading!.KeyId == device.KeyId && !SignedReadings.Verify(message!, device.PublicKeySpki)) error = ReadingErrors.BadSignature;
+                if (error is not null) refused.Add(new(i, error.Code, error.Message));
+                else readings.Add((i, reading!));
+            }
+            var byKey = await WatchedByKey(device, readings.Select(r => r.Reading), ct);
+            var decision = DeviceDecider.Readings(device, new RecordReadings(device.Id, [.. readings.Select(r => r.Reading)], byKey, request.Actor, request.At));
+            refused.AddRange(decision.Refused.Select(r => new RefusedReading(readings[r.Index].Index, r.Error.Code, r.Error.Message)));
+            var acceptedIndexes = readings.Select((r, i) => (r.Index, i)).Where(x => decision.Refused.All(f => f.Index != x.i)).Select(x => x.Index).ToList();
+
+            var accepted = new List<AcceptedReading>();
+            if (decision.Events.Count > 0)
+            {
+                var result = await store.Append(new AppendRequest(DeviceDecider.StreamOf(device.Id), device.Version, CommandService.ToAppend(decision.Events, request.Actor, request.Context)), ct);
+                if (result.Status == AppendStatus.WrongExpectedVersion) continue;
+                if (!result.Succeeded) return new(new DomainError("device.concurrency_conflict", "The readings could not be appended; retry.", ErrorKind.Conflict), [], []);
+                states.Remember(decision.Events.Aggregate(device, DeviceState.Evolve));
+                accepted.AddRange(result.Events.Select((e, i) => new AcceptedReading(acceptedIndexes[i], ((DeviceReadingRecorded)decision.Events[i]).Counter, e.Position, e.Hash)));
+            }
+            if (refused.Count > 0) await refusals.Count(device.Id, refused.GroupBy(r => r.Code).ToDictionary(g => g.Key, g => g.Count()), ct);
+            return new(null, accepted, [.. refused.OrderBy(r => r.Index)]);
+        }
+        return new(new DomainError("device.concurrency_conflict", "The device kept changing; retry the readings (a repeat is refused as replayed, never recorded twice).", ErrorKind.Conflict), [], []);
+    }
+
+    /// <summary>Watched assets by natural key (<c>receipt:wh-1:R-1</c>) or receipt number, read only when a reading names one that way.</summary>
+    async Task<IReadOnlyDictionary<string, AssetId>> WatchedByKey(DeviceState device, IEnumerable<Reading> readings, CancellationToken ct)
+    {
+        var map = new Dictionary<string, AssetId>(StringComparer.Ordinal);
+        if (readings.All(r => r.Asset is null || AssetId.TryParse(r.Asset, out _))) return map;
+        foreach (var id in device.Watched)
+        {
+            var asset = await AssetStreams.Load(store, new AssetId(id), ct);
+            map[asset.Key] = asset.Id;
+            if (asset.Details.ReceiptNumber is { } number) map.TryAdd(number, asset.Id);
+        }
+        return map;
+    }
+}
