@@ -23,7 +23,8 @@ public sealed class generated_lifecycles
                 var c = command is TransferOut t ? t with { VenueRoles = roles[t.Venue] } : command;
                 var decision = AssetDecider.Decide(state, c);
                 Assert.True(decision.IsOk, $"asset {i}, {c.GetType().Name} at version {state.Version}: {decision.Error}");
-                state = decision.Events.Aggregate(state, AssetState.Evolve);
+                // A split also opens its parts' streams; the plan follows the asset's own.
+                state = decision.Events.Where(e => e.Asset == c.Asset).Aggregate(state, AssetState.Evolve);
             }
             finals.Add(state);
         }
@@ -45,6 +46,8 @@ public sealed class generated_lifecycles
         Assert.Contains(finals, s => s.IsFrozen);
         Assert.Contains(finals, s => s.PendingOffer is not null);
         Assert.Contains(finals, s => s.EvidenceCount > 0);
+        Assert.Contains(finals, s => s.Status == AssetStatus.Split && s.SplitInto.Length == 2);
+        Assert.Contains(finals, s => s.Status == AssetStatus.Cancelled && !s.DeliveryOrders.IsEmpty);
         Assert.Equal(Assets, finals.Select(s => s.Key).Distinct().Count());
     }
 

@@ -20,7 +20,8 @@ public sealed class seeding_a_database : IAsyncLifetime
     {
         const int assets = 60;
         var cast = new SeedCast(11, assets);
-        var planned = Enumerable.Range(0, assets).Sum(i => Lifecycles.For(cast, 11, i, assets).Count);
+        // One event per command on the asset's own stream, and a split's parts' first events on theirs.
+        var planned = Enumerable.Range(0, assets).Sum(i => Lifecycles.For(cast, 11, i, assets).Sum(c => c is AssetLedger.Domain.Assets.SplitAsset s ? 1 + s.Parts.Count : 1));
         var registrations = Enumerable.Range(0, assets).Sum(i => SeedRegistrations.For(cast, 11, i, assets).Count);
         Assert.True(registrations > assets / 4, $"{registrations} registration commands planned for {assets} assets");
 

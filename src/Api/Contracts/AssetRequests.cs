@@ -53,6 +53,12 @@ public sealed record GoodsReleaseRequest([property: MaxLength(AssetLimits.Text)]
 /// <summary>The venue's answer to the pending release request: consent true releases the goods, false refuses.</summary>
 public sealed record GoodsReleaseAnswerRequest(bool? Consent, [property: MaxLength(AssetLimits.LongText)] string? Comment = null);
 
+/// <summary>A split (拆分) into 2–100 parts whose quantities, in the receipt's unit, sum exactly to the receipt's.</summary>
+public sealed record SplitRequest([property: MaxLength(AssetLimits.SplitParts)] IReadOnlyList<SplitPartBody>? Parts);
+
+/// <summary>One part: its quantity and, optionally, its receipt number (else the receipt's number with "-1", "-2", …).</summary>
+public sealed record SplitPartBody([property: RegularExpression(Decimals.Pattern)] string? Quantity, [property: MaxLength(AssetLimits.Text)] string? ReceiptNumber = null);
+
 public sealed record CancelRequest([property: MaxLength(AssetLimits.LongText)] string? Reason);
 
 /// <summary>Evidence by hash: the document itself stays with its holder.</summary>

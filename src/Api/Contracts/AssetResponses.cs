@@ -6,6 +6,10 @@ namespace AssetLedger.Api.Contracts;
 /// <summary>What a write answers: the asset's new version (its ETag) and the events it appended.</summary>
 public sealed record CommandResult(string AssetId, long Version, string Status, IReadOnlyList<AppendedEventView> Events);
 
+/// <summary>A split's answer: the split receipt's new version and the parts it became, each a new asset at its location.</summary>
+public sealed record SplitResult(string AssetId, long Version, string Status, IReadOnlyList<SplitPartView> Parts, IReadOnlyList<AppendedEventView> Events);
+public sealed record SplitPartView(string AssetId, string Location);
+
 /// <summary>An appended event: its id, stream version, global log position and SHA-256 hash (hex).</summary>
 public sealed record AppendedEventView(Guid EventId, long Version, long Position, string Hash)
 {
@@ -28,7 +32,8 @@ public sealed record AssetResource(
     string? DebtorId, string? BillNumber, MoneyView? Amount, string? DueDate,
     string? Title, string? ContentSha256, string? MediaType, string? Description,
     IReadOnlyList<ConfirmationView> Confirmations, bool Locked, OfferView? PendingOffer, CustodyView? Custody,
-    IReadOnlyList<FreezeView> Freezes, int EvidenceCount, DateTimeOffset? LastChangedAt, ReleaseRequestView? PendingRelease = null)
+    IReadOnlyList<FreezeView> Freezes, int EvidenceCount, DateTimeOffset? LastChangedAt, ReleaseRequestView? PendingRelease = null,
+    string? ParentId = null, IReadOnlyList<string>? SplitInto = null)
 {
     public static AssetResource From(AssetState s)
     {
@@ -44,7 +49,8 @@ public sealed record AssetResource(
             s.Custody is { } c ? new CustodyView(c.Venue.Value, c.Purpose.ToString(), c.Since) : null,
             s.Freezes.Values.Select(f => new FreezeView(f.FreezeId, f.By.Value, f.Authority.ToString(), f.Reason, f.Since)).ToList(),
             s.EvidenceCount, s.LastChangedAt,
-            s.PendingRelease is { } r ? new ReleaseRequestView(r.DeliveryOrder, r.Quantity.Value, r.Quantity.Unit, r.By.Value, r.Since) : null);
+            s.PendingRelease is { } r ? new ReleaseRequestView(r.DeliveryOrder, r.Quantity.Value, r.Quantity.Unit, r.By.Value, r.Since) : null,
+            s.Parent?.ToString(), s.SplitInto.IsEmpty ? null : [.. s.SplitInto.Select(p => p.ToString())]);
     }
 }
 

@@ -29,6 +29,7 @@ public static class AssetCommandEndpoints
         g.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel an active, unlocked asset (owner; for a receipt, its warehouse)");
         g.MapPost("/{id}/releases", Release).WithSummary("Release part of a receipt's goods against a delivery order (its warehouse; while out, a request the venue answers, or the venue itself)");
         g.MapPost("/{id}/releases/answer", AnswerRelease).WithSummary("Consent to or refuse the pending release request (the venue holding the receipt)");
+        g.MapPost("/{id}/splits", Split).WithSummary("Split a warehouse receipt into new receipts whose quantities sum exactly to it (the owner; while out, the venue holding it)");
         g.MapPost("/{id}/evidence", Evidence).WithSummary("Attach evidence to the asset by its SHA-256 hash");
         return g;
     }
@@ -111,6 +112,20 @@ public static class AssetCommandEndpoints
         s.Run((actor, now) => With(id, a => body.Consent is not { } consent
             ? Invalid("consent", "consent is required: true to release the goods, false to refuse.")
             : new AnswerRelease(a, consent, body.Comment, actor, now)), ct);
+
+    static async Task<Results<Created<SplitResult>, ProblemHttpResult>> Split(string id, SplitRequest body, CommandServices s, CancellationToken ct)
+    {
+        SplitAsset? split = null;
+        var (result, error) = await s.Send((actor, now) => With(id, a =>
+        {
+            if (body.Parts is not { } parts) return Invalid("parts", $"parts is required: 2–{AssetLimits.SplitParts} parts, each with a quantity.");
+            // The parts' ids are made here like a registration's; the Domain checks every quantity and number.
+            return split = new SplitAsset(a, [.. parts.Select(p => new SplitPartRequest(AssetId.New(), p?.Quantity ?? "", p?.ReceiptNumber))], actor, now);
+        }), ct);
+        if (error is not null) return error;
+        var views = split!.Parts.Select(p => new SplitPartView(p.Asset.ToString(), $"/api/v1/assets/{p.Asset}")).ToList();
+        return TypedResults.Created(views[0].Location, new SplitResult(result!.AssetId, result.Version, result.Status, views, result.Events));
+    }
 
     static Task<Results<Ok<CommandResult>, ProblemHttpResult>> Evidence(string id, EvidenceRequest body, CommandServices s, CancellationToken ct) =>
         s.Run((actor, now) => With(id, a =>

@@ -10,17 +10,18 @@ public static class CommandService
     public const int MaxAttempts = 5;
 
     /// <summary>The events as the store takes them, each with the metadata of who acted and in answer to what.</summary>
-    public static IReadOnlyList<EventToAppend> ToAppend<TEvent>(IReadOnlyList<TEvent> events, Actor actor, CommandContext context)
-    {
-        var correlation = context.CorrelationId ?? Guid.NewGuid();
-        var metadata = new EventMetadata(actor.Id.Value, context.User, correlation, context.CausationId, context.IdempotencyKey, context.Signature,
+    public static IReadOnlyList<EventToAppend> ToAppend<TEvent>(IReadOnlyList<TEvent> events, Actor actor, CommandContext context) =>
+        ToAppend(events, Metadata(actor, context));
+
+    public static string Metadata(Actor actor, CommandContext context) =>
+        new EventMetadata(actor.Id.Value, context.User, context.CorrelationId ?? Guid.NewGuid(), context.CausationId, context.IdempotencyKey, context.Signature,
             context.ParticipantVersion, context.ParticipantHash).ToJson();
-        return events.Select(e =>
-        {
-            var (type, schema, json) = EventSerializer.Instance.Serialize(e!);
-            return new EventToAppend(Guid.CreateVersion7(), type, schema, json, metadata);
-        }).ToList();
-    }
+
+    public static IReadOnlyList<EventToAppend> ToAppend<TEvent>(IReadOnlyList<TEvent> events, string metadata) => events.Select(e =>
+    {
+        var (type, schema, json) = EventSerializer.Instance.Serialize(e!);
+        return new EventToAppend(Guid.CreateVersion7(), type, schema, json, metadata);
+    }).ToList();
 }
 
 /// <summary>
@@ -47,15 +48,38 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
             if (table.BeforeAppend is { } before && await before(request, ct) is { } vetoed) return CommandOutcome<TState>.Failed(vetoed, version);
 
             var (actor, context) = table.Origin(request);
-            IReadOnlyList<string>? keys = table.UniqueKeys?.Invoke(decision.Events);
-            if (SignedCommandClaims.KeyOf(context) is { } signed) keys = [.. keys ?? [], signed];
-            var append = new AppendRequest(table.Stream(request), version, CommandService.ToAppend(decision.Events, actor, context), keys);
-            var result = await store.Append(append, ct);
-            if (result.Succeeded) return new(null, result.StreamVersion, result.Events, decision.Events.Aggregate(state, table.Evolve));
+            var (primary, result, appended) = await Append(request, version, decision.Events, actor, context, ct);
+            if (result.Succeeded) return new(null, result.StreamVersion, appended, primary.Aggregate(state, table.Evolve));
             if (result.Status == AppendStatus.KeyTaken && result.TakenKey?.StartsWith(SignedCommandClaims.Prefix, StringComparison.Ordinal) == true)
                 return CommandOutcome<TState>.Failed(SignedCommandClaims.Replayed);
             if (result.Status == AppendStatus.KeyTaken && table.KeyTaken is { } taken) return CommandOutcome<TState>.Failed(taken(result.TakenKey ?? "?"));
         }
         return CommandOutcome<TState>.Failed(table.Conflict);
+    }
+
+    /// <summary>
+    /// Appends the decision: to the request's stream at the expected version or, when the decision also opens other streams
+    /// (<see cref="CommandTable{TRequest,TState,TEvent}.StreamOf"/>: a split's parts), to all of them in one transaction.
+    /// Answers the request's own stream's events, its result, and every appended event (its stream's first).
+    /// </summary>
+    async Task<(IReadOnlyList<TEvent> Primary, AppendResult Result, IReadOnlyList<AppendedEvent> Appended)> Append(TRequest request, long version,
+        IReadOnlyList<TEvent> events, Actor actor, CommandContext context, CancellationToken ct)
+    {
+        var stream = table.Stream(request);
+        var metadata = CommandService.Metadata(actor, context);
+        var groups = table.StreamOf is { } of ? events.GroupBy(e => of(e)).ToList() : [];
+        var primary = groups.Count > 1 ? groups.Single(g => g.Key == stream).ToList() : events;
+        // The signed payload is claimed once, by the request's own stream.
+        IReadOnlyList<string>? keys = table.UniqueKeys?.Invoke(primary);
+        if (SignedCommandClaims.KeyOf(context) is { } signed) keys = [.. keys ?? [], signed];
+        var own = new AppendRequest(stream, version, CommandService.ToAppend(primary, metadata), keys);
+        if (groups.Count <= 1)
+        {
+            var result = await store.Append(own, ct);
+            return (primary, result, result.Events);
+        }
+        AppendRequest[] all = [own, .. groups.Where(g => g.Key != stream).Select(g => new AppendRequest(g.Key, ExpectedVersion.NoStream, CommandService.ToAppend([.. g], metadata), table.UniqueKeys?.Invoke([.. g])))];
+        var results = await store.Append(all, ct);
+        return (primary, results[0], [.. results.SelectMany(r => r.Events)]);
     }
 }

@@ -32,4 +32,9 @@ public sealed class CommandTable<TRequest, TState, TEvent> where TState : class
     /// <summary>Keys the decided events claim for ever, and the refusal when another stream holds one already.</summary>
     public Func<IReadOnlyList<TEvent>, IReadOnlyList<string>>? UniqueKeys { get; init; }
     public Func<string, DomainError>? KeyTaken { get; init; }
+    /// <summary>
+    /// The stream of each decided event, where a decision may open other streams (a split's parts): those are written
+    /// new, with the request's stream, all or nothing. Null: every event is the request's stream's.
+    /// </summary>
+    public Func<TEvent, string>? StreamOf { get; init; }
 }

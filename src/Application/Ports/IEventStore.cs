@@ -13,6 +13,13 @@ public interface IEventStore
     /// </summary>
     Task<AppendResult> Append(AppendRequest request, CancellationToken ct);
 
+    /// <summary>
+    /// Appends to several streams all or nothing, in one transaction (a split: the parent's event and every part's first
+    /// event, with the parts' keys). The results are in the requests' order; when any request is refused nothing is
+    /// written and every result carries that refusal (the status and taken key of the first request refused).
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> Append(IReadOnlyList<AppendRequest> requests, CancellationToken ct);
+
     /// <summary>Events of one stream with version ≥ <paramref name="fromVersion"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, long fromVersion, int maxCount, CancellationToken ct);
 

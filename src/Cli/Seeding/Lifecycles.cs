@@ -10,7 +10,8 @@ namespace AssetLedger.Cli.Seeding;
 /// <summary>
 /// One asset's life as the commands that make it, decided up front from the seed and the asset's index:
 /// registered and confirmed (确权), then pledged to banks and returned, sold by offer or through a trading center,
-/// now and then frozen by a regulator or court, given evidence, and often cancelled at the end. Every plan is valid
+/// now and then frozen by a regulator or court, given evidence, a receipt's goods partly delivered (部分提货) or the
+/// receipt split in two (拆分, its parts new streams written with the split), and often cancelled at the end. Every plan is valid
 /// by construction (each command is allowed in the state the earlier ones leave), and each command appends exactly
 /// one event, so a plan can resume at the asset's stored version. About six events per asset on average.
 /// </summary>
@@ -40,6 +41,13 @@ public static class Lifecycles
         return new AssetId(new Guid(hash.AsSpan(0, 16)));
     }
 
+    /// <summary>A split part's id: derived from its parent's, so a rerun addresses the same streams.</summary>
+    static AssetId PartOf(AssetId parent, int part)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"assetledger-seed-part:{parent}:{part}"));
+        return new AssetId(new Guid(hash.AsSpan(0, 16)));
+    }
+
     public static IReadOnlyList<IAssetCommand> For(SeedCast cast, int seed, int index, int total)
     {
         var r = new Randomizer(unchecked(seed * 1_000_003 + index));
@@ -57,6 +65,7 @@ public static class Lifecycles
         readonly List<IAssetCommand> _commands = [];
         DateTimeOffset _now = start;
         SeedParticipant _owner = null!;
+        decimal _quantity;
         int _freezes;
 
         DateTimeOffset Later(int minHours, int maxHours) => _now = _now.AddMinutes(r.Number(minHours * 60, maxHours * 60));
@@ -95,6 +104,18 @@ public static class Lifecycles
                 var open = Episode(kind, last);
                 if (open) return _commands; // the asset stays locked: pledged, offered or frozen today
             }
+            if (kind == AssetKind.WarehouseReceipt && r.Bool(0.2f)) // part delivery against a delivery order
+            {
+                var released = Math.Floor(_quantity * r.Number(10, 50)) / 100;
+                Add(new ReleaseGoods(id, $"DO{_now.Year}{index:D8}", Decimals.Canonical(released), null, first.Actor, Later(24, 24 * 30)));
+                _quantity -= released;
+            }
+            if (kind == AssetKind.WarehouseReceipt && r.Bool(0.08f)) // split in two for the owner's two buyers; the parts live on
+            {
+                var half = Math.Floor(_quantity / 2);
+                Add(new SplitAsset(id, [new(PartOf(id, 1), Decimals.Canonical(half)), new(PartOf(id, 2), Decimals.Canonical(_quantity - half))], _owner.Actor, Later(24, 24 * 30)));
+                return _commands;
+            }
             if (r.Bool(0.015f)) { Freeze(); return _commands; }
             if (r.Bool(kind == AssetKind.Intangible ? 0.1f : 0.4f))
                 Add(new CancelAsset(id, kind == AssetKind.WarehouseReceipt ? "货物已出库交付" : "款项已结清", Canceller(kind, first), Later(24, 24 * 60)));
@@ -109,7 +130,7 @@ public static class Lifecycles
             var details = new AssetDetails
             {
                 Warehouse = wh.Id, ReceiptNumber = $"WR{_now.Year}{wh.Id.Value[3..]}{index:D8}", Commodity = name,
-                Quantity = new Quantity(Decimals.Canonical(decimal.Parse(quantity, CultureInfo.InvariantCulture)), unit),
+                Quantity = new Quantity(Decimals.Canonical(_quantity = decimal.Parse(quantity, CultureInfo.InvariantCulture)), unit),
                 Description = $"{wh.Name} {r.Number(1, 40)} 号{(unit == "桶" || unit == "立方米" ? "储罐" : "库位")}",
             };
             return (details, r.Bool(0.3f) ? wh : _owner, wh);

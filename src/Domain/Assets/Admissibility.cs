@@ -17,6 +17,9 @@ public static class Admissibility
     public static DomainError? Check(AssetState before, IAssetEvent recorded, Actor actor, Func<ParticipantId, IReadOnlySet<Role>?> rolesOf)
     {
         if (recorded.Asset != before.Id && before.Exists) return Inadmissible($"the event names asset {recorded.Asset}, its stream holds {before.Id}");
+        // A part's first event is the decision of its parent's split, judged with the parent's AssetSplit in the parent's
+        // stream (SplitOffs, with the parent's state); within its own stream it can only be checked to open it.
+        if (recorded is AssetSplitOff) return before.Exists ? Inadmissible("a split-off event opens a new part's stream") : null;
         var command = ImpliedCommand(before, recorded, actor, rolesOf);
         // The confirmation window is the operator's configuration, not in the log: an expiry is judged with the window it
         // recorded (deadline − pending since), and must still name the right start, the missing slots, and come from the timer.
@@ -26,7 +29,8 @@ public static class Admissibility
         var decision = AssetDecider.Decide(before, command, policy);
         if (decision.Error is { } refused)
             return new DomainError(refused.Code, $"the rules refuse it: {refused.Message}", refused.Kind, refused.Field);
-        if (decision.Events is not [var decided] || !Same(decided, recorded))
+        // A split decides one event for each stream it writes: the one for this stream is judged here.
+        if (decision.Events.Where(e => e.Asset == recorded.Asset).ToList() is not [var decided] || !Same(decided, recorded))
             return Inadmissible($"the rules decide {string.Join(", ", decision.Events.Select(e => e.GetType().Name))} with other data for this command, not the recorded event");
         return null;
     }
@@ -55,6 +59,7 @@ public static class Admissibility
         AssetGoodsReleased g => new ReleaseGoods(g.Asset, g.DeliveryOrder, g.Released.Value, g.Released.Unit, actor, g.At),
         AssetReleaseDeclined d => new AnswerRelease(d.Asset, false, d.Comment, actor, d.At),
         AssetExpired x => new ExpireAsset(x.Asset, actor, x.At),
+        AssetSplit x => new SplitAsset(x.Asset, [.. x.Parts.Select(p => new SplitPartRequest(p.Asset, p.Quantity.Value, p.ReceiptNumber))], actor, x.At),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No command implies this event."),
     };
 
@@ -62,8 +67,21 @@ public static class Admissibility
     static bool Same(IAssetEvent decided, IAssetEvent recorded) => (decided, recorded) switch
     {
         (AssetRegistered a, AssetRegistered b) => a with { RequiredConfirmers = b.RequiredConfirmers } == b && a.RequiredConfirmers.SequenceEqual(b.RequiredConfirmers),
+        (AssetSplit a, AssetSplit b) => a with { Parts = b.Parts } == b && a.Parts.SequenceEqual(b.Parts),
         _ => decided.Equals(recorded),
     };
+
+    /// <summary>
+    /// The parts' first events a recorded split implies, as the rules decide them in the parent's state before the split:
+    /// a verifier holding the parent's history checks a part's <see cref="AssetSplitOff"/> against these.
+    /// </summary>
+    public static IReadOnlyList<AssetSplitOff> SplitOffs(AssetState parentBefore, AssetSplit split, Actor actor) =>
+        AssetDecider.Decide(parentBefore, ImpliedCommand(parentBefore, split, actor, _ => null)).Events.OfType<AssetSplitOff>().ToList();
+
+    /// <summary>Whether a part's recorded first event is exactly what its parent's split decided for it.</summary>
+    public static bool SameSplitOff(AssetSplitOff decided, AssetSplitOff recorded) =>
+        decided with { RequiredConfirmers = recorded.RequiredConfirmers, Confirmations = recorded.Confirmations } == recorded &&
+        decided.RequiredConfirmers.SequenceEqual(recorded.RequiredConfirmers) && decided.Confirmations.SequenceEqual(recorded.Confirmations);
 
     static DomainError Inadmissible(string why) => new("event.inadmissible", why, ErrorKind.Invalid);
 }

@@ -47,6 +47,15 @@ public sealed record ReleaseGoods(AssetId Asset, string DeliveryOrder, string Qu
 /// <summary>The venue's consent to, or refusal of, the pending release request.</summary>
 public sealed record AnswerRelease(AssetId Asset, bool Consent, string? Comment, Actor Actor, DateTimeOffset At) : IAssetCommand;
 
+/// <summary>
+/// Split (拆分) a warehouse receipt into new receipts whose quantities sum exactly to its own; each part names the new
+/// asset's id (the caller makes it, like every id) and optionally its receipt number (else the parent's with "-1", "-2", …).
+/// </summary>
+public sealed record SplitAsset(AssetId Asset, IReadOnlyList<SplitPartRequest> Parts, Actor Actor, DateTimeOffset At) : IAssetCommand;
+
+/// <param name="Quantity">A positive decimal string in the receipt's unit.</param>
+public sealed record SplitPartRequest(AssetId Asset, string Quantity, string? ReceiptNumber = null);
+
 /// <summary>The registry's timer: a Pending asset whose confirmations are not all in by its deadline expires.</summary>
 public sealed record ExpireAsset(AssetId Asset, Actor Actor, DateTimeOffset At) : IAssetCommand;
 

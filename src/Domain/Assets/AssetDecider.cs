@@ -31,6 +31,7 @@ public static partial class AssetDecider
             ReleaseGoods c => Release(s, c),
             ExpireAsset c => Expire(s, c, policy ?? ConfirmationPolicy.Default),
             AnswerRelease c => Answer(s, c),
+            SplitAsset c => Split(s, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No decision for this command."),
         };
     }

@@ -43,6 +43,9 @@ public static class AssetErrors
     public static DomainError Frozen(AssetState s) => new("asset.frozen", $"The asset is frozen ({string.Join(", ", s.Freezes.Keys)}); it cannot be returned until every freeze is lifted.", ErrorKind.Conflict);
     public static DomainError FreezeExists(string id) => new("asset.freeze_exists", $"A freeze with id '{id}' is already in place; use a new id.", ErrorKind.Conflict);
     public static DomainError FreezeNotFound(string id) => new("asset.freeze_not_found", $"No freeze with id '{id}' is in place on this asset.", ErrorKind.Conflict);
+    public static DomainError NotSplittable() => new("asset.not_splittable", "Only a warehouse receipt is split into parts; receivables and intangibles are not divisible here.", ErrorKind.Invalid);
+    public static DomainError SplitNotExact(Quantity whole, string sum) => new("asset.split_not_exact",
+        $"The parts add up to {sum} {whole.Unit}; a split divides the receipt's {whole.Value} {whole.Unit} exactly, no more and no less.", ErrorKind.Invalid, "parts");
     public static DomainError NotReceipt() => new("asset.not_a_receipt", "Only a warehouse receipt's goods are released against delivery orders.", ErrorKind.Invalid);
     public static DomainError ReleasePending(ReleaseRequest r, string action) => new("asset.release_pending",
         $"Cannot {action}: the release of {r.Quantity.Value} {r.Quantity.Unit} against delivery order '{r.DeliveryOrder}' awaits the venue's answer.", ErrorKind.Conflict);

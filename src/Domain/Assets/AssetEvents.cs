@@ -70,6 +70,21 @@ public sealed record AssetReleaseDeclined(AssetId Asset, string DeliveryOrder, s
 [StoredEvent("asset-expired")]
 public sealed record AssetExpired(AssetId Asset, DateTimeOffset PendingSince, DateTimeOffset Deadline, IReadOnlyList<string> MissingSlots, ParticipantId By, DateTimeOffset At) : IAssetEvent;
 
+/// <summary>The receipt was divided into <paramref name="Parts"/> (quantities summing exactly to <paramref name="Whole"/>); it is now Split, closed.</summary>
+/// <param name="By">The owner, or the venue holding the receipt while it is out.</param>
+[StoredEvent("asset-split")]
+public sealed record AssetSplit(AssetId Asset, Quantity Whole, IReadOnlyList<SplitPart> Parts, ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
+/// <summary>
+/// The first event of a part's stream: a new receipt for part of <paramref name="Parent"/>'s goods, split off by the parent's
+/// event at <paramref name="ParentVersion"/>. It starts Active with the parent's confirmations and, if the parent was out at
+/// a venue, the same custody: a split neither loses nor adds a lock.
+/// </summary>
+[StoredEvent("asset-split-off")]
+public sealed record AssetSplitOff(AssetId Asset, AssetId Parent, long ParentVersion, AssetKind Kind, ParticipantId Owner, AssetDetails Details, string Key,
+    IReadOnlyList<ConfirmerRequirement> RequiredConfirmers, IReadOnlyList<CarriedConfirmation> Confirmations, Custody? Custody, ParticipantId Registrant,
+    ParticipantId By, DateTimeOffset At) : IAssetEvent;
+
 public static class AssetEventTypes
 {
     /// <summary>Every asset event type, for the serializer's registry.</summary>
@@ -79,6 +94,6 @@ public static class AssetEventTypes
         typeof(AssetTransferOffered), typeof(AssetTransferred), typeof(AssetTransferDeclined), typeof(AssetTransferWithdrawn),
         typeof(AssetTransferredOut), typeof(AssetReturned), typeof(AssetFrozen), typeof(AssetUnfrozen),
         typeof(AssetCancelled), typeof(EvidenceAttached), typeof(AssetReleaseRequested), typeof(AssetGoodsReleased), typeof(AssetReleaseDeclined),
-        typeof(AssetExpired),
+        typeof(AssetExpired), typeof(AssetSplit), typeof(AssetSplitOff),
     ];
 }

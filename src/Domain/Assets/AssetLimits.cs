@@ -17,6 +17,9 @@ public static class AssetLimits
 
     public const int FreezeId = 64;
 
+    /// <summary>Most parts one split makes (at least two): each is a new receipt and a stream written in the same transaction.</summary>
+    public const int SplitParts = 100;
+
     /// <summary>An evidence document's media type, e.g. "application/pdf".</summary>
     public const int EvidenceMediaType = 100;
 }

@@ -30,13 +30,17 @@ public sealed record AssetState
     public ReleaseRequest? PendingRelease { get; init; }
     /// <summary>Delivery orders already released against: each releases goods once.</summary>
     public ImmutableSortedSet<string> DeliveryOrders { get; init; } = ImmutableSortedSet<string>.Empty;
+    /// <summary>The receipt this one was split from (null for a registered asset).</summary>
+    public AssetId? Parent { get; init; }
+    /// <summary>The receipts this one was split into (empty until it is Split).</summary>
+    public ImmutableArray<AssetId> SplitInto { get; init; } = [];
     public DateTimeOffset? LastChangedAt { get; init; }
 
     public bool Exists => Status != AssetStatus.None;
     public bool IsFrozen => !Freezes.IsEmpty;
     public bool IsOut => Custody is not null;
     public bool IsLocked => PendingOffer is not null || IsOut || IsFrozen;
-    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected or AssetStatus.Released or AssetStatus.Expired;
+    public bool IsClosed => Status is AssetStatus.Cancelled or AssetStatus.Rejected or AssetStatus.Released or AssetStatus.Expired or AssetStatus.Split;
 
     /// <summary>
     /// Separation of duties (确权): the owner never fills a confirmation slot, whatever roles it holds; the registrant
@@ -54,7 +58,7 @@ public sealed record AssetState
         RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
         PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
         EvidenceCount == other.EvidenceCount && PendingRelease == other.PendingRelease && PendingSince == other.PendingSince && DeliveryOrders.SequenceEqual(other.DeliveryOrders) &&
-        LastChangedAt == other.LastChangedAt;
+        Parent == other.Parent && SplitInto.SequenceEqual(other.SplitInto) && LastChangedAt == other.LastChangedAt;
 
     public override int GetHashCode() => HashCode.Combine(Id, Version, Status, Owner, Key, Confirmations.Count, Freezes.Count);
 
@@ -86,6 +90,14 @@ public sealed record AssetState
         AssetReleaseDeclined => s with { PendingRelease = null },
         AssetGoodsReleased g => Released(s, g),
         AssetExpired => s with { Status = AssetStatus.Expired },
+        // The custody moves to the parts with the goods: the closed parent keeps no lock of its own.
+        AssetSplit x => s with { Status = AssetStatus.Split, Custody = null, SplitInto = [.. x.Parts.Select(p => p.Asset)] },
+        AssetSplitOff o => s with
+        {
+            Id = o.Asset, Status = AssetStatus.Active, Kind = o.Kind, Owner = o.Owner, Registrant = o.Registrant, Details = o.Details, Key = o.Key,
+            RequiredConfirmers = [.. o.RequiredConfirmers], Confirmations = o.Confirmations.ToImmutableSortedDictionary(x => x.Slot, x => x.By),
+            Custody = o.Custody, Parent = o.Parent,
+        },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1, LastChangedAt = e.At };
 

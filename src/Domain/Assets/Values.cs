@@ -9,8 +9,9 @@ public enum AssetKind { WarehouseReceipt, Receivable, Intangible }
 /// <summary>
 /// <c>Released</c>: every unit of a warehouse receipt's goods left the warehouse against delivery orders (closed).
 /// <c>Expired</c>: its required confirmations were not all in within the policy's window (closed).
+/// <c>Split</c>: a warehouse receipt divided into new receipts for parts of its goods (closed; the parts live on).
 /// </summary>
-public enum AssetStatus { None, Pending, Active, Rejected, Cancelled, Released, Expired }
+public enum AssetStatus { None, Pending, Active, Rejected, Cancelled, Released, Expired, Split }
 
 public enum VenuePurpose { Trade, Financing }
 
@@ -117,5 +118,11 @@ public sealed record Custody(ParticipantId Venue, VenuePurpose Purpose, DateTime
 
 /// <summary>A part delivery the custodian warehouse asked for while the receipt is out at a venue, awaiting the venue's answer.</summary>
 public sealed record ReleaseRequest(string DeliveryOrder, Quantity Quantity, ParticipantId By, DateTimeOffset Since);
+
+/// <summary>One part of a split as the split records it: the new receipt's id, natural key, receipt number and quantity.</summary>
+public sealed record SplitPart(AssetId Asset, string Key, string ReceiptNumber, Quantity Quantity);
+
+/// <summary>A confirmation a part carries from the receipt it was split from: the slot and who filled it.</summary>
+public sealed record CarriedConfirmation(string Slot, ParticipantId By);
 
 public sealed record Freeze(string FreezeId, ParticipantId By, FreezeAuthority Authority, string Reason, DateTimeOffset Since);

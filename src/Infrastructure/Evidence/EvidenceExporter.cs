@@ -102,9 +102,37 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>An asset's bundle: its stream's events up to the anchored checkpoint of <paramref name="treeSize"/>.</summary>
+    /// <summary>
+    /// An asset's bundle: its stream's events up to the anchored checkpoint of <paramref name="treeSize"/>, after, for a part
+    /// of a split receipt, its parent's (and their parents') events up to and including the split: the part's history
+    /// begins there, and the verifier checks the part's first event against the split the rules decide.
+    /// </summary>
     public Task<EvidenceExport> ExportAsset(AssetId asset, long treeSize, Stream output, CancellationToken ct) =>
-        Export(new Subject("asset", asset, 0, 0, ReportModel.FileNameOf(asset.ToString(), 0, 0, treeSize)), c => StreamPages(asset.StreamId, treeSize, c), treeSize, output, ct);
+        Export(new Subject("asset", asset, 0, 0, ReportModel.FileNameOf(asset.ToString(), 0, 0, treeSize)), c => LineagePages(asset, treeSize, c), treeSize, output, ct);
+
+    /// <summary>
+    /// The ancestors' streams up to each split, then the asset's: in log order, since a split is its parent's last event and
+    /// is logged just before its parts' first events.
+    /// </summary>
+    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> LineagePages(AssetId asset, long treeSize, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var lineage = new List<(string Stream, long UpTo)> { (asset.StreamId, long.MaxValue) };
+        for (var stream = asset.StreamId; lineage.Count <= MaxLineage;)
+        {
+            var first = await _events.ReadStream(stream, 1, 1, ct);
+            if (first is not [{ Type: "asset-split-off" } e] || TryDeserialize(e) is not AssetSplitOff off) break;
+            lineage.Insert(0, (stream = off.Parent.StreamId, off.ParentVersion));
+        }
+        foreach (var (stream, upTo) in lineage)
+            await foreach (var page in StreamPages(stream, treeSize, ct))
+            {
+                var kept = page.Where(e => e.Version <= upTo).ToList();
+                if (kept.Count > 0) yield return kept;
+            }
+    }
+
+    /// <summary>Splits of splits followed back at most this far (a cycle cannot happen: a part is always a new stream).</summary>
+    const int MaxLineage = 64;
 
     /// <summary>A ledger bundle: every event at positions [<paramref name="from"/>, <paramref name="to"/>], to ≤ <paramref name="treeSize"/>.</summary>
     public Task<EvidenceExport> ExportRange(long from, long to, long treeSize, Stream output, CancellationToken ct)

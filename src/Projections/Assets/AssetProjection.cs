@@ -79,6 +79,11 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             _assets[r.Asset.Value] = Registered(r, log.Position);
             OpenOwnership(r.Asset.Value, r.Owner.Value, r.At, log.Position);
         }
+        if (e is AssetSplitOff o)
+        {
+            _assets[o.Asset.Value] = SplitOff(o, log.Position);
+            OpenOwnership(o.Asset.Value, o.Owner.Value, o.At, log.Position);
+        }
         var a = _assets.TryGetValue(e.Asset.Value, out var row) ? row
             : throw new InvalidOperationException($"Event {s.Position} ({s.Type}) is for asset {e.Asset}, which has no asset-registered before it.");
         Fold(a, e, log.Position);
@@ -99,6 +104,21 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
             RegisteredAt = r.At, RegisteredPosition = position, PendingSince = r.At,
             RequiredConfirmers = r.RequiredConfirmers.Select(c => new ConfirmerRow(c.Slot, c.Role, c.Named?.Value)).ToList(),
         };
+    }
+
+    /// <summary>A part starts as its parent stood at the split: Active, confirmed by the same parties, out at the same venue.</summary>
+    static AssetRow SplitOff(AssetSplitOff o, long position)
+    {
+        var d = o.Details;
+        var row = new AssetRow
+        {
+            AssetId = o.Asset.Value, Kind = o.Kind.ToString(), Status = nameof(AssetStatus.Active), OwnerId = o.Owner.Value, NaturalKey = o.Key,
+            WarehouseId = d.Warehouse?.Value, ReceiptNumber = d.ReceiptNumber, ConfirmationsRequired = o.RequiredConfirmers.Count,
+            ConfirmationsGiven = o.Confirmations.Count, ConfirmationRound = 1, RegisteredAt = o.At, RegisteredPosition = position,
+            RequiredConfirmers = o.RequiredConfirmers.Select(c => new ConfirmerRow(c.Slot, c.Role, c.Named?.Value)).ToList(),
+        };
+        foreach (var c in o.Confirmations) row.ConfirmedBy[c.Slot] = c.By.Value;
+        return row;
     }
 
     void Fold(AssetRow a, IAssetEvent e, long position)
@@ -170,6 +190,23 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 break;
             case AssetExpired:
                 (a.Status, a.PendingSince) = (nameof(AssetStatus.Expired), null);
+                break;
+            case AssetSplitOff o:
+                SetDetails(a, o.Details);
+                if (o.Custody is { } custody)
+                {
+                    (a.Out, a.VenueId, a.VenuePurpose) = (true, custody.Venue.Value, custody.Purpose.ToString());
+                    Place(new EncumbranceRow { PlacedPosition = position, AssetId = a.AssetId, Kind = "Custody", PlacedBy = o.By.Value, CounterpartyId = custody.Venue.Value, Purpose = custody.Purpose.ToString(), PlacedAt = o.At });
+                }
+                break;
+            case AssetSplit x:
+                a.Status = nameof(AssetStatus.Split);
+                if (a.Out)
+                {
+                    // The custody moves to the parts, each of which places its own.
+                    (a.Out, a.VenueId, a.VenuePurpose) = (false, null, null);
+                    Lift(a.AssetId, "Custody", null, x.By.Value, x.At, position, "Split");
+                }
                 break;
             case AssetReleaseRequested or AssetReleaseDeclined:
                 break; // the request and its refusal live in the history; the quantity changes only with a release

@@ -36,6 +36,10 @@ static class EventNarrative
             + (Decimals.IsZero(g.Remaining.Value) ? "; nothing remains and the receipt ends" : $"; {g.Remaining.Value} {g.Remaining.Unit} remain"),
             g.By == before.Details.Warehouse ? "Warehouse" : "Venue"),
         AssetExpired x => ($"Expired: the confirmations {string.Join(", ", x.MissingSlots)} were not in by {x.Deadline:yyyy-MM-dd HH:mm} UTC", "System"),
+        AssetSplit x => ($"Split by {name(x.By)} into {x.Parts.Count} receipts: {string.Join(", ", x.Parts.Select(p => $"{p.ReceiptNumber} ({p.Quantity.Value} {p.Quantity.Unit}, asset {p.Asset})"))}; this receipt is closed",
+            x.By == before.Owner ? "Owner" : "Venue"),
+        AssetSplitOff o => ($"Split off from asset {o.Parent} (its event {o.ParentVersion}) by {name(o.By)}: {o.Key} for {name(o.Owner)}{What(o.Details)}"
+            + (o.Custody is { } c ? $", out at {name(c.Venue)} for {c.Purpose}" : ""), o.Custody is null ? "Owner" : "Venue"),
         _ => (e.GetType().Name, "Participant"),
     };
 

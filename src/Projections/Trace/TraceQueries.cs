@@ -92,7 +92,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
             locks.Select(l => new TraceLock(l.Id, l.Kind, l.FreezeId, Ref(l.PlacedBy), l.CounterpartyId is { } c ? Ref(c) : null, l.Authority?.ToString(),
                 l.Purpose?.ToString(), l.Reason, l.PlacedAt, l.Id, l.LiftedAt, l.LiftedBy is { } b ? Ref(b) : null, l.LiftedPosition, l.LiftedHow, l.LiftReason)).ToList(),
             confirmations.Select(c => new TraceConfirmation(c.Round, c.Slot, Ref(c.ParticipantId), c.Decision, c.Comment, c.At, c.Position)).ToList(),
-            evidence);
+            evidence, state.Parent?.ToString(), state.SplitInto.IsEmpty ? null : [.. state.SplitInto.Select(p => p.ToString())]);
     }
 
     static ProofStatus Proof(long position, PositionProof proof)
@@ -114,6 +114,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         AssetTransferred t => [t.From.Value, t.To.Value],
         AssetTransferredOut o => [o.Venue.Value],
         AssetReturned r => [r.Venue.Value, r.Owner.Value, r.PreviousOwner.Value],
+        AssetSplitOff o => [o.Owner.Value, o.By.Value, .. o.Custody is { } c ? new[] { c.Venue.Value } : []],
         _ => [],
     };
 

@@ -17,9 +17,12 @@ public sealed record TraceSnapshot(long ProjectedThrough, long TreeSize, long? L
 public sealed record ParticipantRef(string Id, string? Name, IReadOnlyList<string> Roles);
 
 /// <summary>An asset's whole story in one answer: what it is now, every event with its proof, owners, locks, confirmations and evidence.</summary>
+/// <param name="ParentId">The receipt this one was split from (its trace tells the history before the split).</param>
+/// <param name="SplitInto">The receipts this one was split into.</param>
 public sealed record AssetTrace(
     TraceSnapshot Snapshot, AssetView Asset, IReadOnlyList<TraceEvent> Events, IReadOnlyList<OwnershipLink> Ownership,
-    IReadOnlyList<TraceLock> Locks, IReadOnlyList<TraceConfirmation> Confirmations, IReadOnlyList<TraceEvidence> Evidence);
+    IReadOnlyList<TraceLock> Locks, IReadOnlyList<TraceConfirmation> Confirmations, IReadOnlyList<TraceEvidence> Evidence,
+    string? ParentId = null, IReadOnlyList<string>? SplitInto = null);
 
 /// <param name="Summary">One sentence for a person, e.g. "Transferred out to 浦东商业银行 (bank-1) for Financing".</param>
 /// <param name="Data">The event as stored.</param>

@@ -7,7 +7,7 @@ static class Invariants
     [
         (AssetStatus.None, AssetStatus.Pending), (AssetStatus.Pending, AssetStatus.Active), (AssetStatus.Pending, AssetStatus.Rejected),
         (AssetStatus.Active, AssetStatus.Pending), (AssetStatus.Active, AssetStatus.Cancelled),
-        (AssetStatus.Active, AssetStatus.Released), (AssetStatus.Pending, AssetStatus.Expired),
+        (AssetStatus.Active, AssetStatus.Released), (AssetStatus.Pending, AssetStatus.Expired), (AssetStatus.Active, AssetStatus.Split),
     ];
 
     public static void Check(Walk walk, AssetState before, IAssetCommand command, Decision<IAssetEvent> decision)
@@ -17,12 +17,13 @@ static class Invariants
             if (!holds) Assert.Fail(walk.Describe(violation));
         }
 
-        var after = walk.State;
+        var after = walk.StateOf(command.Asset);
         var events = decision.Events;
 
         // A decision is events or an error, never both, never neither; a refusal changes nothing.
         Require(decision.IsOk == events.Count > 0, "a decision must be some events or an error");
-        Require(events.All(e => e.Asset == command.Asset && e.At == command.At), "events must belong to the command's asset and time");
+        Require(events.All(e => (e.Asset == command.Asset || e is AssetSplitOff) && e.At == command.At), "events must belong to the command's asset and time");
+        SplitRules(walk, before, events, Require);
 
         // A Cancelled or Rejected asset accepts no command.
         Require(!before.IsClosed || !decision.IsOk, $"a {before.Status} asset accepted {command.GetType().Name}");
@@ -86,6 +87,34 @@ static class Invariants
         // Version = number of events; folding the events again gives the same state.
         Require(after.Version == walk.Events.Count, $"version {after.Version} after {walk.Events.Count} events");
         Require(AssetState.From(walk.Events).Equals(after), "folding the events again gave a different state");
+    }
+
+    /// <summary>
+    /// A split conserves the goods (the parts sum exactly to the whole, and across every part the books balance: all the goods
+    /// ever registered = what the live receipts hold + what was released), gives each part one new stream and one owner, and
+    /// moves the custody lock to each part of the goods: never lost, never left on the closed parent too, never added.
+    /// </summary>
+    static void SplitRules(Walk walk, AssetState before, IReadOnlyList<IAssetEvent> events, Action<bool, string> require)
+    {
+        if (before.Kind == AssetKind.WarehouseReceipt && walk.Books.Total != walk.Live + walk.Books.Released)
+            require(false, $"the books do not balance: {walk.Books.Total} registered, {walk.Live} held by live receipts, {walk.Books.Released} released");
+        if (events.OfType<AssetSplit>().SingleOrDefault() is not { } split) return;
+        var offs = events.OfType<AssetSplitOff>().ToList();
+        var sum = split.Parts.Sum(p => decimal.Parse(p.Quantity.Value, System.Globalization.CultureInfo.InvariantCulture));
+        require(sum == decimal.Parse(before.Details.Quantity!.Value, System.Globalization.CultureInfo.InvariantCulture) && split.Parts.All(p => p.Quantity.Unit == before.Details.Quantity.Unit),
+            $"parts of {sum} split from {before.Details.Quantity.Value}");
+        require(offs.Select(o => o.Asset).SequenceEqual(split.Parts.Select(p => p.Asset)) && offs.Select(o => o.Asset).Distinct().Count() == offs.Count,
+            "the split-off streams are not exactly the split's parts");
+        require(offs.All(o => walk.EventsOf(o.Asset).Count == 1 && o.Parent == before.Id), "a part's stream existed before the split: a part owned twice");
+        require(!before.IsFrozen && before.PendingOffer is null, $"split while {Locks(before)}");
+        foreach (var o in offs)
+        {
+            var part = walk.StateOf(o.Asset);
+            require(part.Owner == before.Owner && part.Custody == before.Custody && !part.IsFrozen && part.PendingOffer is null && part.Status == AssetStatus.Active,
+                $"part {o.Asset} is {part.Status}, owned by {part.Owner}, {Locks(part)}; the receipt was owned by {before.Owner}, {Locks(before)}");
+        }
+        var parent = walk.StateOf(split.Asset);
+        require(parent.IsClosed && !parent.IsLocked, $"the split receipt is {parent.Status} and {Locks(parent)}");
     }
 
     static string Locks(AssetState s) =>

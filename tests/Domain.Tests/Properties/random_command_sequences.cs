@@ -45,6 +45,7 @@ public class random_command_sequences(ITestOutputHelper output)
                 walk.Record(command, decision);
                 coverage.Count(before, decision);
                 Invariants.Check(walk, before, command, decision);
+                walk.FollowSplit(rng);
             }
             catch (Exception e) when (e is not Xunit.Sdk.XunitException)
             {
@@ -56,14 +57,20 @@ public class random_command_sequences(ITestOutputHelper output)
     }
 }
 
-/// <summary>One walk's history: the commands sent, the events accepted, the state evolved one event at a time.</summary>
+/// <summary>
+/// One walk's history: the commands sent, the events accepted, each stream's state evolved one event at a time. The walk
+/// follows one stream; after a split it follows one of the parts, and keeps the books of every part.
+/// </summary>
 sealed class Walk(int seed, int sequence, AssetKind kind)
 {
     readonly List<(IAssetCommand Command, Decision<IAssetEvent> Decision)> _steps = [];
-    readonly List<IAssetEvent> _events = [];
+    readonly Dictionary<AssetId, (AssetState State, List<IAssetEvent> Events)> _streams = [];
+    AssetId _current = Asset;
 
-    public AssetState State { get; private set; } = AssetState.Initial;
-    public IReadOnlyList<IAssetEvent> Events => _events;
+    public AssetState State => StateOf(_current);
+    public IReadOnlyList<IAssetEvent> Events => EventsOf(_current);
+    public AssetState StateOf(AssetId id) => _streams.TryGetValue(id, out var x) ? x.State : AssetState.Initial;
+    public IReadOnlyList<IAssetEvent> EventsOf(AssetId id) => _streams.TryGetValue(id, out var x) ? x.Events : [];
 
     /// <summary>The owner according to the ownership events alone, followed independently of the fold.</summary>
     public ParticipantId? ChainOwner { get; private set; }
@@ -71,20 +78,40 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
     /// <summary>The locks according to the events alone: placed and not yet lifted.</summary>
     public (ParticipantId? OfferedTo, ParticipantId? Venue, SortedSet<string> Freezes) Locks { get; private set; } = (null, null, []);
 
+    /// <summary>A receipt's quantity according to the events alone: registered, amended or split off, less every release.</summary>
+    public decimal? Quantity { get; private set; }
+
+    /// <summary>All the goods the walk's receipts ever stood for (registered, changed by amendments) and all that left by releases.</summary>
+    public (decimal Total, decimal Released) Books { get; private set; }
+
+    /// <summary>What the receipts not split hold now: with what was released, it must be the books' total.</summary>
+    public decimal Live => _streams.Values.Where(x => x.State.Status != AssetStatus.Split && x.State.Details.Quantity is { } q)
+        .Sum(x => Decimal(x.State.Details.Quantity)!.Value);
+
     public void Record(IAssetCommand command, Decision<IAssetEvent> decision)
     {
         _steps.Add((command, decision));
         if (!decision.IsOk) return;
         foreach (var e in decision.Events)
         {
-            _events.Add(e);
-            State = AssetState.Evolve(State, e);
+            var (state, events) = _streams.TryGetValue(e.Asset, out var x) ? x : (AssetState.Initial, new List<IAssetEvent>());
+            var held = Decimal(state.Details.Quantity) ?? 0;
+            events.Add(e);
+            _streams[e.Asset] = (AssetState.Evolve(state, e), events);
+            Books = e switch
+            {
+                AssetRegistered r => (Books.Total + (Decimal(r.Details.Quantity) ?? 0), Books.Released),
+                AssetAmended a => (Books.Total + (Decimal(a.Details.Quantity) ?? 0) - held, Books.Released),
+                AssetGoodsReleased g => (Books.Total, Books.Released + Decimal(g.Released)!.Value),
+                _ => Books,
+            };
+            if (e.Asset != _current) continue;
             Locks = e switch
             {
                 AssetTransferOffered o => Locks with { OfferedTo = o.To },
                 AssetTransferred or AssetTransferDeclined or AssetTransferWithdrawn => Locks with { OfferedTo = null },
                 AssetTransferredOut o => Locks with { Venue = o.Venue },
-                AssetReturned => Locks with { Venue = null },
+                AssetReturned or AssetSplit => Locks with { Venue = null },
                 AssetGoodsReleased g when Decimals.IsZero(g.Remaining.Value) => Locks with { Venue = null },
                 _ => Locks,
             };
@@ -108,8 +135,14 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
         }
     }
 
-    /// <summary>A receipt's quantity according to the events alone: registered or amended, less every release.</summary>
-    public decimal? Quantity { get; private set; }
+    /// <summary>After a split of the followed stream, follow one of its parts, its trackers starting from its split-off event.</summary>
+    public void FollowSplit(Random rng)
+    {
+        if (_steps[^1].Decision.Events.OfType<AssetSplitOff>().ToList() is not { Count: > 0 } parts || parts[0].Parent != _current) return;
+        var part = parts[rng.Next(parts.Count)];
+        _current = part.Asset;
+        (ChainOwner, Locks, Quantity) = (part.Owner, (null, part.Custody?.Venue, []), Decimal(part.Details.Quantity));
+    }
 
     static decimal? Decimal(Quantity? q) => q is null ? null : decimal.Parse(q.Value, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -136,6 +169,7 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
             FreezeAsset c => $"Freeze {c.FreezeId} ({c.Authority}, reason '{c.Reason}')",
             UnfreezeAsset c => $"Unfreeze {c.FreezeId}",
             CancelAsset c => $"Cancel (reason '{c.Reason}')",
+            SplitAsset c => $"Split into {string.Join(" + ", c.Parts.Select(p => p.Quantity))}",
             AttachEvidence c => $"AttachEvidence {c.Sha256[..Math.Min(8, c.Sha256.Length)]} '{c.MediaType}'",
             _ => command.GetType().Name.Replace("Transfer", ""),
         };
@@ -157,6 +191,7 @@ sealed class Coverage
         "asset.self_transfer", "asset.venue_not_eligible", "asset.not_out", "asset.not_venue", "asset.frozen", "asset.freeze_exists",
         "asset.freeze_not_found", "asset.no_change", "asset.key_immutable", "asset.not_a_receipt", "asset.release_pending",
         "asset.no_pending_release", "asset.delivery_order_used", "asset.release_exceeds_quantity", "asset.not_yet_expired",
+        "asset.not_splittable", "asset.split_not_exact",
     ];
 
     public void Count(AssetState before, Decision<IAssetEvent> decision)

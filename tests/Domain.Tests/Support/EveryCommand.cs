@@ -1,3 +1,4 @@
+using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Assets;
 using static AssetLedger.Domain.Tests.Support.Actors;
 using static AssetLedger.Domain.Tests.Support.AssetSpec;
@@ -23,6 +24,7 @@ public static class EveryCommand
         ["unfreeze"] = () => LiftFreeze(),
         ["cancel"] = () => Cancel(),
         ["attach-evidence"] = () => Attach(),
+        ["split"] = () => new SplitAsset(Asset, [new(AssetId.New(), "1000"), new(AssetId.New(), "200.5")], Owner, Now),
     };
 
     public static TheoryData<string> Names => [.. All.Keys];

@@ -29,6 +29,7 @@ static class RulesCheck
                 var actor = EventAdmission.ParticipantOf(e.Metadata);
                 var actorState = actor is not null && participants.TryGetValue(actor, out var h) ? h.AtPosition(e.Position) : null;
                 var problem = EventAdmission.Problem(state, recorded, actor, actorState, id => RolesOf(participants, id, e.Position, bundle.Manifest.FormatVersion));
+                problem ??= recorded is AssetSplitOff off && actorState is not null ? SplitOffProblem(bundle, off, new Actor(actorState.Id, actorState.Roles)) : null;
                 if (problem is not null) failures.Add($"{e.Where}: {e.Type} by {actor ?? "nobody"} is not allowed by the rules: {problem}");
                 judged++;
                 state = AssetState.Evolve(state, recorded);
@@ -37,6 +38,26 @@ static class RulesCheck
         return VerificationCheck.From("rules", failures,
             $"{judged} events of {streams} asset{(streams == 1 ? "" : "s")} are each what the Domain decides for its command in the state before it"
             + (skipped > 0 ? $"; {skipped} streams begin before the bundle and are not judged" : ""));
+    }
+
+    /// <summary>
+    /// A part's first event against its parent's split, when the bundle holds the parent's history from its start (a part's
+    /// own bundle does): the rules, deciding the recorded split in the parent's state before it, must give exactly this part.
+    /// </summary>
+    static string? SplitOffProblem(ParsedBundle bundle, AssetSplitOff off, Actor actor)
+    {
+        if (!bundle.Streams.ByStream.TryGetValue(off.Parent.StreamId, out var parent) || parent.Count == 0 || parent[0].Version != 1) return null;
+        var before = AssetState.Initial;
+        foreach (var e in parent.TakeWhile(e => e.Version < off.ParentVersion))
+        {
+            if (EventAdmission.Read(e.Type, e.Data).Event is not { } x) return null; // reported on the parent's own stream
+            before = AssetState.Evolve(before, x);
+        }
+        if (parent.FirstOrDefault(e => e.Version == off.ParentVersion) is not { Type: "asset-split" } at || EventAdmission.Read(at.Type, at.Data).Event is not AssetSplit split)
+            return $"its parent {off.Parent}'s event {off.ParentVersion} is not a split";
+        var decided = Admissibility.SplitOffs(before, split, actor).FirstOrDefault(d => d.Asset == off.Asset);
+        return decided is not null && Admissibility.SameSplitOff(decided, off) ? null
+            : $"event.inadmissible: the split at {off.Parent} v{off.ParentVersion} decides {(decided is null ? "no such part" : "this part with other data")}";
     }
 
     /// <summary>

@@ -1,10 +1,12 @@
+using AssetLedger.Domain.Assets;
 using AssetLedger.Ledger.Evidence.Parsing;
+using AssetLedger.Ledger.Rules;
 
 namespace AssetLedger.Ledger.Evidence.Checks;
 
 /// <summary>
-/// The events are in order (an asset bundle: its stream by version; a ledger bundle: every position of the range; a
-/// search certificate: log order, each registration's stream whole),
+/// The events are in order (an asset bundle: its stream by version, after, for a part of a split receipt, its parent's up to
+/// the split; a ledger bundle: every position of the range; a search certificate: log order, each registration's stream whole),
 /// no position holds two events, and each stream is an unbroken hash chain from version 1 or the start of the range.
 /// </summary>
 static class StreamChainsCheck
@@ -16,9 +18,12 @@ static class StreamChainsCheck
         var main = bundle.Main;
         if (m.Kind == "asset")
         {
-            foreach (var e in main.Where(e => e.StreamId != m.AssetStream)) failures.Add($"{e.Where}: not an event of {m.AssetStream}");
+            var lineage = Lineage(bundle);
+            foreach (var e in main.Where(e => !lineage.TryGetValue(e.StreamId, out var upTo) || e.Version > upTo))
+                failures.Add(lineage.ContainsKey(e.StreamId) ? $"{e.Where}: after the split its part {m.AssetStream} came from" : $"{e.Where}: not an event of {m.AssetStream}");
+            // One stream's version order is its log order; with a parent's history before the part's, log order is the rule.
             for (var i = 1; i < main.Count; i++)
-                if (main[i].Version <= main[i - 1].Version) failures.Add($"{main[i].Where}: comes after version {main[i - 1].Version}; {BundleFormat.Events} is in version order");
+                if (main[i].Position <= main[i - 1].Position) failures.Add($"{main[i].Where}: comes after position {main[i - 1].Position}; {BundleFormat.Events} is in log order");
         }
         else if (m.Kind == "search")
         {
@@ -71,5 +76,20 @@ static class StreamChainsCheck
         }
         return VerificationCheck.From("stream chains", failures,
             $"{links} links in {bundle.Streams.ByStream.Count} streams" + (openStarts > 0 ? $"; {openStarts} streams begin before the range (their first link is outside it)" : ""));
+    }
+
+    /// <summary>
+    /// The streams an asset bundle may hold, each with the last version it may hold: the asset's, and for a part of a split
+    /// receipt its parent's up to the split, and so on back (docs/evidence-bundle.md §2).
+    /// </summary>
+    internal static Dictionary<string, long> Lineage(ParsedBundle bundle)
+    {
+        var lineage = new Dictionary<string, long>(StringComparer.Ordinal) { [bundle.Manifest.AssetStream!] = long.MaxValue };
+        for (var stream = bundle.Manifest.AssetStream!;
+             bundle.Streams.ByStream.TryGetValue(stream, out var list) && list is [{ Version: 1, Type: "asset-split-off" } first, ..]
+             && EventAdmission.Read(first.Type, first.Data).Event is AssetSplitOff off && !lineage.ContainsKey(off.Parent.StreamId);
+             stream = off.Parent.StreamId)
+            lineage[off.Parent.StreamId] = off.ParentVersion;
+        return lineage;
     }
 }

@@ -44,6 +44,8 @@ public static class EvidenceReport
             AssetReleaseDeclined d => $"Release against delivery order {d.DeliveryOrder} refused by {d.By}{Comment(d.Comment)}",
             AssetGoodsReleased g => $"{g.Released.Value} {g.Released.Unit} released against delivery order {g.DeliveryOrder} by {g.By}"
                 + (g.ConsentedBy is { } v && v != g.By ? $" with the consent of {v}" : "") + $"; {g.Remaining.Value} {g.Remaining.Unit} remain",
+            AssetSplit x => $"Split by {x.By} into {string.Join(", ", x.Parts.Select(p => $"{p.ReceiptNumber} ({p.Quantity.Value} {p.Quantity.Unit}, asset {p.Asset})"))}; this receipt is closed",
+            AssetSplitOff o => $"Split off from asset {o.Parent} (its event {o.ParentVersion}) by {o.By}: {o.Key}, {o.Details.Quantity?.Value} {o.Details.Quantity?.Unit} for {o.Owner}",
             ParticipantRegistered p => $"Participant {p.Participant} ({p.Name}) registered with roles {string.Join(", ", p.Roles)}",
             ParticipantSigningKeyRegistered k => $"{k.Participant} registered signing key {k.KeyId}",
             IParticipantEvent p => $"{type} for {p.Participant}",
