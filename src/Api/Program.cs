@@ -19,6 +19,7 @@ app.MapRegistry();
 app.MapAudit();
 app.MapChains();
 app.MapWitnesses();
+app.MapWebhooks();
 await app.PrepareDatabase();
 app.Run();
 
