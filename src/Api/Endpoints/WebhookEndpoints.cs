@@ -25,10 +25,10 @@ public static class WebhookEndpoints
             .WithSummary("The registry's Ed25519 key behind v1a signatures, and the event types one may subscribe to");
         g.MapPost("/", Create).WithCommandProblems().WithSummary("Subscribe an endpoint to asset events (its secret is shown this once)");
         g.MapGet("/", List).WithReadProblems().WithSummary("Your subscriptions (the operator: all) with cursor, lag and health");
-        g.MapGet("/{id:guid}", Get).WithReadProblems().WithSummary("One subscription with its cursor, lag in events and seconds, and health");
-        g.MapDelete("/{id:guid}", Delete).WithReadProblems().WithSummary("Delete a subscription; nothing more is sent to it");
-        g.MapPost("/{id:guid}/replay", Replay).WithCommandProblems().WithSummary("Send again every event from a log position on (same ids); re-enables a disabled subscription");
-        g.MapGet("/{id:guid}/attempts", Attempts).WithReadProblems().WithSummary("The newest delivery attempts: event, status, latency, answer code, next attempt");
+        g.MapGet("/{id}", Get).WithReadProblems().WithSummary("One subscription with its cursor, lag in events and seconds, and health");
+        g.MapDelete("/{id}", Delete).WithReadProblems().WithSummary("Delete a subscription; nothing more is sent to it");
+        g.MapPost("/{id}/replay", Replay).WithCommandProblems().WithSummary("Send again every event from a log position on (same ids); re-enables a disabled subscription");
+        g.MapGet("/{id}/attempts", Attempts).WithReadProblems().WithSummary("The newest delivery attempts: event, status, latency, answer code, next attempt");
         return g;
     }
 
@@ -61,31 +61,31 @@ public static class WebhookEndpoints
         return TypedResults.Ok(new WebhookListView(views));
     }
 
-    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal user, IWebhookSubscriptions store, IClock clock, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is { } s ? TypedResults.Ok(WebhookView.From(s, await store.Lag(id, ct), clock.UtcNow)) : P.From(WebhookRules.NotFound(id.ToString()));
+    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IWebhookSubscriptions store, IClock clock, CancellationToken ct) =>
+        await Mine(id, user, store, ct) is { } s ? TypedResults.Ok(WebhookView.From(s, await store.Lag(s.Id, ct), clock.UtcNow)) : P.From(WebhookRules.NotFound(id));
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is not null && await store.Delete(id, ct) ? TypedResults.NoContent() : P.From(WebhookRules.NotFound(id.ToString()));
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
+        await Mine(id, user, store, ct) is { } s && await store.Delete(s.Id, ct) ? TypedResults.NoContent() : P.From(WebhookRules.NotFound(id));
 
-    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(Guid id, ReplayWebhookRequest body, ClaimsPrincipal user, IWebhookSubscriptions store,
+    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(string id, ReplayWebhookRequest body, ClaimsPrincipal user, IWebhookSubscriptions store,
         IEventStore events, IClock clock, CancellationToken ct)
     {
-        if (await Mine(id, user, store, ct) is null) return P.From(WebhookRules.NotFound(id.ToString()));
+        if (await Mine(id, user, store, ct) is not { } mine) return P.From(WebhookRules.NotFound(id));
         var head = await events.HeadPosition(ct);
         if (body.FromPosition is not { } from || from < 1 || from > head + 1) return P.From(WebhookRules.BadPosition(body.FromPosition ?? 0, head));
-        if (!await store.Replay(id, from - 1, ct) || await store.Find(id, ct) is not { } s) return P.From(WebhookRules.NotFound(id.ToString()));
-        return TypedResults.Ok(WebhookView.From(s, await store.Lag(id, ct), clock.UtcNow));
+        if (!await store.Replay(mine.Id, from - 1, ct) || await store.Find(mine.Id, ct) is not { } s) return P.From(WebhookRules.NotFound(id));
+        return TypedResults.Ok(WebhookView.From(s, await store.Lag(s.Id, ct), clock.UtcNow));
     }
 
-    static async Task<Results<Ok<WebhookAttemptsView>, ProblemHttpResult>> Attempts(Guid id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is not null
-            ? TypedResults.Ok(new WebhookAttemptsView(await store.Attempts(id, WebhookLimits.AttemptsPage, ct)))
-            : P.From(WebhookRules.NotFound(id.ToString()));
+    static async Task<Results<Ok<WebhookAttemptsView>, ProblemHttpResult>> Attempts(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
+        await Mine(id, user, store, ct) is { } s
+            ? TypedResults.Ok(new WebhookAttemptsView(await store.Attempts(s.Id, WebhookLimits.AttemptsPage, ct)))
+            : P.From(WebhookRules.NotFound(id));
 
     /// <summary>The subscription if the caller owns it (the operator: any); another's is not found, so ids do not leak.</summary>
-    static async Task<WebhookSubscription?> Mine(Guid id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct)
+    static async Task<WebhookSubscription?> Mine(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct)
     {
         var actor = user.ToActor();
-        return await store.Find(id, ct) is { } s && (s.Owner == actor.Id.Value || actor.Has(Role.Operator)) ? s : null;
+        return Guid.TryParse(id, out var guid) && await store.Find(guid, ct) is { } s && (s.Owner == actor.Id.Value || actor.Has(Role.Operator)) ? s : null;
     }
 }
