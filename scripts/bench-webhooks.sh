@@ -30,7 +30,7 @@ export TOKEN
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" >/dev/null
 echo "== POST /api/v1/assets, no subscriber: $CONNS connections, ${SECS}s"
-wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/without_subscribers/'
+wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | tee "$DIR/wrk1.txt" | grep RESULT | sed "s/^RESULT/without_subscribers/" || { cat "$DIR/wrk1.txt"; tail -20 "$DIR/api.log"; exit 1; }
 
 python3 scripts/bench/webhook-receiver.py "$HOOK_PORT" "$DIR/deliveries.txt" & HOOK_PID=$!
 sleep 0.5
