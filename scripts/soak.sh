@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # A soak: MINUTES of mixed load on two API instances, one PostgreSQL (fsync on) and one witness, all of the script's
-# own, with a fault every FAULT_EVERY seconds, in turn: an API instance killed (-9) and started again, PostgreSQL
-# stopped (-m immediate) and started again, the witness killed (-9) and started again. Writers register assets and
+# own, plus a Fabric network of its own (scripts/fabric-network.sh) that the service anchors checkpoints on, with a fault
+# every FAULT_EVERY seconds, in turn: an API instance killed (-9) and started again, PostgreSQL stopped (-m immediate)
+# and started again, the witness killed (-9) and started again, a chain node (Org1's peer, the service's gateway) killed
+# (-9) and started again. Writers register assets and
 # have the warehouse confirm them (each request retried with its Idempotency-Key until answered, as a client should);
 # readers follow the latest checkpoint and read acknowledged assets back.
 # Prints: resident memory of each process at the start and at the end; answers by status; acknowledged commands lost
 # (must be 0); keys written twice (must be 0); the checkpoint reader's sizes never going back and every checkpoint it saw
 # unchanged at the end; every acknowledged asset readable (projections gap-free); the witness caught up; the integrity
-# check of every event hash, chain, the tree and every checkpoint.
+# check of every event hash, chain, the tree and every checkpoint; the Fabric anchor caught up.
 # Usage: scripts/soak.sh [minutes, 10] [fault every seconds, 120] [writers, 8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,7 @@ declare -A PID
 LOADERS=()
 cleanup() {
   touch "$DIR/stop"; for p in "${LOADERS[@]}" "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null
+  FABRIC_NET="$DIR/fabric" scripts/fabric-network.sh down >/dev/null 2>&1 || true
   pg_stop "$DIR/pg"; rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -29,10 +32,18 @@ dotnet build src/Api -c Release -nologo -v q >/dev/null; dotnet build src/Cli -c
 CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
 URLS=("http://127.0.0.1:$(pg_free_port)" "http://127.0.0.1:$(pg_free_port)")
 WITNESS_PORT="$(pg_free_port)"
+. scripts/fabric/ports.sh
+export FABRIC_NET="$DIR/fabric" FABRIC_PORT_BASE="$(fabric_free_port_base 37000)"
+scripts/fabric-network.sh up | grep -E "up in"
+. "$FABRIC_NET/network.env"
+FABRIC_ENV=(AssetLedger__Chains__Fabric__Endpoint="https://$ORG1_PEER" AssetLedger__Chains__Fabric__TlsRootCertFile="$ORG1_TLS_CA"
+            AssetLedger__Chains__Fabric__MspId=Org1MSP AssetLedger__Chains__Fabric__CertificateFile="$ORG1_USER_CERT"
+            AssetLedger__Chains__Fabric__PrivateKeyFile="$ORG1_USER_KEY" AssetLedger__Chains__Fabric__Channel="$CHANNEL")
+FABRIC_ANCHOR="fabric:$CHANNEL/checkpoint-anchor"
 
 start_api() {
   local i="$1"
-  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=soak-operator-password \
+  env "${FABRIC_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=soak-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=soak;Maximum Pool Size=50" \
     dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "${URLS[$i]}" >>"$DIR/api$i.log" 2>&1 &
@@ -106,10 +117,12 @@ END=$(( $(date +%s) + MINUTES * 60 )); FAULT=0
 while [ "$(date +%s)" -lt "$END" ]; do
   sleep "$(( FAULT_EVERY < END - $(date +%s) ? FAULT_EVERY : END - $(date +%s) ))"
   [ "$(date +%s)" -ge "$END" ] && break
-  case $(( FAULT % 3 )) in
+  case $(( FAULT % 4 )) in
     0) kill -9 "${PID[api1]}"; wait "${PID[api1]}" 2>/dev/null || true; start_api 1; echo "$(date -u +%T) fault: api1 killed (-9) and started again" ;;
     1) as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg" -m immediate -w stop >/dev/null; sleep 3; pg_start "$DIR/pg" "$PORT"; echo "$(date -u +%T) fault: PostgreSQL stopped (-m immediate) for 3 s and started again" ;;
     2) kill -9 "${PID[witness]}"; wait "${PID[witness]}" 2>/dev/null || true; sleep 3; start_witness; echo "$(date -u +%T) fault: the witness killed (-9) for 3 s and started again" ;;
+    3) kill -9 "$(cat "$FABRIC_NET/pids/peer0.org1.pid")"; sleep 3; scripts/fabric-network.sh start peer0.org1 >/dev/null
+       echo "$(date -u +%T) fault: Fabric peer0.org1 (the service's gateway) killed (-9) for 3 s and started again" ;;
   esac
   FAULT=$((FAULT + 1))
 done
@@ -142,6 +155,11 @@ done
 echo "acknowledged assets not readable back (projections): $unreadable; projections behind the head: $(psql_soak -c "SELECT $HEAD - min(position) FROM projection_checkpoints")"
 for _ in $(seq 1 120); do [ "$(psql_soak -c "SELECT last_size FROM anchor_cursors WHERE anchor = 'witness:w1'")" -ge "$(psql_soak -c "SELECT max(tree_size) FROM checkpoints")" ] && break; sleep 0.5; done
 echo "witness: cosigned up to $(psql_soak -c "SELECT last_size FROM anchor_cursors WHERE anchor = 'witness:w1'") of $(psql_soak -c "SELECT max(tree_size) FROM checkpoints"); cosignatures stored: $(psql_soak -c "SELECT count(*) FROM witness_cosignatures")"
+for _ in $(seq 1 240); do [ "$(psql_soak -c "SELECT coalesce(max(last_size), 0) FROM anchor_cursors WHERE anchor = '$FABRIC_ANCHOR'")" -ge "$(psql_soak -c "SELECT max(tree_size) FROM checkpoints")" ] && break; sleep 0.5; done
+echo "fabric: anchored up to $(psql_soak -c "SELECT coalesce(max(last_size), 0) FROM anchor_cursors WHERE anchor = '$FABRIC_ANCHOR'") of $(psql_soak -c "SELECT max(tree_size) FROM checkpoints")"
 INTEGRITY="$(curl -s "$API/ledger/integrity?from=1&to=$HEAD" -H "Authorization: Bearer $(token operator soak-operator-password)")"
 echo "integrity over positions 1..$HEAD: ok=$(jq -r .ok <<<"$INTEGRITY") problems=$(jq -c '.problems | length' <<<"$INTEGRITY")"
-echo "errors logged by the instances: $(cat "$DIR"/api*.log | grep -c 'fail: ' || true) (unhandled: $(cat "$DIR"/api*.log | grep -c 'Unhandled' || true))"
+echo "errors logged by the instances: $(cat "$DIR"/api*.log | grep -c 'fail: ' || true) (unhandled: $(cat "$DIR"/api*.log | grep -c 'Unhandled' || true)); by source and first line:"
+# What each error was: its logger and the line after it (the message), counted, so a fault's expected noise (a worker
+# that cannot reach PostgreSQL or the chain while it is down) is told apart from anything a client could have caused.
+cat "$DIR"/api*.log | awk '/^fail: / { src = $2; getline; sub(/^ +/, ""); print src " " substr($0, 1, 110) }' | sed 's/[0-9a-f]\{16,\}/…/g; s/[0-9]\+/N/g' | sort | uniq -c | sort -rn | head -12 | sed 's/^/  /'
