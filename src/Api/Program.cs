@@ -21,6 +21,7 @@ app.MapChains();
 app.MapRegistrations();
 app.MapDevices();
 app.MapWitnesses();
+app.MapWebhooks();
 await app.PrepareDatabase();
 app.Run();
 

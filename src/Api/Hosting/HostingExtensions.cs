@@ -15,6 +15,7 @@ using AssetLedger.Projections;
 using AssetLedger.Application.Users;
 using AssetLedger.Infrastructure.Security;
 using AssetLedger.Infrastructure.Devices;
+using AssetLedger.Infrastructure.Webhooks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Npgsql;
 
@@ -71,6 +72,7 @@ public static class HostingExtensions
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         if (workers) s.AddHostedService<ConfirmationExpiryWorker>();
+        s.AddWebhooks(builder.Configuration.GetSection("AssetLedger:Webhooks"), workers);
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
         s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();
         s.AddSingleton<UnsettledKeys>();

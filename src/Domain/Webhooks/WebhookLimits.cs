@@ -1,0 +1,15 @@
+namespace AssetLedger.Domain.Webhooks;
+
+/// <summary>Every limit on a webhook subscription: <see cref="WebhookRules"/> enforces them, the API's contracts publish them.</summary>
+public static class WebhookLimits
+{
+    public const int Url = 2048;
+    /// <summary>Event types one subscription filters on (none: every asset event).</summary>
+    public const int EventTypes = 32;
+    /// <summary>Asset kinds one subscription filters on (none: every kind).</summary>
+    public const int AssetKinds = 3;
+    /// <summary>Subscriptions one participant may hold at once: each costs a deliverer's round.</summary>
+    public const int PerOwner = 20;
+    /// <summary>Attempts one page shows.</summary>
+    public const int AttemptsPage = 100;
+}

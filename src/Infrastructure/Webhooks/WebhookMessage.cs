@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.Json;
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Webhooks;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+
+namespace AssetLedger.Infrastructure.Webhooks;
+
+/// <summary>
+/// An asset event as a CloudEvents 1.0 structured JSON message: <c>id</c> the event id (also the <c>webhook-id</c>, so a
+/// redelivery is recognisable), <c>source</c> the registry, <c>type</c> from <see cref="WebhookEventTypes"/>,
+/// <c>subject</c> the asset, <c>time</c> when it was recorded, <c>data</c> the event's JSON as the log holds it, and two
+/// extensions: <c>logposition</c> (a decimal string: CloudEvents integers are 32-bit, log positions are not) and
+/// <c>proofurl</c>, where its inclusion proof is served.
+/// </summary>
+public static class WebhookMessage
+{
+    public static readonly CloudEventAttribute LogPosition = CloudEventAttribute.CreateExtension("logposition", CloudEventAttributeType.String);
+    public static readonly CloudEventAttribute ProofUrl = CloudEventAttribute.CreateExtension("proofurl", CloudEventAttributeType.UriReference);
+    static readonly JsonEventFormatter Formatter = new();
+
+    /// <param name="source">The registry, e.g. <c>urn:assetledger:assetledger.local/ledger</c>.</param>
+    /// <param name="publicUrl">The API's public base URL, or null for a proof link relative to it.</param>
+    public static string Body(StoredEvent e, string subject, Uri source, Uri? publicUrl)
+    {
+        var proof = $"/api/v1/ledger/proofs/inclusion?eventId={e.EventId}";
+        var ce = new CloudEvent(CloudEventsSpecVersion.V1_0, [LogPosition, ProofUrl])
+        {
+            Id = e.EventId.ToString(),
+            Source = source,
+            Type = WebhookEventTypes.ByStoredName[e.Type],
+            Subject = subject,
+            Time = e.RecordedAt,
+            DataContentType = "application/json",
+            Data = JsonDocument.Parse(e.Data).RootElement,
+        };
+        ce[LogPosition] = e.Position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ce[ProofUrl] = publicUrl is null ? new Uri(proof, UriKind.Relative) : new Uri(publicUrl, proof);
+        return Encoding.UTF8.GetString(Formatter.EncodeStructuredModeMessage(ce, out _).Span);
+    }
+
+    public const string ContentType = "application/cloudevents+json";
+}

@@ -1,0 +1,24 @@
+namespace AssetLedger.Infrastructure.Webhooks;
+
+/// <summary>Options under AssetLedger:Webhooks.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>How long a deliverer holds a subscription without moving its cursor; more than <see cref="Timeout"/>, so a live holder never loses it mid-request.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an endpoint may take to answer.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A subscription whose head event has failed for this long is disabled (its owner sees why).</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
+    /// <summary>Multiplies the retry schedule (tests shrink it); 1 in service.</summary>
+    public double RetryScale { get; set; } = 1;
+    /// <summary>How often an idle deliverer looks for due subscriptions.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Subscriptions one instance serves at once: a slow endpoint occupies one lane, not the others.</summary>
+    public int Lanes { get; set; } = 4;
+    /// <summary>Most events one round reads for a subscription.</summary>
+    public int BatchSize { get; set; } = 100;
+    /// <summary>Whether this process delivers (default: when it runs the background workers).</summary>
+    public bool? Deliver { get; set; }
+    /// <summary>The API's public base URL, for the proof links; relative links when unset.</summary>
+    public Uri? PublicUrl { get; set; }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using AssetLedger.Application.Webhooks;
+using NSec.Cryptography;
+
+namespace AssetLedger.Api.Tests.Support;
+
+/// <summary>Subscribing over the API and checking what a receiver got, as an integrator would.</summary>
+public static class Webhooks
+{
+    /// <summary>A short retry schedule (5 s → 50 ms, 5 min → 3 s), 1-second answers, quick polling.</summary>
+    public static Dictionary<string, string> FastSettings(string disableAfter = "00:01:00", string lease = "00:00:05", string timeout = "00:00:01") => new()
+    {
+        ["AssetLedger:Webhooks:RetryScale"] = "0.01",
+        ["AssetLedger:Webhooks:Timeout"] = timeout,
+        ["AssetLedger:Webhooks:Lease"] = lease,
+        ["AssetLedger:Webhooks:PollInterval"] = "00:00:00.050",
+        ["AssetLedger:Webhooks:DisableAfter"] = disableAfter,
+    };
+
+    public sealed record Subscription(string Id, string Secret, long Position);
+
+    public static async Task<Subscription> Subscribe(ApiServer api, string participant, Uri url, object? more = null)
+    {
+        var body = new Dictionary<string, object?> { ["url"] = url.ToString() };
+        if (more is not null) foreach (var p in more.GetType().GetProperties()) body[p.Name] = p.GetValue(more);
+        var r = await api.Post("/api/v1/webhooks", participant, body);
+        Assert.True(r.Status == HttpStatusCode.Created, r.ToString());
+        return new Subscription(r.Json["subscription"]!["id"]!.GetValue<string>(), r.Json["secret"]!.GetValue<string>(),
+            r.Json["subscription"]!["position"]!.GetValue<long>());
+    }
+
+    /// <summary>Checks both signatures of a delivery as a receiver would: v1 with the secret, v1a with the registry's published key.</summary>
+    public static async Task AssertSigned(ApiServer api, string secret, WebhookReceiver.Delivery d)
+    {
+        var published = (await api.Get("/api/v1/webhooks/signing-key", null)).Json["publicKey"]!.GetValue<string>();
+        var key = PublicKey.Import(SignatureAlgorithm.Ed25519, Convert.FromBase64String(published["whpk_".Length..]), KeyBlobFormat.RawPublicKey);
+        var at = DateTimeOffset.FromUnixTimeSeconds(long.Parse(d.Timestamp));
+        Assert.True(WebhookSignature.VerifyV1(secret, d.Id, d.Timestamp, d.Body, d.Signature, at), $"v1 of {d.Id}");
+        Assert.True(WebhookSignature.VerifyV1a((m, s) => SignatureAlgorithm.Ed25519.Verify(key, m, s), d.Id, d.Timestamp, d.Body, d.Signature, at), $"v1a of {d.Id}");
+    }
+
+    /// <summary>The ids in first-arrival order, after checking that every repeat of an id came right after it (a redelivery, not a reorder).</summary>
+    public static List<string> InOrderOnce(IReadOnlyList<WebhookReceiver.Delivery> received)
+    {
+        var ids = new List<string>();
+        foreach (var d in received)
+        {
+            if (ids.Count > 0 && ids[^1] == d.Id) continue;
+            Assert.DoesNotContain(d.Id, ids);
+            ids.Add(d.Id);
+        }
+        return ids;
+    }
+
+    /// <summary>The ids of the log's events of these types after a position, in log order.</summary>
+    public static async Task<List<string>> LoggedIds(ApiServer api, long after, string typesSql, string? streamsSql = null)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            $"SELECT event_id::text FROM events WHERE position > {after} AND type IN ({typesSql}) {(streamsSql is null ? "" : $"AND stream_id IN ({streamsSql})")} ORDER BY position", conn);
+        var ids = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) ids.Add(r.GetString(0));
+        return ids;
+    }
+}
