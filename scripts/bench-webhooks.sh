@@ -11,20 +11,13 @@ SECS="${1:-20}"; CONNS="${2:-32}"; SUBS="${3:-10}"
 pg_install
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DIR="$(mktemp -d /tmp/assetledger-bench-webhooks.XXXXXX)"; chmod 755 "$DIR"
-PORT="$(pg_free_port)"; HTTP_PORT="$(pg_free_port)"; HOOK_PORT="$(pg_free_port)"
+PORT="$(pg_free_port)"; HOOK_PORT="$(pg_free_port)"
 API_PID=""; HOOK_PID=""
 cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; [ -n "$HOOK_PID" ] && kill "$HOOK_PID" 2>/dev/null; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
 trap cleanup EXIT
 pg_start "$DIR/pg" "$PORT"
-dotnet build src/Api -c Release -nologo -v q >/dev/null
-URL="http://127.0.0.1:$HTTP_PORT"
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
-  AssetLedger__KeyDirectory="$DIR/keys" \
-  ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
-  dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
-API_PID=$!
-for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
 . scripts/lib/bench-writers.sh
+bench_one_instance
 bench_onboard
 export TOKEN
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,6 +1,6 @@
 # Shared by bench-db-restart.sh and bench-failover.sh: two API instances on one database and WRITERS writer loops that
 # retry a failed request with the same Idempotency-Key until it is answered. Needs DIR, PIDS (an array), WRITERS and
-# pg_free_port (scripts/lib/pg.sh); sets URLS, URL, TOKEN and RUN. bench-api.sh uses bench_onboard alone. Each answer is logged to $DIR/log.<n> as
+# pg_free_port (scripts/lib/pg.sh); sets URLS, URL, TOKEN and RUN. bench-api.sh and bench-webhooks.sh use bench_one_instance and bench_onboard. Each answer is logged to $DIR/log.<n> as
 # "completion-time status key assetId-or-code".
 
 # bench_two_instances CONNECTION_STRING: builds the API, starts two instances, onboards owner-a and wh-1 and a user.
@@ -19,6 +19,19 @@ bench_two_instances() {
   URL="${URLS[0]}"
   bench_onboard
   RUN="$(date +%s)"
+}
+
+# bench_one_instance: builds the API and starts one instance on a free loopback port against the cluster on $PORT
+# (database bench, pool 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready.
+bench_one_instance() {
+  dotnet build src/Api -c Release -nologo -v q >/dev/null
+  URL="http://127.0.0.1:$(pg_free_port)"
+  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
+    AssetLedger__KeyDirectory="$DIR/keys" \
+    ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
+    dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
+  API_PID=$!
+  for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
 }
 
 # bench_onboard: on the API at $URL (operator password bench-operator-password), registers owner-a and wh-1 and owner-a's
