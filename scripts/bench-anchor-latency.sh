@@ -79,12 +79,8 @@ if [ -n "$EVM" ]; then
 fi
 if [ -n "$FABRIC" ]; then
   . scripts/fabric/ports.sh
-  export FABRIC_NET="$DIR/fabric" FABRIC_PORT_BASE="$(fabric_free_port_base 37000)"
-  scripts/fabric-network.sh up | grep -E "up in|BatchTimeout"
-  . "$FABRIC_NET/network.env"
-  EVM_ENV=(AssetLedger__Chains__Fabric__Endpoint="https://$ORG1_PEER" AssetLedger__Chains__Fabric__TlsRootCertFile="$ORG1_TLS_CA"
-           AssetLedger__Chains__Fabric__MspId=Org1MSP AssetLedger__Chains__Fabric__CertificateFile="$ORG1_USER_CERT"
-           AssetLedger__Chains__Fabric__PrivateKeyFile="$ORG1_USER_KEY" AssetLedger__Chains__Fabric__Channel="$CHANNEL")
+  fabric_service_up "$DIR"
+  EVM_ENV=("${FABRIC_SERVICE_ENV[@]}")
   ANCHORS="local,$FABRIC_ANCHOR"
   echo "fabric: orderer BatchTimeout $BATCH_TIMEOUT, MaxMessageCount $MAX_MESSAGE_COUNT; endorsement policy AND('Org1MSP.peer','Org2MSP.peer')"
 fi

@@ -33,17 +33,11 @@ CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
 URLS=("http://127.0.0.1:$(pg_free_port)" "http://127.0.0.1:$(pg_free_port)")
 WITNESS_PORT="$(pg_free_port)"
 . scripts/fabric/ports.sh
-export FABRIC_NET="$DIR/fabric" FABRIC_PORT_BASE="$(fabric_free_port_base 37000)"
-scripts/fabric-network.sh up | grep -E "up in"
-. "$FABRIC_NET/network.env"
-FABRIC_ENV=(AssetLedger__Chains__Fabric__Endpoint="https://$ORG1_PEER" AssetLedger__Chains__Fabric__TlsRootCertFile="$ORG1_TLS_CA"
-            AssetLedger__Chains__Fabric__MspId=Org1MSP AssetLedger__Chains__Fabric__CertificateFile="$ORG1_USER_CERT"
-            AssetLedger__Chains__Fabric__PrivateKeyFile="$ORG1_USER_KEY" AssetLedger__Chains__Fabric__Channel="$CHANNEL")
-FABRIC_ANCHOR="fabric:$CHANNEL/checkpoint-anchor"
+fabric_service_up "$DIR"
 
 start_api() {
   local i="$1"
-  env "${FABRIC_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=soak-operator-password \
+  env "${FABRIC_SERVICE_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=soak-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=soak;Maximum Pool Size=50" \
     dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "${URLS[$i]}" >>"$DIR/api$i.log" 2>&1 &
