@@ -20,6 +20,7 @@ app.MapAudit();
 app.MapChains();
 app.MapRegistrations();
 app.MapDevices();
+app.MapAlarms();
 app.MapWitnesses();
 app.MapWebhooks();
 await app.PrepareDatabase();

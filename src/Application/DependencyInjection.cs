@@ -16,6 +16,8 @@ public static class DependencyInjection
         services.AddSingleton<Devices.DeviceStates>();
         services.AddSingleton<Devices.DeviceReader>();
         services.AddSingleton<Devices.ReadingIngestion>();
+        services.AddSingleton<Devices.Alarms.AlarmRuleBooks>();
+        services.AddSingleton<Devices.Alarms.IotAlarms>();
         return services;
     }
 }

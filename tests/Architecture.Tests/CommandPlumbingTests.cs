@@ -30,7 +30,7 @@ public class CommandPlumbingTests
     [Fact]
     public void Every_decider_returns_the_common_decision()
     {
-        Assert.Equal(["AssetDecider", "ChainDecider", "DeviceDecider", "ParticipantDecider", "RegistrationDecider", "UserDecider"], Deciders.Select(d => d.Name).Order());
+        Assert.Equal(["AlarmRuleDecider", "AssetDecider", "ChainDecider", "DeviceDecider", "ParticipantDecider", "RegistrationDecider", "UserDecider"], Deciders.Select(d => d.Name).Order());
         var decides = Deciders.SelectMany(d => d.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.Name == "Decide")).ToList();
         Assert.Equal(Deciders.Count, decides.Count);
         foreach (var decide in decides)
@@ -48,7 +48,7 @@ public class CommandPlumbingTests
     [Fact]
     public void Every_command_handler_answers_the_common_outcome_through_the_command_service()
     {
-        Assert.Equal(["AssetCommandHandler", "ChainCommandHandler", "DeviceCommandHandler", "ParticipantApplicationHandler", "ParticipantCommandHandler", "RegistrationCommandHandler", "UserCommandHandler"], CommandHandlers.Select(h => h.Name).Order());
+        Assert.Equal(["AlarmRuleCommandHandler", "AssetCommandHandler", "ChainCommandHandler", "DeviceCommandHandler", "ParticipantApplicationHandler", "ParticipantCommandHandler", "RegistrationCommandHandler", "UserCommandHandler"], CommandHandlers.Select(h => h.Name).Order());
         foreach (var handler in CommandHandlers)
         {
             var response = handler.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition().Name == "ICommandHandler`2").GetGenericArguments()[1];

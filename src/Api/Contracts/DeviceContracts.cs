@@ -29,7 +29,8 @@ public sealed record DeviceView(string Id, string Kind, string Site, string Make
 }
 
 /// <summary>Per reading: accepted (with its counter and log position) or refused (with the reason's code); the index is its place in the request.</summary>
-public sealed record DeviceReadingsResult(IReadOnlyList<AcceptedReadingView> Accepted, IReadOnlyList<RefusedReadingView> Refused);
+/// <param name="Alarms">Alarms these readings (or refusals) raised on watched assets; a critical one has frozen its asset.</param>
+public sealed record DeviceReadingsResult(IReadOnlyList<AcceptedReadingView> Accepted, IReadOnlyList<RefusedReadingView> Refused, IReadOnlyList<RaisedAlarmView> Alarms);
 
 public sealed record AcceptedReadingView(int Index, long Counter, long Position, string Hash);
 

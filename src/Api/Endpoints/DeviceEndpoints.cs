@@ -86,7 +86,8 @@ public static class DeviceEndpoints
         if (outcome.Error is { } error) return P.From(error);
         return TypedResults.Ok(new DeviceReadingsResult(
             [.. outcome.Accepted.Select(a => new AcceptedReadingView(a.Index, a.Counter, a.Position, a.Hash))],
-            [.. outcome.Refused.Select(r => new RefusedReadingView(r.Index, r.Code, r.Detail))]));
+            [.. outcome.Refused.Select(r => new RefusedReadingView(r.Index, r.Code, r.Detail))],
+            [.. (outcome.Alarms ?? []).Select(a => new RaisedAlarmView(a.Asset.ToString(), a.AlarmId, a.RuleId, a.Severity.ToString(), a.Position))]));
     }
 
     static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Run(IDeviceCommand command, CommandServices s, IReadingRefusals refusals, CancellationToken ct)

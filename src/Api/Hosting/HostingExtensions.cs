@@ -72,6 +72,7 @@ public static class HostingExtensions
         s.AddProjections(runInBackground: workers);
         if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
         if (workers) s.AddHostedService<ConfirmationExpiryWorker>();
+        if (workers) s.AddHostedService<IotSilenceWorker>();
         s.AddWebhooks(builder.Configuration.GetSection("AssetLedger:Webhooks"), workers);
         s.AddSingleton<IAccessAudit, PostgresAccessAudit>();
         s.AddSingleton<IIdempotencyStore, Infrastructure.Idempotency.PostgresIdempotencyStore>();

@@ -1,5 +1,6 @@
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Commands;
+using AssetLedger.Application.Devices.Alarms;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Devices;
@@ -12,7 +13,9 @@ public sealed record RecordDeviceReadings(string Device, IReadOnlyList<string> M
 
 /// <param name="Accepted">Each accepted reading's index in the batch, its counter and its log position.</param>
 /// <param name="Refused">Each refused reading's index and why; counted per device and reason.</param>
-public sealed record ReadingsAnswer(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused);
+/// <param name="Alarms">Alarms the accepted readings (or the refusals) raised on watched assets.</param>
+public sealed record ReadingsAnswer(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused,
+    IReadOnlyList<RaisedAlarm>? Alarms = null);
 
 public sealed record AcceptedReading(int Index, long Counter, long Position, string Hash);
 
@@ -25,7 +28,7 @@ public sealed record RefusedReading(int Index, string Code, string Detail);
 /// Not a command handler on the command service: a batch is many decisions, each reading accepted or refused on its own,
 /// where a command is one decision that stands or falls whole.
 /// </summary>
-public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals)
+public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals, IotAlarms alarms)
 {
     public async Task<ReadingsAnswer> Record(RecordDeviceReadings request, CancellationToken ct)
     {
@@ -49,16 +52,20 @@ public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IRe
             var acceptedIndexes = readings.Select((r, i) => (r.Index, i)).Where(x => decision.Refused.All(f => f.Index != x.i)).Select(x => x.Index).ToList();
 
             var accepted = new List<AcceptedReading>();
+            var after = device;
             if (decision.Events.Count > 0)
             {
                 var result = await store.Append(new AppendRequest(DeviceDecider.StreamOf(device.Id), device.Version, CommandService.ToAppend(decision.Events, request.Actor, request.Context)), ct);
                 if (result.Status == AppendStatus.WrongExpectedVersion) continue;
                 if (!result.Succeeded) return new(new DomainError("device.concurrency_conflict", "The readings could not be appended; retry.", ErrorKind.Conflict), [], []);
-                states.Remember(decision.Events.Aggregate(device, DeviceState.Evolve));
+                after = decision.Events.Aggregate(device, DeviceState.Evolve);
+                states.Remember(after);
                 accepted.AddRange(result.Events.Select((e, i) => new AcceptedReading(acceptedIndexes[i], ((DeviceReadingRecorded)decision.Events[i]).Counter, e.Position, e.Hash)));
             }
             if (refused.Count > 0) await refusals.Count(device.Id, refused.GroupBy(r => r.Code).ToDictionary(g => g.Key, g => g.Count()), ct);
-            return new(null, accepted, [.. refused.OrderBy(r => r.Index)]);
+            // The readings are logged whatever the rules find: an alarm is the asset's own later event, never a reason to lose a reading.
+            var raised = await alarms.AfterReadings(device, after, decision.Events.OfType<DeviceReadingRecorded>().ToList(), [.. refused.Select(r => (r.Code, request.Messages[r.Index]))], ct);
+            return new(null, accepted, [.. refused.OrderBy(r => r.Index)], raised);
         }
         return new(new DomainError("device.concurrency_conflict", "The device kept changing; retry the readings (a repeat is refused as replayed, never recorded twice).", ErrorKind.Conflict), [], []);
     }

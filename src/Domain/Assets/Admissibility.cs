@@ -60,6 +60,9 @@ public static class Admissibility
         AssetReleaseDeclined d => new AnswerRelease(d.Asset, false, d.Comment, actor, d.At),
         AssetExpired x => new ExpireAsset(x.Asset, actor, x.At),
         AssetSplit x => new SplitAsset(x.Asset, [.. x.Parts.Select(p => new SplitPartRequest(p.Asset, p.Quantity.Value, p.ReceiptNumber))], actor, x.At),
+        IotAlarmRaised a => new RaiseIotAlarm(a.Asset, a.AlarmId, a.RuleId, a.RuleVersion, a.Condition, a.Severity, a.Device, a.Counters, a.Detail, actor, a.At),
+        IotAlarmClearanceGiven g => new ClearIotAlarm(g.Asset, g.AlarmId, g.Remark, actor, g.At),
+        IotAlarmCleared c => new ClearIotAlarm(c.Asset, c.AlarmId, c.Remark, actor, c.At),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No command implies this event."),
     };
 

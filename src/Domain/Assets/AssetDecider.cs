@@ -32,6 +32,8 @@ public static partial class AssetDecider
             ExpireAsset c => Expire(s, c, policy ?? ConfirmationPolicy.Default),
             AnswerRelease c => Answer(s, c),
             SplitAsset c => Split(s, c),
+            RaiseIotAlarm c => Raise(s, c),
+            ClearIotAlarm c => Clear(s, c),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "No decision for this command."),
         };
     }
@@ -155,7 +157,8 @@ public static partial class AssetDecider
         if (!c.Actor.Has(Role.Regulator)) return AssetErrors.NotPermitted(c.Actor.Id, "only a regulator or court lifts a freeze.");
         if (c.FreezeId.Length > AssetLimits.FreezeId) return AssetErrors.Invalid("freezeId", $"freezeId is at most {AssetLimits.FreezeId} characters.");
         if (c.Reason is { Length: > AssetLimits.LongText }) return AssetErrors.Invalid("reason", $"reason is at most {AssetLimits.LongText} characters.");
-        if (!s.Freezes.ContainsKey(c.FreezeId)) return AssetErrors.FreezeNotFound(c.FreezeId);
+        if (!s.Freezes.TryGetValue(c.FreezeId, out var freeze)) return AssetErrors.FreezeNotFound(c.FreezeId);
+        if (s.Alarms.ContainsKey(freeze.FreezeId)) return AssetErrors.IotFreeze(c.FreezeId);
         return Decision.Of(new AssetUnfrozen(c.Asset, c.FreezeId, c.Reason, c.Actor.Id, c.At));
     }
 

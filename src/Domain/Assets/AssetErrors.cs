@@ -58,4 +58,11 @@ public static class AssetErrors
         $"The asset's confirmations are due by {deadline:O}; it cannot expire before then.", ErrorKind.Conflict);
     public static DomainError NoChange() => new("asset.no_change", "The amendment changes nothing; send at least one field with a new value.", ErrorKind.Invalid);
     public static DomainError KeyImmutable(string field) => new("asset.key_immutable", $"'{field}' is part of the asset's registered key and cannot be amended; cancel and register anew.", ErrorKind.Invalid, field);
+    public static DomainError AlarmOpen(OpenAlarm a) => new("asset.alarm_open",
+        $"Alarm {a.AlarmId} of rule {a.RuleId} from device {a.Device} is still open on this asset; one open alarm per rule and device.", ErrorKind.Conflict);
+    public static DomainError AlarmNotFound(string id) => new("asset.alarm_not_found", $"No open IoT alarm with id '{id}' is on this asset.", ErrorKind.NotFound, "alarmId");
+    public static DomainError ClearanceGiven(ParticipantId actor, OpenAlarm a) => new("asset.clearance_given",
+        $"{actor} has already agreed to clear alarm {a.AlarmId}; it waits for the other party.", ErrorKind.Conflict);
+    public static DomainError IotFreeze(string id) => new("asset.iot_freeze",
+        $"'{id}' is an IoT alarm's freeze: it is lifted by clearing the alarm (POST /api/v1/assets/{{id}}/alarms/{id}/clearances), not by unfreezing.", ErrorKind.Conflict, "freezeId");
 }

@@ -94,6 +94,6 @@ public static class AssetEventTypes
         typeof(AssetTransferOffered), typeof(AssetTransferred), typeof(AssetTransferDeclined), typeof(AssetTransferWithdrawn),
         typeof(AssetTransferredOut), typeof(AssetReturned), typeof(AssetFrozen), typeof(AssetUnfrozen),
         typeof(AssetCancelled), typeof(EvidenceAttached), typeof(AssetReleaseRequested), typeof(AssetGoodsReleased), typeof(AssetReleaseDeclined),
-        typeof(AssetExpired), typeof(AssetSplit), typeof(AssetSplitOff),
+        typeof(AssetExpired), typeof(AssetSplit), typeof(AssetSplitOff), typeof(IotAlarmRaised), typeof(IotAlarmClearanceGiven), typeof(IotAlarmCleared),
     ];
 }

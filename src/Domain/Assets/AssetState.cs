@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Devices.Alarms;
 
 namespace AssetLedger.Domain.Assets;
 
@@ -35,6 +36,10 @@ public sealed record AssetState
     /// <summary>The receipts this one was split into (empty until it is Split).</summary>
     public ImmutableArray<AssetId> SplitInto { get; init; } = [];
     public DateTimeOffset? LastChangedAt { get; init; }
+    /// <summary>IoT alarms not cleared yet, by id (a critical one's freeze has the same id).</summary>
+    public ImmutableSortedDictionary<string, OpenAlarm> Alarms { get; init; } = ImmutableSortedDictionary<string, OpenAlarm>.Empty;
+    /// <summary>When goods last left against a delivery order: a gate-out shortly after it is explained.</summary>
+    public DateTimeOffset? LastReleaseAt { get; init; }
 
     public bool Exists => Status != AssetStatus.None;
     public bool IsFrozen => !Freezes.IsEmpty;
@@ -58,7 +63,8 @@ public sealed record AssetState
         RequiredConfirmers.SequenceEqual(other.RequiredConfirmers) && Confirmations.SequenceEqual(other.Confirmations) &&
         PendingOffer == other.PendingOffer && Custody == other.Custody && Freezes.SequenceEqual(other.Freezes) &&
         EvidenceCount == other.EvidenceCount && PendingRelease == other.PendingRelease && PendingSince == other.PendingSince && DeliveryOrders.SequenceEqual(other.DeliveryOrders) &&
-        Parent == other.Parent && SplitInto.SequenceEqual(other.SplitInto) && LastChangedAt == other.LastChangedAt;
+        Parent == other.Parent && SplitInto.SequenceEqual(other.SplitInto) && LastChangedAt == other.LastChangedAt &&
+        Alarms.SequenceEqual(other.Alarms) && LastReleaseAt == other.LastReleaseAt;
 
     public override int GetHashCode() => HashCode.Combine(Id, Version, Status, Owner, Key, Confirmations.Count, Freezes.Count);
 
@@ -98,13 +104,21 @@ public sealed record AssetState
             RequiredConfirmers = [.. o.RequiredConfirmers], Confirmations = o.Confirmations.ToImmutableSortedDictionary(x => x.Slot, x => x.By),
             Custody = o.Custody, Parent = o.Parent,
         },
+        IotAlarmRaised a => s with
+        {
+            Alarms = s.Alarms.SetItem(a.AlarmId, new OpenAlarm(a.AlarmId, a.RuleId, a.RuleVersion, a.Condition, a.Severity, a.Device, a.At, ImmutableSortedSet<string>.Empty)),
+            Freezes = a.Severity == AlarmSeverity.Critical
+                ? s.Freezes.SetItem(a.AlarmId, new Freeze(a.AlarmId, a.By, FreezeAuthority.IotAlarm, a.Detail, a.At)) : s.Freezes,
+        },
+        IotAlarmClearanceGiven g => s with { Alarms = s.Alarms.SetItem(g.AlarmId, s.Alarms[g.AlarmId] with { Clearances = s.Alarms[g.AlarmId].Clearances.Add(g.By.Value) }) },
+        IotAlarmCleared c => s with { Alarms = s.Alarms.Remove(c.AlarmId), Freezes = c.Unfroze ? s.Freezes.Remove(c.AlarmId) : s.Freezes },
         _ => throw new InvalidOperationException($"No fold for {e.GetType().Name}."),
     }) with { Version = s.Version + 1, LastChangedAt = e.At };
 
     // A release to zero ends the receipt, and with it the venue's custody (the venue consented or released itself).
     static AssetState Released(AssetState s, AssetGoodsReleased g)
     {
-        var after = s with { Details = s.Details with { Quantity = g.Remaining }, PendingRelease = null, DeliveryOrders = s.DeliveryOrders.Add(g.DeliveryOrder) };
+        var after = s with { Details = s.Details with { Quantity = g.Remaining }, PendingRelease = null, DeliveryOrders = s.DeliveryOrders.Add(g.DeliveryOrder), LastReleaseAt = g.At };
         return Decimals.IsZero(g.Remaining.Value) ? after with { Status = AssetStatus.Released, Custody = null } : after;
     }
 

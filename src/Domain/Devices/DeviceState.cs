@@ -20,6 +20,7 @@ public sealed record DeviceState
     public string PublicKeySpki { get; init; } = "";
     /// <summary>Who vouched for the current key (null: nobody yet, so its readings are refused).</summary>
     public ParticipantId? ConfirmedBy { get; init; }
+    public DateTimeOffset? ConfirmedAt { get; init; }
     /// <summary>Keys rotated away: a reading signed by one is refused as revoked, not as unknown.</summary>
     public ImmutableSortedSet<string> RetiredKeys { get; init; } = ImmutableSortedSet<string>.Empty;
     public ImmutableSortedSet<Guid> Watched { get; init; } = ImmutableSortedSet<Guid>.Empty;
@@ -35,7 +36,7 @@ public sealed record DeviceState
 
     public bool Equals(DeviceState? other) =>
         other is not null && Id == other.Id && Version == other.Version && Status == other.Status && Kind == other.Kind && Site == other.Site &&
-        Make == other.Make && Host == other.Host && KeyId == other.KeyId && PublicKeySpki == other.PublicKeySpki && ConfirmedBy == other.ConfirmedBy &&
+        Make == other.Make && Host == other.Host && KeyId == other.KeyId && PublicKeySpki == other.PublicKeySpki && ConfirmedBy == other.ConfirmedBy && ConfirmedAt == other.ConfirmedAt &&
         RetiredKeys.SequenceEqual(other.RetiredKeys) && Watched.SequenceEqual(other.Watched) && SuspendedBy == other.SuspendedBy &&
         LastCounter == other.LastCounter && LastReadingAt == other.LastReadingAt && Readings == other.Readings;
 
@@ -50,8 +51,8 @@ public sealed record DeviceState
         },
         DeviceBound b => s with { Watched = s.Watched.Add(b.Asset.Value) },
         DeviceUnbound u => s with { Watched = s.Watched.Remove(u.Asset.Value) },
-        DeviceConfirmed c => s with { ConfirmedBy = c.By },
-        DeviceKeyRotated k => s with { RetiredKeys = s.RetiredKeys.Add(s.KeyId), KeyId = k.KeyId, PublicKeySpki = k.PublicKeySpki, ConfirmedBy = null },
+        DeviceConfirmed c => s with { ConfirmedBy = c.By, ConfirmedAt = c.At },
+        DeviceKeyRotated k => s with { RetiredKeys = s.RetiredKeys.Add(s.KeyId), KeyId = k.KeyId, PublicKeySpki = k.PublicKeySpki, ConfirmedBy = null, ConfirmedAt = null },
         DeviceSuspended su => s with { Status = DeviceStatus.Suspended, SuspendedBy = su.By },
         DeviceReinstated => s with { Status = DeviceStatus.Registered, SuspendedBy = null },
         DeviceDecommissioned => s with { Status = DeviceStatus.Decommissioned },

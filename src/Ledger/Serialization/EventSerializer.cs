@@ -12,7 +12,7 @@ namespace AssetLedger.Ledger.Serialization;
 /// </summary>
 public sealed class EventSerializer
 {
-    public static readonly EventSerializer Instance = new([.. AssetEventTypes.All, .. AssetLedger.Domain.Participants.ParticipantEventTypes.All, .. AssetLedger.Domain.Users.UserEventTypes.All, .. AssetLedger.Domain.Chains.ChainEventTypes.All, .. AssetLedger.Domain.Registrations.RegistrationEventTypes.All, .. AssetLedger.Domain.Devices.DeviceEventTypes.All]);
+    public static readonly EventSerializer Instance = new([.. AssetEventTypes.All, .. AssetLedger.Domain.Participants.ParticipantEventTypes.All, .. AssetLedger.Domain.Users.UserEventTypes.All, .. AssetLedger.Domain.Chains.ChainEventTypes.All, .. AssetLedger.Domain.Registrations.RegistrationEventTypes.All, .. AssetLedger.Domain.Devices.DeviceEventTypes.All, .. AssetLedger.Domain.Devices.Alarms.AlarmRuleEventTypes.All]);
 
     readonly Dictionary<string, Type> _byName = new();
     readonly Dictionary<Type, (string Name, int Schema)> _byType = new();

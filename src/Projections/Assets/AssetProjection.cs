@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Devices.Alarms;
 using Npgsql;
 
 namespace AssetLedger.Projections.Assets;
@@ -173,14 +175,19 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 if (r.Owner.Value != a.OwnerId) ChangeOwner(a, r.Owner.Value, r.At, position);
                 break;
             case AssetFrozen f:
-                a.FreezeCount++;
-                a.Frozen = true;
-                Place(new EncumbranceRow { PlacedPosition = position, AssetId = a.AssetId, Kind = "Freeze", FreezeId = f.FreezeId, PlacedBy = f.By.Value, Authority = f.Authority.ToString(), Reason = f.Reason, PlacedAt = f.At });
+                Freeze(a, f.FreezeId, f.Authority, f.Reason, f.By, f.At, position);
                 break;
             case AssetUnfrozen u:
-                a.FreezeCount--;
-                a.Frozen = a.FreezeCount > 0;
-                Lift(a.AssetId, "Freeze", u.FreezeId, u.By.Value, u.At, position, "Unfrozen", u.Reason);
+                Unfreeze(a, u.FreezeId, u.By, u.At, position, "Unfrozen", u.Reason);
+                break;
+            // A critical IoT alarm is a freeze under the alarm's id; a warning and a first party's clearance lock nothing.
+            case IotAlarmRaised { Severity: AlarmSeverity.Critical } x:
+                Freeze(a, x.AlarmId, FreezeAuthority.IotAlarm, x.Detail, x.By, x.At, position);
+                break;
+            case IotAlarmCleared { Unfroze: true } x:
+                Unfreeze(a, x.AlarmId, x.By, x.At, position, "AlarmCleared", x.Remark);
+                break;
+            case IotAlarmRaised or IotAlarmClearanceGiven or IotAlarmCleared:
                 break;
             case AssetCancelled:
                 a.Status = nameof(AssetStatus.Cancelled);
@@ -244,6 +251,20 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
         var row = new OwnershipRow { AssetId = asset, OwnerId = owner, FromAt = at, FromPosition = position };
         Ownership.Add(row);
         _openOwnership[asset] = row;
+    }
+
+    void Freeze(AssetRow a, string id, FreezeAuthority authority, string reason, ParticipantId by, DateTimeOffset at, long position)
+    {
+        a.FreezeCount++;
+        a.Frozen = true;
+        Place(new EncumbranceRow { PlacedPosition = position, AssetId = a.AssetId, Kind = "Freeze", FreezeId = id, PlacedBy = by.Value, Authority = authority.ToString(), Reason = reason, PlacedAt = at });
+    }
+
+    void Unfreeze(AssetRow a, string id, ParticipantId by, DateTimeOffset at, long position, string how, string? reason)
+    {
+        a.FreezeCount--;
+        a.Frozen = a.FreezeCount > 0;
+        Lift(a.AssetId, "Freeze", id, by.Value, at, position, how, reason);
     }
 
     void Place(EncumbranceRow row)

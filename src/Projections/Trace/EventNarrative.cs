@@ -1,4 +1,5 @@
 using AssetLedger.Domain.Assets;
+using AssetLedger.Domain.Devices.Alarms;
 using AssetLedger.Domain.Common;
 
 namespace AssetLedger.Projections.Trace;
@@ -40,8 +41,14 @@ static class EventNarrative
             x.By == before.Owner ? "Owner" : "Venue"),
         AssetSplitOff o => ($"Split off from asset {o.Parent} (its event {o.ParentVersion}) by {name(o.By)}: {o.Key} for {name(o.Owner)}{What(o.Details)}"
             + (o.Custody is { } c ? $", out at {name(c.Venue)} for {c.Purpose}" : ""), o.Custody is null ? "Owner" : "Venue"),
+        IotAlarmRaised x => ($"IoT alarm {x.AlarmId} ({x.Severity}{(x.Severity == AlarmSeverity.Critical ? ": frozen" : "")}) from device {x.Device}, rule {x.RuleId} v{x.RuleVersion}: {x.Detail}", "System"),
+        IotAlarmClearanceGiven g => ($"{name(g.By)} agreed to clear IoT alarm {g.AlarmId}{Comment(g.Remark)}; the other party's agreement is awaited", ClearerRole(before, g.By)),
+        IotAlarmCleared c => ($"IoT alarm {c.AlarmId} cleared by {string.Join(" and ", c.ClearedBy.Select(name))}{(c.Unfroze ? ", its freeze lifted" : "")}{Comment(c.Remark)}", ClearerRole(before, c.By)),
         _ => (e.GetType().Name, "Participant"),
     };
+
+    static string ClearerRole(AssetState before, ParticipantId by) =>
+        by == before.Details.Warehouse ? "Warehouse" : by == before.Custody?.Venue ? "Venue" : by == before.Owner ? "Owner" : "Regulator";
 
     static string What(AssetDetails d) =>
         d.Quantity is { } q ? $": {q.Value} {q.Unit} of {d.Commodity} at {d.Warehouse}"

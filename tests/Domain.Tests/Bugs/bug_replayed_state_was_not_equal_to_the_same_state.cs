@@ -33,7 +33,7 @@ public class bug_replayed_state_was_not_equal_to_the_same_state
         var settable = typeof(AssetState).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).Order();
 
         Assert.Equal(
-            ["Confirmations", "Custody", "DeliveryOrders", "Details", "EvidenceCount", "Freezes", "Id", "Key", "Kind", "LastChangedAt", "Owner", "Parent", "PendingOffer", "PendingRelease", "PendingSince", "Registrant", "RequiredConfirmers", "SplitInto", "Status", "Version"],
+            ["Alarms", "Confirmations", "Custody", "DeliveryOrders", "Details", "EvidenceCount", "Freezes", "Id", "Key", "Kind", "LastChangedAt", "LastReleaseAt", "Owner", "Parent", "PendingOffer", "PendingRelease", "PendingSince", "Registrant", "RequiredConfirmers", "SplitInto", "Status", "Version"],
             settable);
     }
 }

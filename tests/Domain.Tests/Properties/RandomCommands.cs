@@ -1,3 +1,5 @@
+using AssetLedger.Domain.Devices.Alarms;
+
 namespace AssetLedger.Domain.Tests.Properties;
 
 /// <summary>
@@ -25,6 +27,10 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         if (s.Status == AssetStatus.Pending && rng.NextDouble() < 0.5) return NewConfirmation(s);
         if (s.PendingRelease is not null && rng.NextDouble() < 0.7)
             return Chance(0.6) ? new AnswerRelease(_id, Chance(0.5), null, Pick(s.Custody?.Venue), _at) : NewRelease(s);
+        // Alarms now and then; an open one is cleared often enough that the walk goes on to other states.
+        if (s.Alarms.Values.Any(a => a.Severity == AlarmSeverity.Critical) && rng.NextDouble() < 0.6) return NewClearance(s);
+        if (rng.NextDouble() < 0.03) return NewAlarm();
+        if (!s.Alarms.IsEmpty && rng.NextDouble() < 0.1) return NewClearance(s);
         return Any(s);
     }
 
@@ -119,6 +125,21 @@ public sealed class RandomCommands(Random rng, AssetKind kind)
         var bytes = new byte[16];
         rng.NextBytes(bytes);
         return new AssetId(new Guid(bytes));
+    }
+
+    static readonly string[] AlarmIds = ["iot-1", "iot-2", "iot-3"];
+
+    IAssetCommand NewAlarm() => new RaiseIotAlarm(_id, OneOf(AlarmIds), OneOf(["short-weight", "gate"]), 1, AlarmCondition.QuantityDeviation,
+        Chance(0.5) ? AlarmSeverity.Critical : AlarmSeverity.Warning, OneOf(["wb-1", "wb-1", "wb-2"]), [rng.Next(1, 100)], Chance(0.97) ? "weight short" : "",
+        Chance(Plausible) ? Device : OneOf(Cast), _at);
+
+    IAssetCommand NewClearance(AssetState s)
+    {
+        var alarm = s.Alarms.IsEmpty || Chance(0.2) ? null : OneOf(s.Alarms.Values.ToArray());
+        // Sometimes a party that has already agreed tries again.
+        var by = alarm is { Clearances.Count: > 0 } && Chance(0.3) ? new ParticipantId(alarm.Clearances.First())
+            : Chance(0.2) ? Regulator.Id : OneOf([Warehouse.Id, s.Custody?.Venue ?? s.Owner]);
+        return new ClearIotAlarm(_id, alarm?.AlarmId ?? OneOf(AlarmIds), Chance(0.95) ? "re-weighed" : " ", Pick(by), _at);
     }
 
     IAssetCommand NewFreeze()

@@ -1,3 +1,4 @@
+using AssetLedger.Domain.Devices.Alarms;
 using System.Text;
 using Xunit.Abstractions;
 
@@ -124,6 +125,8 @@ sealed class Walk(int seed, int sequence, AssetKind kind)
             };
             if (e is AssetFrozen f) Locks.Freezes.Add(f.FreezeId);
             if (e is AssetUnfrozen u) Locks.Freezes.Remove(u.FreezeId);
+            if (e is IotAlarmRaised { Severity: AlarmSeverity.Critical } raised) Locks.Freezes.Add(raised.AlarmId);
+            if (e is IotAlarmCleared { Unfroze: true } cleared) Locks.Freezes.Remove(cleared.AlarmId);
             ChainOwner = e switch
             {
                 AssetRegistered r => r.Owner,
@@ -191,7 +194,7 @@ sealed class Coverage
         "asset.self_transfer", "asset.venue_not_eligible", "asset.not_out", "asset.not_venue", "asset.frozen", "asset.freeze_exists",
         "asset.freeze_not_found", "asset.no_change", "asset.key_immutable", "asset.not_a_receipt", "asset.release_pending",
         "asset.no_pending_release", "asset.delivery_order_used", "asset.release_exceeds_quantity", "asset.not_yet_expired",
-        "asset.not_splittable", "asset.split_not_exact",
+        "asset.not_splittable", "asset.split_not_exact", "asset.alarm_open", "asset.alarm_not_found", "asset.clearance_given", "asset.iot_freeze",
     ];
 
     public void Count(AssetState before, Decision<IAssetEvent> decision)

@@ -29,7 +29,7 @@ public static class BundleSchemas
 
     /// <summary>Every event type the serializer knows, by stored name.</summary>
     public static IReadOnlyDictionary<string, Type> EventTypes { get; } =
-        new[] { AssetEventTypes.All, Domain.Participants.ParticipantEventTypes.All, Domain.Users.UserEventTypes.All, Domain.Chains.ChainEventTypes.All, Domain.Registrations.RegistrationEventTypes.All, Domain.Devices.DeviceEventTypes.All }
+        new[] { AssetEventTypes.All, Domain.Participants.ParticipantEventTypes.All, Domain.Users.UserEventTypes.All, Domain.Chains.ChainEventTypes.All, Domain.Registrations.RegistrationEventTypes.All, Domain.Devices.DeviceEventTypes.All, Domain.Devices.Alarms.AlarmRuleEventTypes.All }
             .SelectMany(t => t).ToDictionary(t => t.GetCustomAttribute<StoredEventAttribute>()!.Name, t => t, StringComparer.Ordinal);
 
     public static string EventSchema(string name, Type type)

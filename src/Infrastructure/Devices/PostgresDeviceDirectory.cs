@@ -1,0 +1,25 @@
+using AssetLedger.Application.Ports;
+using Npgsql;
+
+namespace AssetLedger.Infrastructure.Devices;
+
+/// <summary><see cref="IDeviceDirectory"/> on the event store's <c>streams</c> table: a device exists once its stream does.</summary>
+public sealed class PostgresDeviceDirectory(NpgsqlDataSource db) : IDeviceDirectory
+{
+    const string Prefix = "device-";
+
+    public async Task<IReadOnlyList<string>> Page(string after, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT stream_id FROM streams
+            WHERE stream_id LIKE 'device-%' AND stream_id COLLATE "C" > $1 COLLATE "C"
+            ORDER BY stream_id COLLATE "C" LIMIT $2
+            """);
+        cmd.Parameters.Add(new() { Value = Prefix + after });
+        cmd.Parameters.Add(new() { Value = limit });
+        var ids = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids.Add(r.GetString(0)[Prefix.Length..]);
+        return ids;
+    }
+}
