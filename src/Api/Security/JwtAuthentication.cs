@@ -37,6 +37,7 @@ public static class JwtAuthentication
                 ParticipantInfo? participant;
                 try
                 {
+                    using var stage = Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Session);
                     user = await UserCommandHandler.Load(services.GetRequiredService<IEventStore>(), login, ct);
                     if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
                     participant = await services.GetRequiredService<IParticipantDirectory>().Find(new ParticipantId(participantId), ct);
