@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# HTTP load on the real service (Release build, durable PostgreSQL with fsync on, a cluster of its own):
-# wrk with 32 connections for 30 s each on POST /api/v1/assets and GET /api/v1/assets/{id}; prints p50/p99 and requests/s.
+# HTTP load on the real service (Release build, durable PostgreSQL with fsync on, a cluster of its own). First pgbench's
+# single-row INSERT on the same cluster (the yardstick), then wrk on POST /api/v1/assets (without, then with an
+# Idempotency-Key per request) and GET /api/v1/assets/{id}.
+# Prints requests/s, p50/p99, commands/s ÷ pgbench inserts/s, CPU µs per request of the API process and of PostgreSQL
+# (all its processes: backends, WAL writer, checkpointer; the API's projection and ledger workers run beside and count
+# in both), and the server errors logged.
 # Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,17 +19,36 @@ cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; 
 trap cleanup EXIT
 pg_start "$DIR/pg" "$PORT"
 . scripts/lib/bench-writers.sh
+. scripts/lib/bench-measure.sh
 bench_one_instance
 bench_onboard
 export TOKEN
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== pgbench: single-row INSERT, 32 clients, ${SECS}s"
+PGBENCH="$(pgbench_insert_rate "$SECS")"
+echo "pgbench_inserts_per_s=$PGBENCH"
+
+# measured NAME WRK-ARGS...: runs wrk, then prints its RESULT line as NAME with CPU µs per request of the API and PostgreSQL.
+measured() {
+  local name="$1" out api0 pg0 api1 pg1 n; shift
+  api0="$(cpu_ticks "$API_PID")"; pg0="$(cpu_ticks $(pg_pids))"
+  out="$(wrk "$@" | grep RESULT)"
+  api1="$(cpu_ticks "$API_PID")"; pg1="$(cpu_ticks $(pg_pids))"
+  n="$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")"
+  echo "${out/RESULT/$name} api_cpu_us_per_req=$(us_per $((api1 - api0)) "$n") pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
+}
+
 echo "== warm-up (5 s)"
 wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
 echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
-wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/post_assets/'
+post="$(measured post_assets -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL")"
+echo "$post"
+awk -v p="$PGBENCH" '{ for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) { split($i, a, "="); printf "commands_per_s_over_pgbench_inserts_per_s=%.3f\n", a[2] / p } }' <<<"$post"
+echo "== POST /api/v1/assets with an Idempotency-Key each: $CONNS connections, ${SECS}s"
+IDEMPOTENCY_KEYS=1 measured post_assets_keyed -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL"
 as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c \
   "SELECT DISTINCT substring(stream_id from 7) FROM events WHERE stream_id LIKE 'asset-%' AND version = 1 ORDER BY 1 LIMIT 20000" > "$DIR/ids.txt"
 echo "== GET /api/v1/assets/{id}: $CONNS connections, ${SECS}s over $(wc -l < "$DIR/ids.txt") assets"
-IDS_FILE="$DIR/ids.txt" wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL" | grep RESULT | sed 's/^RESULT/get_asset/'
+IDS_FILE="$DIR/ids.txt" measured get_asset -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL"
 grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

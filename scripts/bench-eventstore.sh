@@ -26,16 +26,8 @@ BENCH="dotnet scripts/bench/EventStoreBench/bin/Release/net10.0/EventStoreBench.
 $BENCH "$CS" 1 1 1 >/dev/null   # creates and migrates the database
 
 echo "== (a) pgbench: single-row INSERT into a table shaped like events, 32 clients, ${SECONDS_PER_RUN}s"
-as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -q -c "CREATE SEQUENCE IF NOT EXISTS bench_pos; CREATE TABLE IF NOT EXISTS bench_events (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);"
-SCRIPT="$DIR/insert.sql"
-cat > "$SCRIPT" <<'SQL'
-INSERT INTO bench_events (position, stream_id, version, event_id, type, schema_version, data, metadata, hash, previous_hash)
-VALUES (nextval('bench_pos'), md5(random()::text), 1, gen_random_uuid(), 'asset-transferred-out', 1,
- '{"asset":"0193a5f0000070008000000000000001","venue":"bank-1","purpose":"Financing","by":"owner-1","at":"2026-11-25T08:00:00+00:00"}',
- '{"participant":"owner-1","correlationId":"0193a5f0-0000-7000-8000-0000000000cc"}', sha256('x'), NULL);
-SQL
-chmod 644 "$SCRIPT"
-pgbench_tps="$(as_pg "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -c 32 -j 2 -T "$SECONDS_PER_RUN" -f "$SCRIPT" bench 2>/dev/null | awk '/^tps = /{print $3; exit}')"
+. scripts/lib/bench-measure.sh
+pgbench_tps="$(pgbench_insert_rate "$SECONDS_PER_RUN")"
 echo "pgbench inserts/s: $pgbench_tps"
 
 echo "== (b) store: 32 writers, 1 event per append, ${SECONDS_PER_RUN}s"

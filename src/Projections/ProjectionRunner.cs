@@ -49,7 +49,10 @@ public sealed class ProjectionRunner
         var applied = 0;
         while (true)
         {
-            var (count, checkpoint) = await ApplyNextBatch(ct);
+            int count;
+            long checkpoint;
+            using (Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Projections))
+                (count, checkpoint) = await ApplyNextBatch(ct);
             applied += count;
             progress?.Report(new ProjectionProgress(checkpoint, head, applied));
             if (count == 0 || checkpoint >= head) return applied;

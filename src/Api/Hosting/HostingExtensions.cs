@@ -110,6 +110,7 @@ public static class HostingExtensions
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();
         s.AddAssetLedgerOpenApi();
+        s.AddAssetLedgerTelemetry(builder.Configuration);
         return builder;
     }
 

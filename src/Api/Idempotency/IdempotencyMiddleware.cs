@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 
 namespace AssetLedger.Api.Idempotency;
@@ -47,7 +48,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         // A request of this key that ended here while the database was away: settle it first, so this retry finds its answer or a free key.
         await unsettled.Settle(reservation, CancellationToken.None);
         // Not cancelled by the client: a reservation made but not seen would hold the key for nothing.
-        var existing = await store.Reserve(reservation, hash, AnswerLost, CancellationToken.None);
+        IdempotentEntry? existing;
+        using (Stages.Start(Stages.IdempotencyReserve))
+            existing = await store.Reserve(reservation, hash, AnswerLost, CancellationToken.None);
         if (existing is not null)
         {
             await Answer(http, existing, hash);
@@ -121,7 +124,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     {
         var answer = new IdempotentAnswer(response.StatusCode, response.ContentType,
             OrNull(response.Headers.Location.ToString()), OrNull(response.Headers.ETag.ToString()), body);
-        try { await store.Complete(key, answer, CancellationToken.None); }
+        try
+        {
+            using var stage = Stages.Start(Stages.IdempotencyAnswer);
+            await store.Complete(key, answer, CancellationToken.None);
+        }
         catch (Exception ex)
         {
             // The command itself succeeded: its answer is stored when the database is back, so a retry gets it.

@@ -37,9 +37,10 @@ public static class JwtAuthentication
                 ParticipantInfo? participant;
                 try
                 {
-                    user = await UserCommandHandler.Load(services.GetRequiredService<IEventStore>(), login, ct);
+                    using var stage = Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Session);
+                    (user, participant) = await CallerStreams.Read(services.GetRequiredService<IEventStore>(), services.GetRequiredService<IParticipantDirectory>(),
+                        login, new ParticipantId(participantId), ct);
                     if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
-                    participant = await services.GetRequiredService<IParticipantDirectory>().Find(new ParticipantId(participantId), ct);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {

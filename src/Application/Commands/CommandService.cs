@@ -1,3 +1,4 @@
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Ledger.Serialization;
@@ -34,21 +35,27 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
     {
         if (table.Prepare is { } prepare)
         {
-            var prepared = await prepare(request, ct);
+            Domain.Common.Result<TRequest> prepared;
+            using (Stages.Start(Stages.Prepare)) prepared = await prepare(request, ct);
             if (prepared.Error is { } refused) return CommandOutcome<TState>.Failed(refused);
             request = prepared.Value!;
         }
         for (var attempt = 1; attempt <= table.MaxAttempts; attempt++)
         {
-            var state = await table.Load(request, ct);
+            TState state;
+            using (Stages.Start(Stages.Load)) state = await table.Load(request, ct);
             var version = table.Version(state);
             if (table.Precondition?.Invoke(state, request) is { } unmet) return CommandOutcome<TState>.Failed(unmet, version);
-            var decision = table.Decide(state, request);
+            Decision<TEvent> decision;
+            using (Stages.Start(Stages.Decide)) decision = table.Decide(state, request);
             if (decision.Error is { } error) return CommandOutcome<TState>.Failed(table.Refusal?.Invoke(state, request, error) ?? error, version);
             if (table.BeforeAppend is { } before && await before(request, ct) is { } vetoed) return CommandOutcome<TState>.Failed(vetoed, version);
 
             var (actor, context) = table.Origin(request);
-            var (primary, result, appended) = await Append(request, version, decision.Events, actor, context, ct);
+            IReadOnlyList<TEvent> primary;
+            AppendResult result;
+            IReadOnlyList<AppendedEvent> appended;
+            using (Stages.Start(Stages.Append)) (primary, result, appended) = await Append(request, version, decision.Events, actor, context, ct);
             if (result.Succeeded) return new(null, result.StreamVersion, appended, primary.Aggregate(state, table.Evolve));
             if (result.Status == AppendStatus.KeyTaken && result.TakenKey?.StartsWith(SignedCommandClaims.Prefix, StringComparison.Ordinal) == true)
                 return CommandOutcome<TState>.Failed(SignedCommandClaims.Replayed);

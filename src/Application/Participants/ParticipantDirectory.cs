@@ -35,10 +35,20 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
         var (s, head) = ParticipantId.IsWellFormed(id.Value)
             ? await EventStreams.FoldToHead<ParticipantState, IParticipantEvent>(store, ParticipantDecider.StreamOf(id), ParticipantState.Initial, ParticipantState.Evolve, p => p.Version, ct)
             : (ParticipantState.Initial, null);
-        var info = s.Exists ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki,
-            s.Status == ParticipantStatus.Verified, s.SessionVersion, s.Version, head) : null;
+        var info = InfoOf(s, head);
         if (scope is not null) scope[id] = info;
         return info;
+    }
+
+    /// <summary>What the directory answers for a participant folded to its stream's head (null when it does not exist).</summary>
+    public static ParticipantInfo? InfoOf(ParticipantState s, string? head) => s.Exists
+        ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki, s.Status == ParticipantStatus.Verified, s.SessionVersion, s.Version, head)
+        : null;
+
+    /// <summary>A participant just read from its stream by another path (<see cref="Users.CallerStreams"/>): the rest of the request's scope reuses it.</summary>
+    public static void Remember(ParticipantId id, ParticipantInfo? info)
+    {
+        if (RequestScope.Value is { } scope) scope[id] = info;
     }
 
     public static async Task<ParticipantState> Load(IEventStore store, ParticipantId id, CancellationToken ct)

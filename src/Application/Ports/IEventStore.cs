@@ -23,6 +23,18 @@ public interface IEventStore
     /// <summary>Events of one stream with version ≥ <paramref name="fromVersion"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, long fromVersion, int maxCount, CancellationToken ct);
 
+    /// <summary>
+    /// The first <paramref name="maxCount"/> events of each of several streams, oldest first, in one read where the store
+    /// can (one round trip instead of one per stream); a stream with no events is absent from the answer.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<StoredEvent>>> ReadStreams(IReadOnlyList<string> streamIds, int maxCount, CancellationToken ct)
+    {
+        var read = new Dictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal);
+        foreach (var id in streamIds.Distinct())
+            if (await ReadStream(id, 1, maxCount, ct) is { Count: > 0 } events) read[id] = events;
+        return read;
+    }
+
     /// <summary>Events with position &gt; <paramref name="afterPosition"/>, in log order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct);
 

@@ -21,6 +21,23 @@ public sealed partial class PostgresEventStore
         return events;
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<StoredEvent>>> ReadStreams(IReadOnlyList<string> streamIds, int maxCount, CancellationToken ct)
+    {
+        // One round trip for all of them: each stream's first events through the (stream_id, version) key, as ReadStream reads one.
+        await using var cmd = _db.CreateCommand($"SELECT e.* FROM unnest($1::text[]) AS s(id) CROSS JOIN LATERAL " +
+            $"(SELECT {Columns} FROM events WHERE stream_id = s.id ORDER BY version LIMIT $2) AS e ORDER BY e.stream_id, e.version");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.Distinct().ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxCount });
+        var read = new Dictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal);
+        foreach (var stream in (await ReadEvents(cmd, ct)).GroupBy(e => e.StreamId))
+        {
+            var events = stream.ToList();
+            _heads.Observe(stream.Key, events[^1].Version, events[^1].Hash);
+            read[stream.Key] = events;
+        }
+        return read;
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2");

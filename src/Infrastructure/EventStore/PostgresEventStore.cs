@@ -123,7 +123,10 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         var outcomes = new (AppendResult?, Exception?)[batch.Count];
         try
         {
-            var results = await WriteBatch(conn, batch, _stop.Token);
+            AppendResult[] results;
+            using (Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.GroupCommit))
+                results = await WriteBatch(conn, batch, _stop.Token);
+            Application.Diagnostics.Stages.Batch(batch.Count);
             for (var i = 0; i < batch.Count; i++) outcomes[i] = (results[i], null);
             _signal.Pulse();
             return outcomes;

@@ -54,7 +54,12 @@ public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cut
 
     async Task<bool> Step(string what, Func<Task<bool>> step, CancellationToken ct)
     {
-        try { return await step(); }
+        try
+        {
+            // One stage per step ("ledger.append leaves", "ledger.cut a checkpoint", "ledger.anchor checkpoints").
+            using var stage = Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Ledger + what);
+            return await step();
+        }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             _log.LogError(ex, "Ledger worker could not {Step}; it will try again.", what);

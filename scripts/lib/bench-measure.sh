@@ -1,0 +1,24 @@
+# Shared by the benchmarks that compare with PostgreSQL's own write rate and count CPU per request.
+# Needs PG_BIN, PORT, DIR (scripts/lib/pg.sh) and a database `bench` whose `events` table exists.
+
+# pgbench_insert_rate SECONDS: pgbench's single-row INSERT into a table shaped like events, 32 clients; prints inserts/s.
+pgbench_insert_rate() {
+  as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -q -c "CREATE SEQUENCE IF NOT EXISTS bench_pos; CREATE TABLE IF NOT EXISTS bench_events (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);"
+  cat > "$DIR/insert.sql" <<'SQL'
+INSERT INTO bench_events (position, stream_id, version, event_id, type, schema_version, data, metadata, hash, previous_hash)
+VALUES (nextval('bench_pos'), md5(random()::text), 1, gen_random_uuid(), 'asset-transferred-out', 1,
+ '{"asset":"0193a5f0000070008000000000000001","venue":"bank-1","purpose":"Financing","by":"owner-1","at":"2026-11-25T08:00:00+00:00"}',
+ '{"participant":"owner-1","correlationId":"0193a5f0-0000-7000-8000-0000000000cc"}', sha256('x'), NULL);
+SQL
+  chmod 644 "$DIR/insert.sql"
+  as_pg "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -c 32 -j 2 -T "$1" -f "$DIR/insert.sql" bench 2>/dev/null | awk '/^tps = /{print $3; exit}'
+}
+
+# cpu_ticks PID...: user+system clock ticks those processes used so far.
+cpu_ticks() { local p; for p in "$@"; do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END{print s+0}'; }
+
+# pg_pids: the cluster's postmaster on $DIR/pg and its backends and workers.
+pg_pids() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; echo "$pm" $(pgrep -P "$pm"); }
+
+# us_per TICKS COUNT: microseconds of CPU per unit.
+us_per() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN{ if (n>0) printf "%.0f", t*1e6/hz/n; else print "n/a" }'; }
