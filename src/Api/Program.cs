@@ -22,6 +22,7 @@ app.MapRegistrations();
 app.MapDevices();
 app.MapWitnesses();
 app.MapWebhooks();
+app.MapIntegrations();
 await app.PrepareDatabase();
 app.Run();
 
