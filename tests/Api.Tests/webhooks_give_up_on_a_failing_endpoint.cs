@@ -55,6 +55,7 @@ public sealed class webhooks_give_up_on_a_failing_endpoint : IAsyncLifetime
         var notice = (await healthy.Until(r => r.Any(d => d.Event["type"]!.GetValue<string>() == "cn.assetledger.webhook.disabled")))
             .Single(d => d.Event["type"]!.GetValue<string>() == "cn.assetledger.webhook.disabled");
         await AssertSigned(_api, good.Secret, notice);
+        Assert.Empty(healthy.Received.SelectMany(d => BundleSchemaValidator.WebhookProblems($"delivery {d.Id}", d.Body)));
         Assert.Equal(bad.Id, notice.Event["subject"]!.GetValue<string>());
         Assert.Equal((bad.Id, failing.Url.ToString()), (notice.Event["data"]!["subscriptionId"]!.GetValue<string>(), notice.Event["data"]!["url"]!.GetValue<string>()));
         Assert.Contains("answered 500", notice.Event["data"]!["reason"]!.GetValue<string>());
