@@ -23,6 +23,7 @@ app.MapDevices();
 app.MapAlarms();
 app.MapWitnesses();
 app.MapWebhooks();
+app.MapIntegrations();
 await app.PrepareDatabase();
 app.Run();
 

@@ -31,8 +31,10 @@ public sealed class openapi_tells_the_truth(ApiServer api) : IClassFixture<ApiSe
             var endpoint = endpoints.Single(e => Template(e.RoutePattern.RawText!) == path.TrimEnd('/')
                 && e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Contains(method.ToUpperInvariant()));
             var m = endpoint.Metadata;
-            var anonymous = m.GetMetadata<IAllowAnonymous>() is not null;
-            var secured = !anonymous && (m.GetOrderedMetadata<IAuthorizeData>().Any() || m.GetOrderedMetadata<AuthorizationPolicy>().Any());
+            // An inbound notice needs no token but its sender's signature (SignedNotices): secured all the same.
+            var signed = m.GetMetadata<AssetLedger.Api.Security.SignedNotices.Metadata>() is not null;
+            var anonymous = m.GetMetadata<IAllowAnonymous>() is not null && !signed;
+            var secured = signed || !anonymous && (m.GetOrderedMetadata<IAuthorizeData>().Any() || m.GetOrderedMetadata<AuthorizationPolicy>().Any());
             var roles = anonymous ? [] : m.GetOrderedMetadata<AuthorizationPolicy>().SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>())
                 .SelectMany(r => r.AllowedRoles).Concat(m.GetOrderedMetadata<IAuthorizeData>().SelectMany(a => a.Roles?.Split(',') ?? [])).ToList();
             var applicantsRefused = secured && m.GetMetadata<AssetLedger.Api.Security.ApplicantGate.OpenToApplicantsMetadata>() is null;

@@ -47,6 +47,8 @@ public sealed class webhooks_over_http(WebhookServer server) : IClassFixture<Web
         Assert.Equal(expected, InOrderOnce(received));
         Assert.All(received, d => Assert.Contains(d.Event["subject"]!.GetValue<string>(), pledged));
         foreach (var d in received) await AssertSigned(Api, sub.Secret, d);
+        // Every delivery as docs/schemas/webhook-cloudevent.json and its event's schema in docs/schemas/events/ say.
+        Assert.Empty(received.SelectMany(d => BundleSchemaValidator.WebhookProblems($"delivery {d.Id}", d.Body)));
         var first = received[0].Event;
         Assert.Equal("1.0", first["specversion"]!.GetValue<string>());
         Assert.Equal("cn.assetledger.asset.transferred-out", first["type"]!.GetValue<string>());

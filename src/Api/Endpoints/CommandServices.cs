@@ -25,8 +25,7 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
     {
         var h = Http.Request.Headers;
         Guid? correlation = Guid.TryParse(h["X-Correlation-Id"].ToString(), out var c) ? c : null;
-        var key = h["Idempotency-Key"].ToString();
-        return new CommandContext(Http.User.Login(), correlation ?? Guid.CreateVersion7(), null, key.Length > 0 ? key : null,
+        return new CommandContext(Http.User.Login(), correlation ?? Guid.CreateVersion7(), null, Idempotency.IdempotencyMiddleware.KeyOf(Http),
             Http.Items[SignedCommands.ItemKey] as string);
     }
 

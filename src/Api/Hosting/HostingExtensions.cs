@@ -132,6 +132,7 @@ public static class HostingExtensions
         });
         app.UseAuthentication();
         app.UseMiddleware<Audit.AccessAuditMiddleware>();
+        app.UseMiddleware<SignedNotices>();
         app.UseMiddleware<ApplicantGate>();
         app.UseMiddleware<RollbackGate>();
         app.UseMiddleware<SignedCommands>();

@@ -31,12 +31,20 @@ public sealed record EndpointAccess(bool Secured, IReadOnlyList<string> Roles, b
 sealed class AuthorizationOperationFilter : IOperationFilter
 {
     public const string BearerScheme = "Bearer";
+    /// <summary>Inbound notices: no token, the sending participant's Standard Webhooks signature (<c>SignedNotices</c>).</summary>
+    public const string NoticeScheme = "StandardWebhooks";
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var access = EndpointAccess.Of(context.ApiDescription.ActionDescriptor.EndpointMetadata);
         operation.Responses ??= [];
         if (operation.RequestBody is not null) Declare(operation, context, StatusCodes.Status413PayloadTooLarge);
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Security.SignedNotices.Metadata>().Any())
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(NoticeScheme, context.Document)] = [] }];
+            Declare(operation, context, StatusCodes.Status401Unauthorized);
+            return;
+        }
         if (!access.Secured) return;
         operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] }];
         Declare(operation, context, StatusCodes.Status401Unauthorized);

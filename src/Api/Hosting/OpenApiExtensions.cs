@@ -31,6 +31,14 @@ public static class OpenApiExtensions
                 BearerFormat = "JWT",
                 Description = "An access token from POST /api/v1/auth/token (15 minutes).",
             });
+            c.AddSecurityDefinition(AuthorizationOperationFilter.NoticeScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "webhook-signature",
+                Description = "Standard Webhooks: webhook-id, webhook-timestamp and webhook-signature (v1 HMAC-SHA256 or v1a Ed25519 over " +
+                              "{webhook-id}.{webhook-timestamp}.{body}) with the credentials the participant the body names registered (docs/integrations.md).",
+            });
             c.SchemaFilter<ExampleSchemaFilter>();
             c.SchemaFilter<OneOfSchemaFilter>();
             c.ParameterFilter<OneOfParameterFilter>();

@@ -22,7 +22,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
 
     public async Task InvokeAsync(HttpContext http)
     {
-        var key = http.Request.Headers[Header].ToString();
+        var key = KeyOf(http) ?? "";
         var participant = http.User.FindFirstValue(Security.TokenService.ParticipantClaim);
         if (!HttpMethods.IsPost(http.Request.Method) || key.Length == 0)
         {
@@ -82,6 +82,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         await buffer.CopyToAsync(original, clientGone);
     }
 
+    /// <summary>
+    /// The request's idempotency key: a verified notice's webhook-id (kept apart from the participant's own keys), else
+    /// the Idempotency-Key header; null without either. The command's metadata records it, so a lost answer is found.
+    /// </summary>
+    public static string? KeyOf(HttpContext http) =>
+        http.Items[Security.SignedNotices.IdItem] is string notice ? "notice:" + notice
+        : http.Request.Headers[Header].ToString() is { Length: > 0 } key ? key : null;
+
     /// <summary>The pattern the OpenAPI document publishes for the header.</summary>
     public const string KeyPattern = "^[ -~]{1,200}$";
 
@@ -101,15 +109,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
 
     static async Task Answer(HttpContext http, IdempotentEntry stored, byte[] hash)
     {
+        var notice = http.Items.ContainsKey(Security.SignedNotices.IdItem);
         if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
         {
-            await Problems.Problems.From(Problems.AccessErrors.IdempotencyKeyReused).ExecuteAsync(http);
+            await Problems.Problems.From(notice ? Domain.Integrations.NoticeRules.IdReused : Problems.AccessErrors.IdempotencyKeyReused).ExecuteAsync(http);
             return;
         }
         if (stored.Answer is not { } answer)
         {
             http.Response.Headers.RetryAfter = "1";
-            await Problems.Problems.From(Problems.AccessErrors.IdempotencyInProgress).ExecuteAsync(http);
+            await Problems.Problems.From(notice ? Domain.Integrations.NoticeRules.IdInProgress : Problems.AccessErrors.IdempotencyInProgress).ExecuteAsync(http);
             return;
         }
         http.Response.StatusCode = answer.Status;

@@ -16,7 +16,7 @@ namespace AssetLedger.Infrastructure.Webhooks;
 /// one the deliverer. A stop or a kill mid-request leaves the lease to run out and the cursor where it was, so the next
 /// holder sends the same event again with the same <c>webhook-id</c>: never a gap, never a reorder.
 /// </summary>
-public sealed class WebhookDeliverer(WebhookLeases leases, IEventStore store, IParticipantDirectory participants, LedgerKeys keys,
+public sealed class WebhookDeliverer(WebhookLeases leases, IWebhookSubscriptions subscriptions, IEventStore store, IParticipantDirectory participants, LedgerKeys keys,
     LedgerOptions ledger, WebhookOptions options, IClock clock, ILogger<WebhookDeliverer> log) : BackgroundService, IWebhookSigningKey
 {
     readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
@@ -99,7 +99,13 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IEventStore store, IP
     async Task<WebhookAttempt> Send(WebhookSubscription s, StoredEvent e, string body, CancellationToken ct)
     {
         var at = clock.UtcNow;
-        var id = e.EventId.ToString();
+        var (status, error, latency) = await Post(s, e.EventId.ToString(), at, body, ct);
+        return new WebhookAttempt(e.Position, e.EventId, at, error is null, status, error, latency, null);
+    }
+
+    /// <summary>One signed POST: the endpoint's status, or why there was none, and how long it took.</summary>
+    async Task<(int? Status, string? Error, int LatencyMs)> Post(WebhookSubscription s, string id, DateTimeOffset at, string body, CancellationToken ct)
+    {
         var ts = at.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new StringContent(body, Encoding.UTF8, WebhookMessage.ContentType) };
         request.Headers.Add("webhook-id", id);
@@ -116,7 +122,7 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IEventStore store, IP
         }
         catch (HttpRequestException ex) { error = ex.Message; }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested) { error = $"no answer within {options.Timeout.TotalSeconds:0.#} s"; }
-        return new WebhookAttempt(e.Position, e.EventId, at, error is null, status, error, (int)watch.ElapsedMilliseconds, null);
+        return (status, error, (int)watch.ElapsedMilliseconds);
     }
 
     async Task Fail(WebhookSubscription s, Guid lease, long passed, WebhookAttempt attempt, int failuresBefore, CancellationToken ct)
@@ -128,6 +134,24 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IEventStore store, IP
                 ? $"Failing since {failingSince:O}, longer than {options.DisableAfter}; last: {attempt.Error}." : null;
         var next = reason is null ? attempt.AttemptedAt + RetrySchedule.After(failures, options.RetryScale) : (DateTimeOffset?)null;
         await leases.Failed(s.Id, lease, passed, attempt with { NextAttemptAt = next }, failingSince, reason, ct);
-        if (reason is not null) log.LogWarning("Webhook subscription {Id} of {Owner} disabled: {Reason}", s.Id, s.Owner, reason);
+        if (reason is null) return;
+        log.LogWarning("Webhook subscription {Id} of {Owner} disabled: {Reason}", s.Id, s.Owner, reason);
+        await NoticeOfDisabling(s with { Position = passed }, reason, attempt.AttemptedAt, ct);
+    }
+
+    /// <summary>
+    /// Tells the owner through each of its other active subscriptions, once, that this one was disabled and why. Only a
+    /// courtesy: the subscription itself (GET /api/v1/webhooks/{id}: health disabled, disabledReason) is the record.
+    /// </summary>
+    async Task NoticeOfDisabling(WebhookSubscription s, string reason, DateTimeOffset at, CancellationToken ct)
+    {
+        var noticeId = Guid.CreateVersion7();
+        var body = WebhookMessage.Disabled(noticeId, s, reason, at, _source);
+        foreach (var other in await subscriptions.List(s.Owner, ct))
+        {
+            if (other.Id == s.Id || !other.Active) continue;
+            var (_, error, _) = await Post(other, noticeId.ToString(), clock.UtcNow, body, ct);
+            if (error is not null) log.LogWarning("The notice that subscription {Id} was disabled did not reach {Other}: {Error}", s.Id, other.Id, error);
+        }
     }
 }

@@ -40,5 +40,27 @@ public static class WebhookMessage
         return Encoding.UTF8.GetString(Formatter.EncodeStructuredModeMessage(ce, out _).Span);
     }
 
+    public const string DisabledType = "cn.assetledger.webhook.disabled";
+
+    /// <summary>
+    /// The notice to a subscription's owner that it was disabled, sent to the owner's other active subscriptions: not an
+    /// event of the log (no position, no proof), <c>subject</c> the disabled subscription, <c>data</c> why and where it stopped.
+    /// </summary>
+    public static string Disabled(Guid noticeId, WebhookSubscription s, string reason, DateTimeOffset at, Uri source)
+    {
+        var ce = new CloudEvent(CloudEventsSpecVersion.V1_0)
+        {
+            Id = noticeId.ToString(),
+            Source = source,
+            Type = DisabledType,
+            Subject = s.Id.ToString(),
+            Time = at,
+            DataContentType = "application/json",
+            Data = JsonSerializer.SerializeToElement(new { subscriptionId = s.Id, url = s.Url, reason, disabledAt = at, position = s.Position },
+                new JsonSerializerOptions(JsonSerializerDefaults.Web)),
+        };
+        return Encoding.UTF8.GetString(Formatter.EncodeStructuredModeMessage(ce, out _).Span);
+    }
+
     public const string ContentType = "application/cloudevents+json";
 }

@@ -7,12 +7,13 @@ namespace AssetLedger.Infrastructure.Webhooks;
 
 public static class WebhookServiceCollectionExtensions
 {
-    /// <summary>The subscriptions' store, the deliverer, and (when <paramref name="deliver"/>, unless Deliver says otherwise) the deliverer running in this process.</summary>
+    /// <summary>The subscriptions' store, the inbound notices' credentials, the deliverer, and (when <paramref name="deliver"/>, unless Deliver says otherwise) the deliverer running in this process.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration section, bool deliver)
     {
         var options = section.Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(options);
         services.AddSingleton<IWebhookSubscriptions>(sp => new PostgresWebhookSubscriptions(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton<INoticeCredentials>(sp => new PostgresNoticeCredentials(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new WebhookLeases(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<WebhookDeliverer>();
         services.AddSingleton<IWebhookSigningKey>(sp => sp.GetRequiredService<WebhookDeliverer>());

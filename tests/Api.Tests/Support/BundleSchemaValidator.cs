@@ -37,6 +37,22 @@ public static class BundleSchemaValidator
         return problems;
     }
 
+    /// <summary>
+    /// A webhook message against docs/schemas/webhook-cloudevent.json and, for an asset event, its data against the
+    /// event's own schema; empty if both match.
+    /// </summary>
+    public static List<string> WebhookProblems(string where, string body)
+    {
+        var problems = new List<string>();
+        Check(problems, where, "webhook-cloudevent.json", body);
+        using var doc = JsonDocument.Parse(body);
+        var type = doc.RootElement.GetProperty("type").GetString()!;
+        const string assetPrefix = "cn.assetledger.asset.";
+        if (type.StartsWith(assetPrefix, StringComparison.Ordinal))
+            Check(problems, $"{where} ({type}) data", $"events/asset-{type[assetPrefix.Length..]}.json", doc.RootElement.GetProperty("data").GetRawText());
+        return problems;
+    }
+
     /// <summary>Event types seen in the bundle's event files (to show which the test covered).</summary>
     public static IEnumerable<string> EventTypes(IReadOnlyDictionary<string, byte[]> files) =>
         new[] { "events.jsonl", "participants.jsonl" }.SelectMany(f => Lines(files, f))
