@@ -1,5 +1,6 @@
 using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Hosting;
+using AssetLedger.Api.WebConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAssetLedger();
@@ -22,6 +23,7 @@ app.MapRegistrations();
 app.MapDevices();
 app.MapWitnesses();
 app.MapWebhooks();
+app.MapConsole();
 await app.PrepareDatabase();
 app.Run();
 
