@@ -88,7 +88,8 @@ public sealed class ShowModel(IEventStore store, TraceQueries trace, ConsoleComm
             if (!await Load(id, ct)) return NotFound();
             return Refused(e);
         }
-        return Done($"/console/assets/{id}", T[done]);
+        // An action can end the viewer's part in the asset (a venue returning it): then the dashboard, not a 404.
+        return Done(AssetAccess.CanRead(Viewer, outcome.State!) ? $"/console/assets/{id}" : ConsoleSetup.Prefix, T[done]);
     }
 
     static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
