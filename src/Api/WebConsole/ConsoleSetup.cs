@@ -76,7 +76,9 @@ public static class ConsoleSetup
     /// <summary>Static files (htmx, the stylesheet and script), the language from the cookie or Accept-Language, for /console only.</summary>
     public static WebApplication UseConsoleFiles(this WebApplication app)
     {
-        app.UseStaticFiles();
+        // Served from beside the binaries (the build copies wwwroot there), whatever the content root the service was started in.
+        var files = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        app.UseStaticFiles(Directory.Exists(files) ? new StaticFileOptions { FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(files) } : new StaticFileOptions());
         var localization = new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture("en"),
