@@ -1,5 +1,6 @@
 using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Hosting;
+using AssetLedger.Api.WebConsole;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAssetLedger();
@@ -24,6 +25,7 @@ app.MapAlarms();
 app.MapWitnesses();
 app.MapWebhooks();
 app.MapIntegrations();
+app.MapConsole();
 await app.PrepareDatabase();
 app.Run();
 

@@ -19,7 +19,8 @@ public sealed class AccessAuditMiddleware(RequestDelegate next, IAccessAudit aud
         if (AccessAuditFilter.IdOf(http) != Guid.Empty) return; // already recorded by the endpoint's filter
         var status = http.Response.StatusCode;
         var user = http.User;
-        var regulatorRead = HttpMethods.IsGet(http.Request.Method) && user.IsInRole("Regulator") && http.Request.Path.StartsWithSegments("/api/v1");
+        var regulatorRead = HttpMethods.IsGet(http.Request.Method) && user.IsInRole("Regulator")
+            && (http.Request.Path.StartsWithSegments("/api/v1") || WebConsole.ConsoleSetup.IsConsole(http.Request.Path));
         if (status is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden) && !regulatorRead) return;
         var record = new AccessRecord(Guid.CreateVersion7(), at, user.ParticipantIdOrNull(), user.Login(), user.FindAll("role").Select(c => c.Value).ToList(),
             http.Request.Method, http.Request.Path.Value ?? "", http.Request.QueryString.HasValue ? http.Request.QueryString.Value![1..] : null,

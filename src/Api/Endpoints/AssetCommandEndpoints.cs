@@ -36,18 +36,21 @@ public static class AssetCommandEndpoints
 
     static async Task<Results<Created<CommandResult>, ProblemHttpResult>> Register(RegisterAssetRequest body, CommandServices s, CancellationToken ct)
     {
-        var (result, error) = await s.Send((actor, now) =>
-        {
-            var kind = ParseEnum<AssetKind>(body.Kind, "kind");
-            if (kind.Error is { } e1) return e1;
-            var owner = Participant(body.OwnerId, "ownerId");
-            if (owner.Error is { } e2) return e2;
-            var details = Details(body, kind.Value);
-            if (details.Error is { } e3) return e3;
-            return new RegisterAsset(s.NewAssetId, kind.Value, owner.Value, details.Value!, actor, now);
-        }, ct);
+        var (result, error) = await s.Send((actor, now) => Registration(body, s.NewAssetId, actor, now), ct);
         if (error is not null) return error;
         return TypedResults.Created($"/api/v1/assets/{result!.AssetId}", result);
+    }
+
+    /// <summary>A registration from its request, as the API and the console both build it (the same checks, the same messages).</summary>
+    internal static Result<IAssetCommand> Registration(RegisterAssetRequest body, AssetId id, Actor actor, DateTimeOffset now)
+    {
+        var kind = ParseEnum<AssetKind>(body.Kind, "kind");
+        if (kind.Error is { } e1) return e1;
+        var owner = Participant(body.OwnerId, "ownerId");
+        if (owner.Error is { } e2) return e2;
+        var details = Details(body, kind.Value);
+        if (details.Error is { } e3) return e3;
+        return new RegisterAsset(id, kind.Value, owner.Value, details.Value!, actor, now);
     }
 
     static Task<Results<Ok<CommandResult>, ProblemHttpResult>> Confirm(string id, ConfirmationRequest body, CommandServices s, CancellationToken ct) =>

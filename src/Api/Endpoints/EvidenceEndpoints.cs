@@ -38,7 +38,7 @@ public static class EvidenceEndpoints
     }
 
     /// <param name="wait">Seconds to wait for the asset's last event to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);

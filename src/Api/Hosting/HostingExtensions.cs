@@ -4,6 +4,7 @@ using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Idempotency;
 using AssetLedger.Api.Problems;
 using AssetLedger.Api.Security;
+using AssetLedger.Api.WebConsole;
 using AssetLedger.Application;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
@@ -97,6 +98,12 @@ public static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
+        // The console brings MVC in, and Swashbuckle then describes schemas with MVC's options: the same as the endpoints' own.
+        s.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o =>
+        {
+            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
         s.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Problems.Describe);
         s.AddExceptionHandler<ProblemExceptionHandler>();
 
@@ -107,7 +114,9 @@ public static class HostingExtensions
         s.AddCredentials();
         s.AddDevices();
         s.AddSingleton<LoginService>();
-        s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
+        var authentication = s.AddAuthentication(WebConsole.ConsoleSetup.Scheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
+        authentication.AddConsoleCookie();
+        s.AddConsole(keyDirectory);
         s.AddAuthorization();
         s.AddAssetLedgerOpenApi();
         s.AddAssetLedgerTelemetry(builder.Configuration);
@@ -121,6 +130,7 @@ public static class HostingExtensions
     public static WebApplication UseAssetLedger(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseConsoleFiles();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyLimits>();
@@ -136,6 +146,7 @@ public static class HostingExtensions
         app.UseMiddleware<ApplicantGate>();
         app.UseMiddleware<RollbackGate>();
         app.UseMiddleware<SignedCommands>();
+        app.UseMiddleware<FormIdempotencyKey>();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseAuthorization();
         app.UseAssetLedgerOpenApi();

@@ -26,39 +26,18 @@ public static class JwtAuthentication
         {
             OnTokenValidated = async context =>
             {
-                var services = context.HttpContext.RequestServices;
                 var ct = context.HttpContext.RequestAborted;
-                var principal = context.Principal!;
-                var login = principal.FindFirstValue("sub");
-                var participantId = principal.FindFirstValue(TokenService.ParticipantClaim);
-                if (login is null || participantId is null) { context.Fail("The token names no user or participant."); return; }
                 // A client that hangs up while its user and participant are read is no failure of the registry: no error is logged for it.
-                AssetLedger.Domain.Users.UserState user;
-                ParticipantInfo? participant;
                 try
                 {
-                    using var stage = Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Session);
-                    (user, participant) = await CallerStreams.Read(services.GetRequiredService<IEventStore>(), services.GetRequiredService<IParticipantDirectory>(),
-                        login, new ParticipantId(participantId), ct);
-                    if (!user.Exists || user.Disabled || user.Participant.Value != participantId) { context.Fail("The token's user is disabled or no longer exists."); return; }
+                    var (principal, failure) = await Sessions.Refresh(context.Principal!, JwtBearerDefaults.AuthenticationScheme, context.HttpContext.RequestServices, ct);
+                    if (failure is not null) context.Fail(failure);
+                    else context.Principal = principal;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
                     context.Fail("The client closed the request.");
-                    return;
                 }
-                if (participant is null) { context.Fail("The token's participant no longer exists."); return; }
-                // The two streams just read give the current session version: no further query, no cache, so no
-                // instance accepts a token that a reset, a disable, a role revocation or a suspension made stale.
-                if (principal.FindFirstValue(TokenService.SessionClaim) != UserSessions.VersionOf(user, participant))
-                {
-                    context.Fail("The session ended (the password was reset, the user disabled, a role revoked or the participant suspended); log in again.");
-                    return;
-                }
-                var claims = principal.Claims.Where(c => c.Type is not ("role" or TokenService.UnverifiedClaim)).ToList();
-                claims.AddRange(participant.Roles.Select(r => new Claim("role", r.ToString())));
-                if (!participant.Verified) claims.Add(new Claim(TokenService.UnverifiedClaim, "true"));
-                context.Principal = new ClaimsPrincipal(new ClaimsIdentity(claims, JwtBearerDefaults.AuthenticationScheme, "sub", "role"));
             },
             OnChallenge = async context =>
             {

@@ -59,6 +59,7 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         if (filter.DebtorId is { } debtor) Where("debtor_id = @debtor", "debtor", debtor);
         if (filter.VenueId is { } venue) Where("venue_id = @venue", "venue", venue);
         if (filter.Commodity is { } commodity) Where("commodity = @commodity", "commodity", commodity);
+        if (filter.OfferedTo is { } offeredTo) Where("offered AND offered_to = @offeredTo", "offeredTo", offeredTo);
         if (filter.VisibleTo is { } reader && !AssetAccess.SeesAll(reader))
         {
             // The projection stored AssetAccess's audience of each asset: who may see it, and which roles may.

@@ -65,6 +65,8 @@ public sealed record AssetFilter
     /// <summary>Assets out at this venue (a trading center or a bank).</summary>
     public string? VenueId { get; init; }
     public string? Commodity { get; init; }
+    /// <summary>Assets with a pending transfer offer to this participant (the console's "offers to accept").</summary>
+    public string? OfferedTo { get; init; }
     public AssetLock? Locked { get; init; }
     /// <summary>Only assets this actor may read, as <see cref="AssetLedger.Application.Assets.AssetAccess"/> decides.</summary>
     public Actor? VisibleTo { get; init; }

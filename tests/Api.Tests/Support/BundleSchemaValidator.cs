@@ -75,7 +75,7 @@ public static class BundleSchemaValidator
             ? Encoding.UTF8.GetString(bytes).Split('\n').Select((l, i) => (l, i + 1)).Where(x => x.l.Length > 0)
             : [];
 
-    static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "AssetLedger.sln"))) dir = Path.GetDirectoryName(dir);

@@ -1,0 +1,55 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace AssetLedger.Api.Tests.Support;
+
+/// <summary>
+/// Playwright driving Debian's chromium (ExecutablePath: no browser download; scripts/test.sh installs the package where
+/// missing), one browser per test class, a context per person. Every page a test visits can be scanned with axe-core
+/// and photographed into <see cref="Screenshots"/>.
+/// </summary>
+public sealed class ConsoleBrowser : IAsyncLifetime
+{
+    IPlaywright _playwright = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where the screenshots go (beside the test binaries), to look at after a run.</summary>
+    public static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "console-screenshots");
+
+    public async Task InitializeAsync()
+    {
+        var exe = HeadlessChromium.Executable ?? throw new InvalidOperationException("chromium is not installed: scripts/test.sh installs Debian's chromium package (apt-get install chromium).");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = exe, Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    /// <summary>A person's own browser context (cookies of its own), signed in through the login form.</summary>
+    public async Task<IPage> SignedIn(ApiServer api, string participant, string locale = "en-US")
+    {
+        await api.Token(participant);
+        var context = await Browser.NewContextAsync(new() { BaseURL = api.BaseAddress.ToString(), Locale = locale, TimezoneId = "Asia/Shanghai" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.GetByLabel(locale.StartsWith("zh") ? "登录名" : "Login", new() { Exact = true }).FillAsync(ApiServer.LoginOf(participant));
+        await page.GetByLabel(locale.StartsWith("zh") ? "密码" : "Password", new() { Exact = true }).FillAsync(participant == "operator" ? ApiServer.OperatorPassword : ApiServer.UserPassword);
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/console");
+        return page;
+    }
+
+    /// <summary>An axe-core scan of the page as it stands, and a screenshot named after it: no serious or critical violation.</summary>
+    public static async Task Check(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(bad.Count == 0, $"{name} ({page.Url}): " + string.Join("\n", bad.Select(v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
+    }
+}
