@@ -105,6 +105,7 @@ public static class HostingExtensions
         s.AddSingleton<TokenService>();
         s.AddCredentials();
         s.AddDevices();
+        s.AddMqttReadings(builder.Configuration.GetSection("AssetLedger:Mqtt"));
         s.AddSingleton<LoginService>();
         s.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         s.AddAuthorization();
