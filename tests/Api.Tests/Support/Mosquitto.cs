@@ -21,6 +21,8 @@ public sealed class Mosquitto : IAsyncDisposable
 
     public string Directory { get; }
     public string Url => _env["MQTT_URL"];
+    public string DevicesUser => _env["MQTT_DEVICES_USER"];
+    public string DevicesPassword => _env["MQTT_DEVICES_PASSWORD"];
 
     public static Mosquitto Shared() => new(Environment.GetEnvironmentVariable("ASSETLEDGER_TEST_MQTT")
         ?? throw new InvalidOperationException("ASSETLEDGER_TEST_MQTT is not set: run the tests with scripts/test.sh, which starts Mosquitto."), own: false);
@@ -50,7 +52,7 @@ public sealed class Mosquitto : IAsyncDisposable
 
     /// <summary>A device-side client, as the `devices` user.</summary>
     public Task<ReadingPublisher> Publisher() =>
-        ReadingPublisher.Connect(Url, _env["MQTT_DEVICES_USER"], _env["MQTT_DEVICES_PASSWORD"], "test-publisher-" + Guid.NewGuid().ToString("N")[..8], CancellationToken.None);
+        ReadingPublisher.Connect(Url, DevicesUser, DevicesPassword, "test-publisher-" + Guid.NewGuid().ToString("N")[..8], CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
