@@ -40,13 +40,23 @@ for i in $(seq 1 10); do
   api "/api/v1/assets/$id/confirmations" "$TC" '{"approve":true}' >/dev/null
 done
 
+# CPU seconds (user + system) the API process and the PostgreSQL cluster have used: what a reading costs, whatever the
+# machine's other load. The cluster's exited backends are counted in the postmaster's children times.
+cpu() {
+  local hz pm; hz="$(getconf CLK_TCK)"; pm="$(head -1 "$DIR/pg/postmaster.pid")"
+  awk -v hz="$hz" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / hz }' "/proc/$API_PID/stat"; printf ' '
+  { cat "/proc/$pm/stat"; for c in $(ps -o pid= --ppid "$pm"); do cat "/proc/$c/stat" 2>/dev/null; done; } \
+    | awk -v hz="$hz" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f\n", s / hz }'
+}
+
 logged() { psql_bench "SELECT count(*) FROM events WHERE type = 'device-reading-recorded'"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # run TRANSPORT DEVICES READINGS: one simulation; prints readings/s from the first reading sent to the last logged.
 run() {
-  local transport="$1" devices="$2" readings="$3" before target out="$DIR/sim.json" extra=() start end total
+  local transport="$1" devices="$2" readings="$3" before target out="$DIR/sim.json" extra=() start end total cpu0 cpu1
   before="$(logged)"; target=$((before + devices * readings))
+  read -r -a cpu0 <<<"$(cpu)"
   if [ "$transport" = http ]; then extra=(--http); else extra=(--mqtt "$MQTT_URL" --mqtt-user "$MQTT_DEVICES_USER" --mqtt-password "$MQTT_DEVICES_PASSWORD"); fi
   "${CLI[@]}" devices simulate --api "$URL" --warehouse 'wh-1.bench:bench password 1' --confirmer 'reg-1.bench:bench password 1' \
     --devices "$devices" --readings "$readings" --rate 0 --batch "$BATCH" --json "$out" "${extra[@]}" >"$DIR/sim.log" 2>&1 || { cat "$DIR/sim.log"; return 1; }
@@ -54,8 +64,13 @@ run() {
   start="$(jq -r ".seconds as \$s | $end - \$s" "$out")"
   for _ in $(seq 1 1200); do [ "$(logged)" -ge "$target" ] && break; sleep 0.25; done
   end="$(date +%s.%N)"; total=$(( $(logged) - before ))
+  read -r -a cpu1 <<<"$(cpu)"
   printf '%-4s %5d devices x %3d readings (batch %d): %6d logged of %6d sent, %6.0f readings/s logged (sending alone: %s/s)   load average %s\n' \
     "$transport" "$devices" "$readings" "$BATCH" "$total" "$(jq -r .published "$out")" "$(awk -v t="$total" -v a="$start" -v b="$end" 'BEGIN{print t/(b-a)}')" "$(jq -r .perSecond "$out")" "$(load)"
+  # Registration (3 API calls a device) is inside the CPU window too; the ceiling is what 2 cores would take at this cost.
+  awk -v t="$total" -v a0="${cpu0[0]}" -v a1="${cpu1[0]}" -v p0="${cpu0[1]}" -v p1="${cpu1[1]}" 'BEGIN {
+    api = (a1 - a0) * 1000 / t; pg = (p1 - p0) * 1000 / t
+    printf "     CPU per reading (incl. registering the devices): API %.2f ms, PostgreSQL %.2f ms: 2 cores would take about %.0f readings/s\n", api, pg, 2000 / (api + pg) }'
 }
 
 echo "load average before: $(load)"
