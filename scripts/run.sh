@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
+. scripts/lib/mqtt.sh
 URL="${ASSETLEDGER_URL:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
@@ -26,6 +27,22 @@ if [ -z "${ConnectionStrings__AssetLedger:-}" ] && [ -z "${ASSETLEDGER_DB:-}" ];
   export ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=assetledger;Maximum Pool Size=100"
 fi
 
+# Devices publish their signed readings to a local Mosquitto in .mqtt/ (ignored by git) on a port of its own, unless
+# AssetLedger__Mqtt__Url names another broker. Its users' passwords are in .mqtt/broker.env (the simulator reads them).
+if [ -z "${AssetLedger__Mqtt__Url:-}" ]; then
+  mqtt_install
+  MQTT_DIR="$PWD/.mqtt"
+  if [ -f "$MQTT_DIR/broker.env" ]; then . "$MQTT_DIR/broker.env"; else mqtt_configure "$MQTT_DIR" "${ASSETLEDGER_MQTT_PORT:-21883}" >/dev/null; fi
+  if [ -f "$MQTT_DIR/mosquitto.pid" ] && kill -0 "$(cat "$MQTT_DIR/mosquitto.pid")" 2>/dev/null; then
+    . "$MQTT_DIR/broker.env"; echo "Using the local Mosquitto already running in .mqtt on $MQTT_URL"
+  else
+    echo "Starting a local Mosquitto in .mqtt on 127.0.0.1:$MQTT_PORT"
+    mqtt_start "$MQTT_DIR"
+    STOP_MQTT=1
+  fi
+  mqtt_service_settings
+fi
+
 dotnet build src/Api -c Release -nologo -v q >/dev/null
 echo "AssetLedger API on $URL  (Swagger UI: $URL/swagger)"
 # Request-by-request framework logs are noise for a person watching the console.
@@ -34,6 +51,7 @@ API_PID=$!
 # However this script ends (Ctrl-C, kill, the service exiting), the service stops first, then the PostgreSQL it started.
 stop() {
   kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+  if [ -n "${STOP_MQTT:-}" ]; then echo "Stopping the local Mosquitto"; mqtt_stop "$MQTT_DIR"; fi
   if [ -n "${STOP_PG:-}" ]; then echo "Stopping the local PostgreSQL"; pg_stop "$PGDATA_DIR"; fi
 }
 trap stop EXIT

@@ -6,8 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 . scripts/fabric/ports.sh
+. scripts/lib/mqtt.sh
 
 pg_install
+mqtt_install
 # The README walk-through test runs the README's curl commands, which use jq (and unzip, to show a bundle's receipt).
 if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
   echo "installing jq, curl and unzip with apt-get" >&2
@@ -37,13 +39,14 @@ for d in chain/fabric/chaincode chain/fabric/compat chain/fabric/protos; do
 done
 PGDIR="$(mktemp -d /tmp/assetledger-test-pg.XXXXXX)"
 RESULTS="$(mktemp -d /tmp/assetledger-test-results.XXXXXX)"
+MQTTDIR="$(mktemp -d /tmp/assetledger-test-mqtt.XXXXXX)"
 # One real Fabric network for the whole run (scripts/fabric-network.sh), brought up while the solution builds, on
 # free loopback ports and in a folder of its own; each Fabric test class anchors on a chaincode name of its own.
 export FABRIC_NET="$(mktemp -d /tmp/assetledger-test-fabric.XXXXXX)"
 export FABRIC_EXTRA_CHAINCODES="anchor-worker anchor-faults anchor-bundle anchor-managed anchor-compat anchor-cli"
 FABRIC_PORT_BASE="$(fabric_free_port_base 27000)"; export FABRIC_PORT_BASE
 export ASSETLEDGER_TEST_FABRIC="$FABRIC_NET/network.env"
-cleanup() { scripts/fabric-network.sh down >/dev/null 2>&1 || scripts/fabric-network.sh down; pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS" "$FABRIC_NET"; }
+cleanup() { scripts/fabric-network.sh down >/dev/null 2>&1 || scripts/fabric-network.sh down; mqtt_stop "$MQTTDIR"; pg_stop "$PGDIR"; rm -rf "$PGDIR" "$RESULTS" "$FABRIC_NET" "$MQTTDIR"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -52,6 +55,10 @@ pg_start_free "$PGDIR" fsync=off synchronous_commit=off full_page_writes=off || 
 PORT="$PG_PORT"
 export ASSETLEDGER_TEST_PG="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100"
 echo "PostgreSQL for tests on 127.0.0.1:$PORT"
+# One Mosquitto for the run (device readings over MQTT); the tests read its URL and users from $MQTTDIR/broker.env.
+mqtt_start_free "$MQTTDIR" || { echo "could not start Mosquitto"; echo "0 passed, 1 failed"; exit 1; }
+export ASSETLEDGER_TEST_MQTT="$MQTTDIR"
+echo "Mosquitto for tests on $MQTT_URL"
 
 scripts/fabric-network.sh up >"$RESULTS/fabric-up.log" 2>&1 &
 FABRIC_UP=$!

@@ -8,6 +8,7 @@ public static class CliApp
 {
     public static RootCommand Create() => new("assetledger: the AssetLedger registry's command line.")
     {
+        DevicesCommand.Create(),
         LedgerCommand.Create(),
         ProjectionsCommand.Create(),
         SeedCommand.Create(),

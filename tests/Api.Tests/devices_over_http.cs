@@ -5,6 +5,7 @@ using AssetLedger.Api.Tests.Support;
 using AssetLedger.Domain.Devices;
 using AssetLedger.Ledger.Devices;
 using static AssetLedger.Api.Tests.Support.AssetScenario;
+using static AssetLedger.Api.Tests.Support.DeviceScenario;
 
 namespace AssetLedger.Api.Tests;
 
@@ -19,27 +20,9 @@ public sealed class devices_over_http(ApiServer api) : IClassFixture<ApiServer>,
     public Task InitializeAsync() => Cast(api);
     public Task DisposeAsync() => Task.CompletedTask;
 
-    static readonly Measurements Weight = new() { Weight = "1200.5", Unit = "bbl" };
-
-    static string Spki(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
-
-    async Task<(string Device, string Receipt, ECDsa Key)> ConfirmedWeighbridge()
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var device = $"wb-{Guid.NewGuid():N}"[..20];
-        var receipt = await Active(api);
-        var created = await api.Post("/api/v1/devices", "wh-1", new { id = device, kind = "Weighbridge", site = "tank farm 3", make = "Mettler", publicKey = Spki(key) });
-        Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
-        await Ok(api.Post($"/api/v1/devices/{device}/bindings", "wh-1", new { assetId = receipt }));
-        await Ok(api.Post($"/api/v1/assets/{receipt}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
-        await Ok(api.Post($"/api/v1/devices/{device}/confirmations", "bank-1", new { }));
-        return (device, receipt, key);
-    }
+    Task<(string Device, string Receipt, ECDsa Key)> ConfirmedWeighbridge() => DeviceScenario.ConfirmedWeighbridge(api);
 
     Task<Reply> Deliver(string device, params string[] readings) => api.Post($"/api/v1/devices/{device}/readings", "wh-1", new { readings });
-
-    static string Sign(ECDsa key, string device, long counter, string? asset, DateTimeOffset? at = null) =>
-        SignedReadings.Sign(key, device, counter, at ?? DateTimeOffset.UtcNow.AddSeconds(-1), asset, Weight);
 
     [Fact]
     public async Task confirmed_readings_are_logged_one_event_each_and_the_counter_moves_on()

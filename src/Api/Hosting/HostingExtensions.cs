@@ -113,6 +113,7 @@ public static class HostingExtensions
         s.AddSingleton<TokenService>();
         s.AddCredentials();
         s.AddDevices();
+        s.AddMqttReadings(builder.Configuration.GetSection("AssetLedger:Mqtt"));
         s.AddSingleton<LoginService>();
         var authentication = s.AddAuthentication(WebConsole.ConsoleSetup.Scheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
         authentication.AddConsoleCookie();

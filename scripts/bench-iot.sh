@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Device readings accepted, verified and logged per second (issue 18): simulated weighbridges (assetledger devices
+# simulate) publishing signed readings through a private Mosquitto to one API instance (Release, durable PostgreSQL
+# with fsync on, a cluster of its own), side by side with the same readings delivered over HTTP. Each accepted reading
+# is one event in the Merkle log (provable on its own). The clock runs from the first reading sent to the last one
+# logged (MQTT: polled in the database; HTTP: the answers say). The load average is printed with every figure.
+# Usage: scripts/bench-iot.sh [readings per device at 100 devices, default 50] [at 1,000 devices, default 10] [batch, default 1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/pg.sh
+. scripts/lib/mqtt.sh
+R100="${1:-50}"; R1000="${2:-10}"; BATCH="${3:-1}"
+pg_install; mqtt_install
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+DIR="$(mktemp -d /tmp/assetledger-bench-iot.XXXXXX)"; chmod 755 "$DIR"
+PORT="$(pg_free_port)"
+API_PID=""
+cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; mqtt_stop "$DIR/mqtt"; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
+trap cleanup EXIT
+pg_start "$DIR/pg" "$PORT"
+mqtt_start_free "$DIR/mqtt"
+mqtt_service_settings
+. scripts/lib/bench-writers.sh
+bench_one_instance
+dotnet build src/Cli -c Release -nologo -v q >/dev/null
+CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
+psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c "$1"; }
+
+# The cast: a warehouse and a trading center who confirm receipts, an owner, a regulator who confirms devices; ten receipts.
+OP="$(bench_token operator bench-operator-password)"
+api() { curl -sf -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3"; }
+for p in owner-a:Owner wh-1:Warehouse tc-1:TradingCenter reg-1:Regulator; do
+  api /api/v1/participants "$OP" "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
+  api /api/v1/users "$OP" "{\"login\":\"${p%%:*}.bench\",\"participantId\":\"${p%%:*}\",\"displayName\":\"bench\",\"password\":\"bench password 1\"}" >/dev/null
+done
+OWNER="$(bench_token owner-a.bench 'bench password 1')"; WH="$(bench_token wh-1.bench 'bench password 1')"; TC="$(bench_token tc-1.bench 'bench password 1')"
+for i in $(seq 1 10); do
+  id="$(api /api/v1/assets "$OWNER" "{\"kind\":\"WarehouseReceipt\",\"ownerId\":\"owner-a\",\"warehouseId\":\"wh-1\",\"receiptNumber\":\"WR-IOT-$i\",\"commodity\":\"nickel\",\"quantity\":\"1200.5\",\"unit\":\"t\"}" | jq -r .assetId)"
+  api "/api/v1/assets/$id/confirmations" "$WH" '{"approve":true}' >/dev/null
+  api "/api/v1/assets/$id/confirmations" "$TC" '{"approve":true}' >/dev/null
+done
+
+# CPU seconds (user + system) the API process and the PostgreSQL cluster have used: what a reading costs, whatever the
+# machine's other load. The cluster's exited backends are counted in the postmaster's children times.
+cpu() {
+  local hz pm; hz="$(getconf CLK_TCK)"; pm="$(head -1 "$DIR/pg/postmaster.pid")"
+  awk -v hz="$hz" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / hz }' "/proc/$API_PID/stat"; printf ' '
+  { cat "/proc/$pm/stat"; for c in $(ps -o pid= --ppid "$pm"); do cat "/proc/$c/stat" 2>/dev/null; done; } \
+    | awk -v hz="$hz" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f\n", s / hz }'
+}
+
+logged() { psql_bench "SELECT count(*) FROM events WHERE type = 'device-reading-recorded'"; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# run TRANSPORT DEVICES READINGS: one simulation; prints readings/s from the first reading sent to the last logged.
+run() {
+  local transport="$1" devices="$2" readings="$3" before target out="$DIR/sim.json" extra=() start end total cpu0 cpu1
+  before="$(logged)"; target=$((before + devices * readings))
+  read -r -a cpu0 <<<"$(cpu)"
+  if [ "$transport" = http ]; then extra=(--http); else extra=(--mqtt "$MQTT_URL" --mqtt-user "$MQTT_DEVICES_USER" --mqtt-password "$MQTT_DEVICES_PASSWORD"); fi
+  "${CLI[@]}" devices simulate --api "$URL" --warehouse 'wh-1.bench:bench password 1' --confirmer 'reg-1.bench:bench password 1' \
+    --devices "$devices" --readings "$readings" --rate 0 --batch "$BATCH" --json "$out" "${extra[@]}" >"$DIR/sim.log" 2>&1 || { cat "$DIR/sim.log"; return 1; }
+  end="$(date +%s.%N)"
+  start="$(jq -r ".seconds as \$s | $end - \$s" "$out")"
+  for _ in $(seq 1 1200); do [ "$(logged)" -ge "$target" ] && break; sleep 0.25; done
+  end="$(date +%s.%N)"; total=$(( $(logged) - before ))
+  read -r -a cpu1 <<<"$(cpu)"
+  printf '%-4s %5d devices x %3d readings (batch %d): %6d logged of %6d sent, %6.0f readings/s logged (sending alone: %s/s)   load average %s\n' \
+    "$transport" "$devices" "$readings" "$BATCH" "$total" "$(jq -r .published "$out")" "$(awk -v t="$total" -v a="$start" -v b="$end" 'BEGIN{print t/(b-a)}')" "$(jq -r .perSecond "$out")" "$(load)"
+  # Registration (3 API calls a device) is inside the CPU window too; the ceiling is what 2 cores would take at this cost.
+  awk -v t="$total" -v a0="${cpu0[0]}" -v a1="${cpu1[0]}" -v p0="${cpu0[1]}" -v p1="${cpu1[1]}" 'BEGIN {
+    api = (a1 - a0) * 1000 / t; pg = (p1 - p0) * 1000 / t
+    printf "     CPU per reading (incl. registering the devices): API %.2f ms, PostgreSQL %.2f ms: 2 cores would take about %.0f readings/s\n", api, pg, 2000 / (api + pg) }'
+}
+
+echo "load average before: $(load)"
+run mqtt 100 "$R100"
+run http 100 "$R100"
+run mqtt 1000 "$R1000"
+run http 1000 "$R1000"
+refusals="$(psql_bench "SELECT coalesce(sum(refused), 0) FROM device_reading_refusals")"
+echo "refused readings (all runs): $refusals; server errors logged: $(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
+echo "load average after: $(load)"

@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using AssetLedger.Application.Commands;
+using AssetLedger.Application.Devices;
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Devices;
+using AssetLedger.Ledger.Devices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+
+namespace AssetLedger.Infrastructure.Devices;
+
+/// <summary>
+/// Takes devices' signed readings from the broker: an MQTT 5 client with a persistent session (clean start off, a stable
+/// client id, a session expiry) on a shared subscription at QoS 1. A message is acknowledged only once
+/// <see cref="ReadingIngestion.Record"/> has committed its readings (or refused them for good), so a crash in between
+/// means the broker sends it again, never that it is lost; a reading sent twice is refused as replayed, never recorded twice.
+/// MQTTnet hands messages over one at a time, so the handler only queues them: a batch of whatever has arrived is then
+/// grouped by device, each device's messages recorded in one append, devices in parallel.
+/// A shared subscription hands a device's consecutive messages to different instances, which may then record them out
+/// of order: the later one first, the earlier refused as replayed. So an instance holding a device's reading whose
+/// counter skips ahead of the log waits (up to <see cref="MqttOptions.ReorderWait"/>) for the readings before it to land.
+/// </summary>
+public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStates states, MqttOptions options, IClock clock, ILogger<MqttReadingSubscriber> log) : BackgroundService
+{
+    /// <summary>A message as received; acknowledged on the connection it came on, or not at all (the broker resends it after a reconnect).</summary>
+    sealed record Delivery(string Topic, byte[] Payload, Func<CancellationToken, Task> Acknowledge, int Connection);
+
+    readonly Channel<Delivery> _inbox = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Dictionary<string, Queue<Delivery>> _lanes = new(StringComparer.Ordinal);
+    readonly SemaphoreSlim _recording = new(Math.Max(1, options.Parallelism));
+    int _connection;
+    IMqttClient? _client;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var processing = Process(ct);
+        var backoff = TimeSpan.FromMilliseconds(250);
+        while (!ct.IsCancellationRequested)
+        {
+            using var client = new MqttClientFactory().CreateMqttClient();
+            var connection = Interlocked.Increment(ref _connection);
+            var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                e.AutoAcknowledge = false;
+                // The payload's buffer is the client's again once this returns: keep a copy.
+                _inbox.Writer.TryWrite(new Delivery(e.ApplicationMessage.Topic, System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), e.AcknowledgeAsync, connection));
+                return Task.CompletedTask;
+            };
+            client.DisconnectedAsync += _ => { lost.TrySetResult(); return Task.CompletedTask; };
+            try
+            {
+                var connect = MqttOptions.Connection(options.Url!, options.Username, options.Password, options.ClientId)
+                    .WithCleanStart(false)
+                    .WithSessionExpiryInterval((uint)Math.Min(uint.MaxValue, options.SessionExpiry.TotalSeconds))
+                    .WithReceiveMaximum(options.ReceiveMaximum)
+                    .Build();
+                var result = await client.ConnectAsync(connect, ct);
+                _client = client;
+                await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(options.Filter).WithAtLeastOnceQoS()).Build(), ct);
+                log.LogInformation("Subscribed to {Filter} on {Broker} as {Client} (session {Session})", options.Filter, options.Url, options.ClientId, result.IsSessionPresent ? "resumed" : "new");
+                backoff = TimeSpan.FromMilliseconds(250);
+                await lost.Task.WaitAsync(ct);
+                log.LogWarning("Lost the MQTT broker at {Broker}; reconnecting", options.Url);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // A clean disconnect keeps the session: what is unacknowledged comes back to this client id next time.
+                try { if (client.IsConnected) await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None); }
+                catch (Exception e) { log.LogDebug(e, "Disconnecting from the broker"); }
+                break;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning("Cannot reach the MQTT broker at {Broker} ({Error}); retrying in {Backoff}", options.Url, e.Message, backoff);
+            }
+            finally { _client = null; }
+            try { await Task.Delay(backoff, ct); } catch (OperationCanceledException) { break; }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+        _inbox.Writer.TryComplete();
+        try { await processing; } catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// One lane per device: its messages recorded in the order they came, whatever has piled up meanwhile in one append.
+    /// Lanes do not wait for one another, so a lane waiting for a predecessor held by another instance holds up no other device.
+    /// </summary>
+    async Task Process(CancellationToken ct)
+    {
+        await foreach (var d in _inbox.Reader.ReadAllAsync(ct))
+        {
+            lock (_lanes)
+            {
+                if (_lanes.TryGetValue(d.Topic, out var queue)) { queue.Enqueue(d); continue; }
+                _lanes[d.Topic] = new Queue<Delivery>([d]);
+            }
+            _ = Task.Run(() => Lane(d.Topic, ct), CancellationToken.None);
+        }
+    }
+
+    async Task Lane(string topic, CancellationToken ct)
+    {
+        while (true)
+        {
+            Delivery[] pending;
+            lock (_lanes)
+            {
+                var queue = _lanes[topic];
+                if (queue.Count == 0) { _lanes.Remove(topic); return; }
+                pending = [.. queue];
+                queue.Clear();
+            }
+            try { await RecordAndAcknowledge(topic, pending, ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e) { log.LogError(e, "Readings on {Topic} not recorded; the broker sends them again after a reconnect", topic); }
+        }
+    }
+
+    async Task RecordAndAcknowledge(string topic, IReadOnlyList<Delivery> deliveries, CancellationToken ct)
+    {
+        if (ReadingTopics.DeviceOf(topic) is { } device && DeviceLimits.IsWellFormedId(device))
+        {
+            foreach (var run in Runs(deliveries))
+            {
+                await AwaitPredecessors(device, run[0], ct);
+                foreach (var chunk in run.Chunk(DeviceLimits.BatchMax)) await RecordUntilDone(device, chunk, ct);
+            }
+        }
+        else log.LogWarning("Ignored {Count} MQTT messages on {Topic}: not a device's readings topic", deliveries.Count, topic);
+        foreach (var d in deliveries)
+        {
+            // An acknowledgement belongs to the connection the message came on: after a reconnect the broker resends it.
+            if (d.Connection != Volatile.Read(ref _connection) || _client is not { IsConnected: true }) continue;
+            try { await d.Acknowledge(ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { log.LogDebug(e, "Acknowledging a reading message"); }
+        }
+    }
+
+    /// <summary>
+    /// The messages' readings cut where a counter skips ahead of the one before: the readings in between may be held by
+    /// another instance, and recording past them would leave them to be refused as replayed.
+    /// </summary>
+    static List<List<string>> Runs(IReadOnlyList<Delivery> deliveries)
+    {
+        var runs = new List<List<string>>();
+        long? last = null;
+        foreach (var d in deliveries)
+        {
+            var messages = ReadingTopics.Messages(d.Payload);
+            if (runs.Count == 0 || (CounterOf(messages[0]) is { } first && last is { } before && first > before + 1)) runs.Add([]);
+            runs[^1].AddRange(messages);
+            last = CounterOf(messages[^1]) ?? last;
+        }
+        return runs;
+    }
+
+    static long? CounterOf(string message) => SignedReadings.Open(message).Reading?.Counter;
+
+    /// <summary>Waits while the device's log ends before the first reading's counter less one, as another instance may be about to fill the gap.</summary>
+    async Task AwaitPredecessors(string device, string first, CancellationToken ct)
+    {
+        if (SignedReadings.Open(first).Reading is not { } reading) return;
+        var deadline = DateTime.UtcNow + options.ReorderWait;
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = await states.Load(device, ct);
+            if (!state.Exists || reading.Counter <= state.LastCounter + 1) return;
+            await Task.Delay(20, ct);
+        }
+    }
+
+    /// <summary>Records the readings, retrying while the database is away or the device keeps changing; gives up only on stopping (no acknowledgement then).</summary>
+    async Task RecordUntilDone(string device, IReadOnlyList<string> messages, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                ReadingsAnswer answer;
+                await _recording.WaitAsync(ct);
+                try { answer = await ingestion.Record(new RecordDeviceReadings(device, messages, Actor.SystemActor, clock.UtcNow, new CommandContext(User: "mqtt:" + options.ClientId)), ct); }
+                finally { _recording.Release(); }
+                if (answer.Error is not { Kind: ErrorKind.Conflict })
+                {
+                    if (answer.Error is { } error) log.LogWarning("Readings for {Device} over MQTT refused whole: {Code} {Message}", device, error.Code, error.Message);
+                    return;
+                }
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                log.LogWarning("Recording {Count} readings for {Device} failed ({Error}); retrying in {Delay}", messages.Count, device, e.Message, delay);
+            }
+            ct.ThrowIfCancellationRequested();
+            await Task.Delay(delay, ct);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+}
