@@ -62,6 +62,8 @@ public sealed partial class unverified_applicants_see_only_their_own_application
     {
         var routes = api.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(ApplicantGate.Closed)
+            // The console's routes take its cookie, not a bearer token (a token there is no login at all: 401); its pages are tested in console_*.
+            .Where(e => !e.RoutePattern.RawText!.TrimStart('/').StartsWith("console", StringComparison.OrdinalIgnoreCase))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, Path: Fill(e.RoutePattern.RawText!))))
             .ToList();
         Assert.True(routes.Count > 40, $"only {routes.Count} routes found");
