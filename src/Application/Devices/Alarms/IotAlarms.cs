@@ -56,14 +56,14 @@ public sealed class IotAlarms(IEventStore store, AlarmRuleBooks books, ISender s
             var findings = new List<AlarmFinding>(AlarmEvaluator.OnIntegrity(rules, after, state, failures));
             if (fresh.Count > 0)
             {
-                var quick = AlarmEvaluator.OnReadings(rules, after, state, fresh, fresh.Count);
                 // Rules over several readings need the ones before this batch; read them only when the batch alone breaks one.
+                IReadOnlyList<ReadingFact> facts = fresh;
                 if (AlarmEvaluator.NeedsHistory(rules, after, state, fresh))
                 {
                     history ??= await History(after, ct);
-                    findings.AddRange(AlarmEvaluator.OnReadings(rules, after, state, [.. history.Where(h => h.Asset == asset).Select(h => h.Fact)], fresh.Count));
+                    facts = [.. history.Where(h => h.Asset == asset).Select(h => h.Fact)];
                 }
-                else findings.AddRange(quick);
+                findings.AddRange(AlarmEvaluator.OnReadings(rules, after, state, facts, fresh.Count));
             }
             foreach (var finding in findings) if (await Raise(finding, ct) is { } alarm) raised.Add(alarm);
         }
