@@ -165,6 +165,42 @@ public sealed class console_for_the_operator_and_the_regulator(ApiServer api) : 
         Assert.True(await api.Scalar("SELECT count(*) FROM access_audit WHERE participant_id = 'reg-1' AND resource = 'ledger:1-2'") >= 1);
     }
 
+    [Fact]
+    public async Task anyone_searches_the_registry_and_sees_only_what_the_disclosure_rule_allows_with_the_search_audited()
+    {
+        var number = $"WR-{Guid.NewGuid():N}";
+        var registered = await api.Post("/api/v1/assets", "owner-a", Receipt(number));
+        var id = registered.Json["assetId"]!.GetValue<string>();
+        await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "wh-1", new { approve = true }));
+        await Ok(api.Post($"/api/v1/assets/{id}/confirmations", "tc-1", new { approve = true }));
+        await Ok(api.Post($"/api/v1/assets/{id}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
+        await api.ProjectionsCaughtUp();
+        var query = $"/console/registry?warehouseId=wh-1&receiptNumber={Uri.EscapeDataString(number)}";
+
+        using var stranger = await ConsoleClient.SignedIn(api, "buyer-b");
+        var seen = await stranger.Get(query);
+        Assert.True(seen.Status == HttpStatusCode.OK, seen.ToString());
+        Assert.Contains("data-outcome=\"encumbered\"", seen.Html);
+        Assert.Contains("data-lock=\"Custody\"", seen.Html);
+        Assert.Contains("bank-1", seen.Html);
+        // Public disclosure: neither the owner nor the quantity.
+        Assert.DoesNotContain("owner-a", seen.Html[seen.Html.IndexOf("<article", StringComparison.Ordinal)..]);
+        Assert.DoesNotContain("1200.5", seen.Html);
+        // The answer's reference is the access-audit record of this very search.
+        var reference = System.Text.RegularExpressions.Regex.Match(seen.Html, "<code data-reference>([0-9a-f-]{36})</code>").Groups[1].Value;
+        Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM access_audit WHERE id = '{reference}' AND participant_id = 'buyer-b' AND path = '/console/registry' AND resource = 'asset:{id}'"));
+
+        using var owner = await ConsoleClient.SignedIn(api, "owner-a");
+        var full = await owner.Get(query);
+        Assert.Contains("1200.5 bbl", full.Html);
+        Assert.Contains("(owner-a)", full.Html);
+
+        Assert.Contains("data-outcome=\"not-found\"", (await stranger.Get("/console/registry?warehouseId=wh-1&receiptNumber=WR-NEVER")).Html);
+        var half = await stranger.Get("/console/registry?warehouseId=wh-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, half.Status);
+        Assert.Contains("and receiptNumber together", half.Html);
+    }
+
     /// <summary>The part of a holdings page under one relation's heading.</summary>
     static string Section(string html, string relation)
     {

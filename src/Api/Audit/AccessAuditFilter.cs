@@ -24,12 +24,19 @@ public sealed class AccessAuditFilter(IAccessAudit audit, IClock clock) : IEndpo
     /// <summary>This call's audit record id, also sent as the X-Access-Audit-Id header.</summary>
     public static Guid IdOf(HttpContext http) => http.Items[IdItem] is Guid id ? id : Guid.Empty;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>A new audit record id for this request, kept for <see cref="IdOf"/> and sent as the X-Access-Audit-Id header.</summary>
+    public static Guid NewId(HttpContext http)
     {
-        var http = context.HttpContext;
         var id = Guid.CreateVersion7();
         http.Items[IdItem] = id;
         http.Response.Headers[IdHeader] = id.ToString();
+        return id;
+    }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var id = NewId(http);
         var started = Stopwatch.GetTimestamp();
         var at = clock.UtcNow;
         object? result;

@@ -16,8 +16,7 @@ public abstract class AuditedPage : ConsolePage
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var http = context.HttpContext;
-        var id = Guid.CreateVersion7();
-        http.Response.Headers[AccessAuditFilter.IdHeader] = id.ToString();
+        var id = AccessAuditFilter.NewId(http);
         var started = Stopwatch.GetTimestamp();
         var at = http.RequestServices.GetRequiredService<IClock>().UtcNow;
         var executed = await next();
