@@ -15,6 +15,7 @@ DIR="${BENCH_DIR:-$(mktemp -d /tmp/assetledger-bench-console.XXXXXX)}"; mkdir -p
 # Seed and project through bench-trace.sh (skipped where its markers say they are done), keeping the cluster.
 BENCH_DIR="$DIR" BENCH_PHASES="seed catchup" scripts/bench-trace.sh "$ASSETS" "$SECS"
 . scripts/lib/pg.sh
+pg_install
 PORT="$(cat "$DIR/pg.port")"; RESULTS="$DIR/results.txt"
 API_PID=""
 cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null || true; pg_stop "$DIR/pg"; [ -z "${BENCH_DIR:-}" ] && rm -rf "$DIR"; true; }
