@@ -223,6 +223,27 @@ public sealed class console_for_the_operator_and_the_regulator(ApiServer api) : 
         Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM events WHERE type = 'asset-registered' AND data->'details'->>'contentSha256' = '{sha}'"));
     }
 
+    [Fact]
+    public async Task anyone_searches_the_security_registrations_by_the_debtors_credit_code()
+    {
+        var made = await api.Post("/api/v1/registrations", "bank-1", new
+        {
+            debtor = new { name = "Console Debtor Ltd.", creditCode = "91330100MA27XL0E3K" },
+            collateral = new { kind = "Receivables", description = "All receivables of 2026." }, termMonths = 6,
+        });
+        Assert.True(made.Status == HttpStatusCode.Created, made.ToString());
+        await api.ProjectionsCaughtUp();
+        using var stranger = await ConsoleClient.SignedIn(api, "buyer-b");
+        var found = await stranger.Get("/console/registrations?creditCode=91330100MA27XL0E3K");
+        Assert.True(found.Status == HttpStatusCode.OK, found.ToString());
+        Assert.Contains($"data-registration=\"{made.Json["number"]!.GetValue<string>()}\"", found.Html);
+        Assert.Contains("All receivables of 2026.", found.Html);
+        var bad = await stranger.Get("/console/registrations?creditCode=91330100MA27XL0E3X");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+        Assert.Contains("valid check character", bad.Html);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await stranger.Get("/console/registrations?creditCode=91330100MA27XL0E3K&debtorName=x")).Status);
+    }
+
     /// <summary>The part of a holdings page under one relation's heading.</summary>
     static string Section(string html, string relation)
     {
