@@ -60,7 +60,7 @@ public static class EvidenceEndpoints
     /// <param name="from">First log position (default 1).</param>
     /// <param name="to">Last log position (default: the latest anchored checkpoint's size).</param>
     /// <param name="wait">Seconds to wait for <c>to</c> to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger([Range(1, long.MaxValue)] long? from, [Range(1, long.MaxValue)] long? to, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger([Range(1, long.MaxValue)] long? from, [Range(1, long.MaxValue)] long? to, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);
