@@ -201,6 +201,28 @@ public sealed class console_for_the_operator_and_the_regulator(ApiServer api) : 
         Assert.Contains("and receiptNumber together", half.Html);
     }
 
+    [Fact]
+    public async Task a_receivable_and_an_intangible_are_registered_from_their_own_forms_with_the_apis_messages()
+    {
+        using var owner = await ConsoleClient.SignedIn(api, "owner-a");
+        var bill = $"BILL-{Guid.NewGuid():N}";
+        var receivable = await owner.Post("/console/register?kind=Receivable", (await owner.Get("/console/register?kind=Receivable")).Form(),
+            ("ownerId", "owner-a"), ("debtorId", "debtor-1"), ("billNumber", bill), ("amount", "250000.00"), ("currency", "CNY"), ("dueDate", "2027-06-30"));
+        Assert.True(receivable.Status == HttpStatusCode.Redirect, receivable.ToString());
+        Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM events WHERE type = 'asset-registered' AND data->>'kind' = 'Receivable' AND data->'details'->>'billNumber' = '{bill}'"));
+        Assert.Contains("250000 CNY", (await owner.Get(receivable.Location!)).Html);
+
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()));
+        var form = (await owner.Get("/console/register?kind=Intangible")).Form();
+        var badHash = await owner.Post("/console/register?kind=Intangible", form, ("ownerId", "owner-a"), ("title", "Patent CN 2026 1 0000001"), ("contentSha256", "not-a-hash"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badHash.Status);
+        Assert.Contains("aria-invalid=\"true\"", badHash.Html);
+        var intangible = await owner.Post("/console/register?kind=Intangible", (await owner.Get("/console/register?kind=Intangible")).Form(),
+            ("ownerId", "owner-a"), ("title", "Patent CN 2026 1 0000001"), ("contentSha256", sha), ("mediaType", "application/pdf"));
+        Assert.True(intangible.Status == HttpStatusCode.Redirect, intangible.ToString());
+        Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM events WHERE type = 'asset-registered' AND data->'details'->>'contentSha256' = '{sha}'"));
+    }
+
     /// <summary>The part of a holdings page under one relation's heading.</summary>
     static string Section(string html, string relation)
     {

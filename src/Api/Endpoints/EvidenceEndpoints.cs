@@ -48,9 +48,9 @@ public static class EvidenceEndpoints
         AccessAuditFilter.SetResource(http, $"asset:{assetId.Value}");
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);
 
-        var last = await exporter.LastPosition(assetId.Value.StreamId, ct);
+        var last = await exporter.LastPositionOfAsset(assetId.Value, ct);
         var size = await exporter.WaitForAnchored(last, TimeSpan.FromSeconds(wait ?? DefaultWaitSeconds), ct);
-        if (size < last) return NotAnchored(http, $"The asset's last event (log position {last})", size);
+        if (size < last) return NotAnchored(http, $"The last event of the asset or of a device watching it (log position {last})", size);
         var buffer = new MemoryStream();
         var export = await exporter.ExportAsset(assetId.Value, size, buffer, ct);
         buffer.Position = 0;
