@@ -7,7 +7,8 @@
 #   ledger   the API with its workers: ledger catch-up (Merkle tree, checkpoints, local anchors) over the whole log
 #            (BENCH_LEDGER_MAX_SECONDS stops waiting and reports the rate so far; a later run continues where it stopped)
 #   registrations  after the ledger phase (a certificate needs anchored checkpoints), reads only, 1 connection: the
-#            registrations search and the search certificate (ZIP) by debtor credit code, debtor name and asset key: p50/p99
+#            registrations search and the search certificate (ZIP, its first page of 25 matches) by debtor credit code,
+#            debtor name and asset key, and by credit code with pages of 100: p50/p99
 # Usage: scripts/bench-trace.sh [assets, default 1000000] [seconds per wrk run, default 20]
 # BENCH_DIR=/path keeps the cluster and results there and reuses them: a phase whose marker file exists is skipped,
 # so the api phase can run again on a seeded cluster. BENCH_PHASES="seed catchup api" chooses phases.
@@ -154,9 +155,11 @@ if has registrations; then
   for f in reg-credit-code reg-debtor-name reg-asset-key; do
     sed "s|^$R?|$R/certificate?wait=0\&|" "$P/$f.txt" > "$P/cert-${f#reg-}.txt"
   done
+  # A certificate proves one page of the answer (25 matches by default); the largest page, 100, for what a full page costs.
+  sed "s|^$R?|$R/certificate?wait=0\&pageSize=100\&|" "$P/reg-credit-code.txt" > "$P/cert-credit-code-page100.txt"
   run() { local out; out="$(PATHS_FILE="$2" wrk -t1 -c1 -d"${SECS}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"; log "$1 connections=1 ${out#RESULT }"; }
   run warmup "$P/reg-credit-code.txt" >/dev/null
-  for f in reg-credit-code reg-debtor-name reg-asset-key cert-credit-code cert-debtor-name cert-asset-key; do run "registrations_$f" "$P/$f.txt"; done
+  for f in reg-credit-code reg-debtor-name reg-asset-key cert-credit-code cert-debtor-name cert-asset-key cert-credit-code-page100; do run "registrations_$f" "$P/$f.txt"; done
   log "server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
   stop_api
   touch "$DIR/registrations.done"

@@ -13,7 +13,13 @@ public sealed class registrations_over_http(ApiServer api) : IClassFixture<ApiSe
 {
     const string DebtorCode = "91330100MA27XL0E2G";
 
-    public Task InitializeAsync() => Cast(api);
+    public async Task InitializeAsync()
+    {
+        await Cast(api);
+        // The debtor the registrations name, as a participant holding that credit code: the one that may dispute as the debtor.
+        var r = await api.Post("/api/v1/participants", "operator", new { id = "debtor-co", name = "owner-a Co., Ltd.", roles = new[] { "Owner" }, creditCode = DebtorCode });
+        Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, r.ToString());
+    }
     public Task DisposeAsync() => Task.CompletedTask;
 
     static void Problem(Reply r, HttpStatusCode status, string code)
@@ -43,8 +49,8 @@ public sealed class registrations_over_http(ApiServer api) : IClassFixture<ApiSe
         var extended = await Ok(api.Post($"/api/v1/registrations/{id}/extensions", "bank-1", new { termMonths = 12 }));
         Assert.Equal(expires.AddMonths(12), extended.Json["expiresAt"]!.GetValue<DateTimeOffset>());
 
-        await Ok(api.Post($"/api/v1/registrations/{id}/disputes", "owner-a", new { capacity = "Debtor", reason = "The loan was repaid." }));
-        await Ok(api.Post($"/api/v1/registrations/{id}/court-case", "owner-a", new { caseNumber = "(2026)浙0106民初1234号" }));
+        await Ok(api.Post($"/api/v1/registrations/{id}/disputes", "debtor-co", new { capacity = "Debtor", reason = "The loan was repaid." }));
+        await Ok(api.Post($"/api/v1/registrations/{id}/court-case", "debtor-co", new { caseNumber = "(2026)浙0106民初1234号" }));
         Problem(await api.Post($"/api/v1/registrations/{id}/cancellation", "reg-1", new { reason = "order" }), HttpStatusCode.UnprocessableEntity, "registration.invalid");
 
         await Ok(api.Post($"/api/v1/assets/{asset}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
@@ -58,6 +64,17 @@ public sealed class registrations_over_http(ApiServer api) : IClassFixture<ApiSe
 
         var byCode = await Ok(api.Get($"/api/v1/registrations?creditCode={DebtorCode}", "tc-1"));
         Assert.Contains(byCode.Json["registrations"]!.AsArray(), r => r!["number"]!.GetValue<string>() == made.Json["number"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_disputer_is_held_to_the_capacity_its_participant_record_gives_it()
+    {
+        var made = await api.Post("/api/v1/registrations", "bank-1", OnAsset(await Active(api)));
+        var id = made.Json["registrationId"]!.GetValue<string>();
+        // owner-a holds no credit code, so it is not the debtor; the debtor is not an interested party in its own name.
+        Problem(await api.Post($"/api/v1/registrations/{id}/disputes", "owner-a", new { capacity = "Debtor", reason = "Not mine." }), HttpStatusCode.Forbidden, "registration.not_debtor");
+        Problem(await api.Post($"/api/v1/registrations/{id}/disputes", "debtor-co", new { capacity = "InterestedParty", reason = "Repaid." }), HttpStatusCode.UnprocessableEntity, "registration.invalid");
+        await Ok(api.Post($"/api/v1/registrations/{id}/disputes", "owner-a", new { capacity = "InterestedParty", reason = "I hold the goods." }));
     }
 
     [Fact]

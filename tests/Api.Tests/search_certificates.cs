@@ -66,11 +66,27 @@ public sealed class search_certificates(ApiServer api) : IClassFixture<ApiServer
             o = data + size;
         }
         Assert.True(offsets.Count >= 10, $"only {offsets.Count} files found in the archive");
+        // And the ZIP's own bytes, which a ZIP reader forgives: every byte of the first local header and of the first central
+        // record (with their names) and of the end record, and in every other entry the local header's CRC and the central record's offset.
+        var dataCount = offsets.Count;
+        var end = zip.Length - 22;
+        Assert.Equal(0x06054b50u, BitConverter.ToUInt32(zip, end));
+        var central = (int)BitConverter.ToUInt32(zip, end + 16);
+        offsets.AddRange(Enumerable.Range(0, 30 + BitConverter.ToUInt16(zip, 26)));
+        offsets.AddRange(Enumerable.Range(end, 22));
+        for (var first = true; central < end && BitConverter.ToUInt32(zip, central) == 0x02014b50; first = false)
+        {
+            var length = 46 + BitConverter.ToUInt16(zip, central + 28);
+            offsets.AddRange(first ? Enumerable.Range(central, length) : [central + 42, (int)BitConverter.ToUInt32(zip, central + 42) + 14]);
+            central += length;
+        }
+        Assert.True(offsets.Count - dataCount > 100, $"only {offsets.Count - dataCount} header bytes found");
         foreach (var offset in offsets)
         {
             var flipped = (byte[])zip.Clone();
             flipped[offset] ^= 0x01;
-            Assert.False(Verify(flipped, pinned).Ok, $"a certificate with byte {offset} of {zip.Length} flipped still verifies");
+            var report = Verify(flipped, pinned);
+            Assert.False(report.Ok, $"a certificate with byte {offset} of {zip.Length} flipped still verifies");
         }
         // Inside the archive too: the answer left without its registration no longer matches the signed manifest.
         var files = Files(zip);
@@ -89,5 +105,69 @@ public sealed class search_certificates(ApiServer api) : IClassFixture<ApiServer
         var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
         var report = Verify(d.Bytes, new VerifierOptions(LedgerKey: ledgerKey, Policy: new TrustPolicy(WitnessQuorum: 0)));
         Assert.True(report.Verified, Describe(report));
+    }
+
+    [Fact]
+    public async Task a_large_answer_comes_in_signed_pages_that_each_list_every_match_and_prove_their_own_slice()
+    {
+        // A debtor of this test alone: three registrations, two a page.
+        const string first17 = "91330100MA27XL0P1";
+        var valid = first17 + AssetLedger.Domain.Participants.CreditCode.CheckCharacter(first17);
+        var numbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var made = await api.Post("/api/v1/registrations", "bank-1", new
+            {
+                debtor = new { name = "Paged Debtor Ltd.", creditCode = valid }, collateral = new { kind = "Receivables", description = $"Receivables of 202{i}." }, termMonths = 12,
+            });
+            Assert.True(made.Status == HttpStatusCode.Created, made.ToString());
+            numbers.Add(made.Json["number"]!.GetValue<string>());
+        }
+        await api.ProjectionsCaughtUp();
+        var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
+        var pinned = new VerifierOptions(LedgerKey: ledgerKey, Policy: new TrustPolicy(WitnessQuorum: 0));
+        var pages = new List<Dictionary<string, byte[]>>();
+        foreach (var page in new[] { 1, 2 })
+        {
+            var d = await api.Download($"/api/v1/registrations/certificate?creditCode={valid}&page={page}&pageSize=2&wait=20", "owner-a");
+            Assert.True(d.Status == HttpStatusCode.OK, d.ToString());
+            var report = Verify(d.Bytes, pinned);
+            Assert.True(report.Verified, Describe(report));
+            var files = Files(d.Bytes);
+            var problems = BundleSchemaValidator.Problems(files);
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            pages.Add(files);
+        }
+        JsonNode Answer(int page) => JsonNode.Parse(pages[page - 1]["search.json"])!;
+        for (var page = 1; page <= 2; page++)
+        {
+            var answer = Answer(page);
+            Assert.Equal(numbers, answer["matches"]!["registrations"]!.AsArray().Select(n => n!.GetValue<string>()));
+            Assert.Equal(3, answer["page"]!["total"]!.GetValue<int>());
+            Assert.Equal(2, answer["page"]!["of"]!.GetValue<int>());
+        }
+        Assert.Equal(numbers.Take(2), Answer(1)["registrations"]!.AsArray().Select(r => r!["number"]!.GetValue<string>()));
+        Assert.Equal(new[] { numbers[2] }, Answer(2)["registrations"]!.AsArray().Select(r => r!["number"]!.GetValue<string>()));
+        Assert.Equal(1, Answer(2)["page"]!["count"]!.GetValue<int>());
+        Assert.Equal(3, Answer(2)["page"]!["first"]!.GetValue<int>());
+        var beyond = await api.Download($"/api/v1/registrations/certificate?creditCode={valid}&page=3&pageSize=2&wait=20", "owner-a");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, beyond.Status);
+
+        // A page whose claims do not hold is refused by the search answer check (the file hashes check refuses it too).
+        void Refused(Action<JsonNode> edit, string because)
+        {
+            var files = new Dictionary<string, byte[]>(pages[1]);
+            var answer = Answer(2);
+            edit(answer);
+            files["search.json"] = Encoding.UTF8.GetBytes(answer.ToJsonString() + "\n");
+            var report = BundleVerifier.Verify(files, pinned);
+            var check = Assert.Single(report.Checks, c => c.Name == "search answer");
+            Assert.False(check.Passed, because);
+            Assert.Contains("file hashes", FailedChecks(report));
+        }
+        Refused(a => a["matches"]!["registrations"]!.AsArray().RemoveAt(0), "a match left out of the whole answer");
+        Refused(a => a["page"]!["total"] = 2, "a total that is not the matches'");
+        Refused(a => a["page"]!["number"] = 1, "page 1 proving the third match");
+        Refused(a => a["page"]!["of"] = 1, "one page claimed for three matches at two a page");
     }
 }

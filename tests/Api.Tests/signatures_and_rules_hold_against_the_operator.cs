@@ -170,4 +170,24 @@ public sealed class signatures_and_rules_hold_against_the_operator(ApiServer api
         Assert.False(integrity["ok"]!.GetValue<bool>());
         Assert.Contains(integrity["problems"]!.AsArray(), p => p!["kind"]!.GetValue<string>() == "rules" && p["position"]!.GetValue<long>() == position);
     }
+
+    [Fact]
+    public async Task a_signed_split_binds_the_parent_and_its_parts_and_a_parts_bundle_verifies()
+    {
+        using var key = await KeyHolder("signer-s9", "Owner");
+        var id = await SignedActiveReceipt(key, "signer-s9");
+        const long version = 3; // registered, then confirmed by the warehouse and the trading center
+        var path = $"/api/v1/assets/{id}/splits";
+        var body = $$"""{"parts":[{"quantity":"10"},{"quantity":"15","receiptNumber":"S9-{{Guid.NewGuid():N}}"}]}""";
+        var split = await api.Post(path, "signer-s9", body, Signing.Headers(key, path, body, $"split-{Guid.NewGuid():N}", id, version));
+        Assert.True(split.Status == HttpStatusCode.Created, split.ToString());
+        var part = split.Json["parts"]![1]!["assetId"]!.GetValue<string>();
+        // The part's bundle holds the parent's signed split and the part's first event, both under the one signature.
+        foreach (var asset in new[] { id, part })
+        {
+            var report = Verify(await Bundle(api, asset));
+            Assert.True(report.Ok, Describe(report));
+            Assert.Contains(report.Checks, c => c.Name == "signature binding" && c.Passed);
+        }
+    }
 }

@@ -42,7 +42,7 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
 
     /// <summary>What the directory answers for a participant folded to its stream's head (null when it does not exist).</summary>
     public static ParticipantInfo? InfoOf(ParticipantState s, string? head) => s.Exists
-        ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki, s.Status == ParticipantStatus.Verified, s.SessionVersion, s.Version, head)
+        ? new ParticipantInfo(s.Id, s.Name, s.Roles, s.CanAct, s.SigningKeyId, s.SigningKeySpki, s.Status == ParticipantStatus.Verified, s.SessionVersion, s.Version, head, s.CreditCode)
         : null;
 
     /// <summary>A participant just read from its stream by another path (<see cref="Users.CallerStreams"/>): the rest of the request's scope reuses it.</summary>

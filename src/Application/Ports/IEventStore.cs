@@ -35,6 +35,18 @@ public interface IEventStore
         return read;
     }
 
+    /// <summary>
+    /// The events at the given log positions, in log order, in one read where the store can; a position with no event
+    /// (beyond the head) is absent from the answer.
+    /// </summary>
+    async Task<IReadOnlyList<StoredEvent>> ReadPositions(IReadOnlyList<long> positions, CancellationToken ct)
+    {
+        var read = new List<StoredEvent>();
+        foreach (var p in positions.Where(p => p > 0).Distinct().Order())
+            read.AddRange(await ReadAll(p - 1, 1, ct) is [{ } e] && e.Position == p ? [e] : []);
+        return read;
+    }
+
     /// <summary>Events with position &gt; <paramref name="afterPosition"/>, in log order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct);
 

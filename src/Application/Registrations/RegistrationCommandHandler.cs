@@ -50,6 +50,8 @@ public sealed class RegistrationCommandHandler(IEventStore store, IParticipantDi
         // Whether a collateral asset exists is I/O: asked here, decided on by the pure decider.
         if (command is MakeRegistration { Collateral: { Asset: { } asset } } make)
             command = make with { AssetExists = (await AssetStreams.Load(store, asset, ct)).Exists };
+        // The capacity a disputer claims is judged by the credit code its participant record holds, not by what it says.
+        if (command is DisputeRegistration dispute) command = dispute with { DisputerCreditCode = actor.CreditCode };
         return request with { Command = command, Context = context };
     }
 }

@@ -16,7 +16,10 @@ public sealed record MakeRegistration(RegistrationId Registration, string Number
 /// <param name="CollateralDescription">The new description (null: unchanged); an asset's registration has none.</param>
 public sealed record AmendRegistration(RegistrationId Registration, DebtorParty? Debtor, string? CollateralDescription, Actor Actor, DateTimeOffset At) : IRegistrationCommand;
 public sealed record ExtendRegistration(RegistrationId Registration, int TermMonths, Actor Actor, DateTimeOffset At) : IRegistrationCommand;
-public sealed record DisputeRegistration(RegistrationId Registration, DisputeCapacity Capacity, string Reason, Actor Actor, DateTimeOffset At) : IRegistrationCommand;
+/// <param name="DisputerCreditCode">The disputer's unified social credit code as the registry holds it (its participant record), which the
+/// capacity it claims is checked against; null when it registered none.</param>
+public sealed record DisputeRegistration(RegistrationId Registration, DisputeCapacity Capacity, string Reason, Actor Actor, DateTimeOffset At,
+    string? DisputerCreditCode = null) : IRegistrationCommand;
 public sealed record AddCourtCase(RegistrationId Registration, string CaseNumber, Actor Actor, DateTimeOffset At) : IRegistrationCommand;
 /// <param name="CourtOrder">The court order's case number; required when a regulator cancels, absent when the registrant does.</param>
 public sealed record CancelRegistration(RegistrationId Registration, string Reason, string? CourtOrder, Actor Actor, DateTimeOffset At) : IRegistrationCommand;

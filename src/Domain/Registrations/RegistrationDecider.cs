@@ -86,6 +86,11 @@ public static partial class RegistrationDecider
         if (c.Actor.Id == s.Registrant) return RegistrationErrors.NotPermitted(c.Actor.Id, "the registrant amends or cancels its own registration; it does not dispute it.");
         if (s.Dispute is { } open && open.StandsAt(c.At)) return RegistrationErrors.AlreadyDisputed(s.Number, open.By);
         if (!Enum.IsDefined(c.Capacity)) return RegistrationErrors.Invalid("capacity", "capacity is Debtor or InterestedParty.");
+        // The capacity claimed is who the disputer is: the debtor is the participant whose credit code the registration names.
+        var isDebtor = c.DisputerCreditCode is { } code && code == s.Debtor!.CreditCode;
+        if (c.Capacity == DisputeCapacity.Debtor && !isDebtor) return RegistrationErrors.NotDebtor(c.Actor.Id, s.Number, s.Debtor!.CreditCode);
+        if (c.Capacity == DisputeCapacity.InterestedParty && isDebtor)
+            return RegistrationErrors.Invalid("capacity", $"{c.Actor.Id} is the debtor registration {s.Number} names: it disputes in the capacity Debtor.");
         if (TextError(c.Reason, "reason", RegistrationLimits.Reason) is { } e) return e;
         return Decision.Of(new RegistrationDisputed(s.Id, c.Capacity, c.Reason.Trim(), c.At + RegistrationLimits.DisputeLapse, c.Actor.Id, c.At));
     }
@@ -146,6 +151,8 @@ public static class RegistrationErrors
     public static DomainError NumberTaken(string number) => new("registration.number_taken", $"The registration number {number} is taken; retry.", ErrorKind.Conflict);
     public static DomainError UnknownAsset(AssetId asset) => new("registration.unknown_asset", $"collateral.assetId {asset} is not an asset of this registry; describe collateral outside it instead.", ErrorKind.Invalid, "collateral.assetId");
     public static DomainError NotRegistrant(ParticipantId actor, string action) => new("registration.not_registrant", $"Only the registrant may {action} a registration; {actor} is not its registrant.", ErrorKind.Forbidden);
+    public static DomainError NotDebtor(ParticipantId actor, string number, string debtorCode) => new("registration.not_debtor",
+        $"{actor} disputes registration {number} as its debtor, but its unified social credit code is not the debtor's ({debtorCode}); dispute as an InterestedParty.", ErrorKind.Forbidden, "capacity");
     public static DomainError NotPermitted(ParticipantId actor, string why) => new("registration.not_permitted", $"{actor} may not do this: {why}", ErrorKind.Forbidden);
     public static DomainError Cancelled(string number) => new("registration.cancelled", $"Registration {number} is cancelled and accepts no further command.", ErrorKind.Conflict);
     public static DomainError Expired(string number, DateTimeOffset at) => new("registration.expired", $"Registration {number} expired at {at:O}; an extension must come before expiry. Make a new registration.", ErrorKind.Conflict);

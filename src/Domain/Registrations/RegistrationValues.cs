@@ -49,6 +49,13 @@ public static class RegistrationLimits
     /// <summary>A dispute lapses this long after it was recorded unless a court case number is added.</summary>
     public static readonly TimeSpan DisputeLapse = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Entries (registrations, then pledges) a search certificate proves in full by default, and at most: a debtor with
+    /// hundreds of registrations gets its answer in pages, each signed and listing every match, so a page stays small and fast.
+    /// </summary>
+    public const int CertificatePageSize = 25;
+    public const int MaxCertificatePageSize = 100;
+
     public const int Name = 200;
     public const int Description = 2000;
     public const int Reason = 2000;

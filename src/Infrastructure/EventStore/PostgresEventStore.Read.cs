@@ -38,6 +38,14 @@ public sealed partial class PostgresEventStore
         return read;
     }
 
+    public async Task<IReadOnlyList<StoredEvent>> ReadPositions(IReadOnlyList<long> positions, CancellationToken ct)
+    {
+        if (positions.Count == 0) return [];
+        await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE position = ANY($1) ORDER BY position");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = positions.Distinct().ToArray() });
+        return await ReadEvents(cmd, ct);
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2");

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Infrastructure.Ledger;
 using AssetLedger.Ledger.Anchors;
@@ -6,9 +8,35 @@ using Npgsql;
 
 namespace AssetLedger.Infrastructure.Evidence;
 
-/// <summary>What a bundle needs from the ledger's tables: checkpoints by size, their anchor receipts and witness cosignatures, the devices bound to an asset.</summary>
+/// <summary>What a bundle needs from the log and the ledger's tables: streams, checkpoints by size, their anchor receipts and witness cosignatures, the devices bound to an asset.</summary>
 public sealed partial class EvidenceExporter
 {
+    /// <summary>Every event of each stream up to the checkpoint: one read for all of them, then paging on through a stream longer than a page.</summary>
+    async Task<List<StoredEvent>> WholeStreams(IReadOnlyList<string> streams, long treeSize, CancellationToken ct)
+    {
+        var list = new List<StoredEvent>();
+        if (streams.Count == 0) return list;
+        foreach (var (stream, events) in await _events.ReadStreams(streams, Page, ct))
+        {
+            list.AddRange(events.Where(e => e.Position <= treeSize));
+            if (events.Count < Page) continue;
+            await foreach (var page in StreamPages(stream, treeSize, ct, events[^1].Version + 1)) list.AddRange(page);
+        }
+        return list;
+    }
+
+    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> StreamPages(string streamId, long treeSize, [EnumeratorCancellation] CancellationToken ct, long fromVersion = 1)
+    {
+        for (var next = fromVersion; ;)
+        {
+            var page = await _events.ReadStream(streamId, next, Page, ct);
+            var inTree = page.Where(e => e.Position <= treeSize).ToList();
+            if (inTree.Count > 0) yield return inTree;
+            if (page.Count < Page) yield break;
+            next = page[^1].Version + 1;
+        }
+    }
+
     async Task<SignedCheckpoint?> CheckpointOf(long treeSize, CancellationToken ct) => (await CheckpointsOf([treeSize], ct)).FirstOrDefault();
 
     async Task<IReadOnlyList<SignedCheckpoint>> CheckpointsOf(IReadOnlyList<long> sizes, CancellationToken ct)

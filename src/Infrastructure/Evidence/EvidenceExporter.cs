@@ -150,25 +150,11 @@ public sealed partial class EvidenceExporter : IEvidenceExport
 
     async IAsyncEnumerable<IReadOnlyList<StoredEvent>> SearchPages(IReadOnlyList<string> streams, IReadOnlyList<long> positions, long treeSize, [EnumeratorCancellation] CancellationToken ct)
     {
+        // A certificate names hundreds of short streams and locks: one read for all the streams, one for all the locks.
         var all = new Dictionary<long, StoredEvent>();
-        foreach (var stream in streams.Distinct())
-            await foreach (var page in StreamPages(stream, treeSize, ct))
-                foreach (var e in page) all[e.Position] = e;
-        foreach (var p in positions.Where(p => p <= treeSize && !all.ContainsKey(p)).Distinct())
-            foreach (var e in await _events.ReadAll(p - 1, 1, ct)) all[e.Position] = e;
+        foreach (var e in await WholeStreams(streams, treeSize, ct)) all[e.Position] = e;
+        foreach (var e in await _events.ReadPositions([.. positions.Where(p => p <= treeSize && !all.ContainsKey(p))], ct)) all[e.Position] = e;
         yield return all.Values.OrderBy(e => e.Position).ToList();
-    }
-
-    async IAsyncEnumerable<IReadOnlyList<StoredEvent>> StreamPages(string streamId, long treeSize, [EnumeratorCancellation] CancellationToken ct)
-    {
-        for (long next = 1; ;)
-        {
-            var page = await _events.ReadStream(streamId, next, Page, ct);
-            var inTree = page.Where(e => e.Position <= treeSize).ToList();
-            if (inTree.Count > 0) yield return inTree;
-            if (page.Count < Page) yield break;
-            next = page[^1].Version + 1;
-        }
     }
 
     async IAsyncEnumerable<IReadOnlyList<StoredEvent>> RangePages(long from, long to, [EnumeratorCancellation] CancellationToken ct)
@@ -213,9 +199,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 }
 
         // 2. The participant streams of the asset events' actors (and venues): their keys and roles at each event.
-        var participantEvents = new List<StoredEvent>();
-        foreach (var actor in actors)
-            await foreach (var page in StreamPages(ParticipantStream(actor), treeSize, ct)) participantEvents.AddRange(page);
+        var participantEvents = await WholeStreams([.. actors.Select(ParticipantStream)], treeSize, ct);
         participantEvents.Sort((a, b) => a.Position.CompareTo(b.Position));
         var signingKeys = new List<(string, string, long)>();
         using (var file = zip.Open(BundleFormat.Participants))

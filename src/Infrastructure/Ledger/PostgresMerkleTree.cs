@@ -156,10 +156,12 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
             }
         }
         var result = new Dictionary<NodeId, byte[]>(located.Length);
+        var hashers = new Dictionary<TileId, Tiles.Hasher>();
         foreach (var (node, at) in located)
         {
             if (!tiles.TryGetValue(at.Tile, out var tile)) throw new InvalidOperationException($"Subtree {node} is not in the stored tree (tile {at.Tile} is missing).");
-            result[node] = Tiles.Hash(tile, at.Offset, at.Count);
+            if (!hashers.TryGetValue(at.Tile, out var hasher)) hashers[at.Tile] = hasher = new Tiles.Hasher(tile);
+            result[node] = hasher.Hash(at.Offset, at.Count);
         }
         return result;
     }

@@ -68,7 +68,7 @@ public static class BundleVerifier
         var files = archive.Files;
         var (manifestCheck, manifest) = ManifestReader.Read(files);
         if (manifest is null) return new VerificationReport("?", [manifestCheck]);
-        var bundle = BundleParser.Parse(files, manifest, archive.Entries);
+        var bundle = BundleParser.Parse(files, manifest, archive.Entries) with { ZipProblems = archive.ZipProblems };
         // A search certificate is a bundle whose manifest also signs the search's answer: one more check, that the answer is what its events prove.
         var checks = manifest.Kind == "search" ? [.. Checks, SearchAnswerCheck.Run] : Checks;
         return new VerificationReport(manifest.Subject, [manifestCheck, .. checks.Select(check => check(bundle, options))], Unpinned(bundle, options));
@@ -109,7 +109,11 @@ public static class BundleVerifier
     /// </summary>
     public static BundleArchive ReadArchive(Stream zip)
     {
-        using var archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        var bytes = new MemoryStream();
+        zip.CopyTo(bytes);
+        var problems = ZipStructure.Problems(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+        bytes.Position = 0;
+        using var archive = new ZipArchive(bytes, ZipArchiveMode.Read, leaveOpen: true);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var entries = new List<string>();
         foreach (var entry in archive.Entries)
@@ -120,8 +124,9 @@ public static class BundleVerifier
             using var m = new MemoryStream();
             s.CopyTo(m);
             files[entry.FullName] = m.ToArray();
+            if (ZipStructure.Crc32(files[entry.FullName]) != entry.Crc32) problems.Add($"entry {entry.FullName}: its CRC-32 is not its data's");
         }
-        return new BundleArchive(files, entries);
+        return new BundleArchive(files, entries) { ZipProblems = problems };
     }
 
     /// <summary>The bundle's files by path (for tests that edit a bundle and check it again).</summary>

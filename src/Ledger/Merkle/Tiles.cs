@@ -40,4 +40,23 @@ public static class Tiles
                 MerkleHash.Node(work.AsSpan(2 * i * MerkleHash.Size, MerkleHash.Size), work.AsSpan((2 * i + 1) * MerkleHash.Size, MerkleHash.Size), work.AsSpan(i * MerkleHash.Size, MerkleHash.Size));
         return work[..MerkleHash.Size];
     }
+
+    /// <summary>
+    /// Complete subtrees of one tile, each inner node hashed once however many subtrees share it: the hundreds of inclusion
+    /// proofs of a search certificate meet in the same upper tiles, where one proof alone rehashes up to 255 entries.
+    /// </summary>
+    public sealed class Hasher(byte[] tile)
+    {
+        readonly Dictionary<(int Offset, int Count), byte[]> _inner = [];
+
+        /// <summary>The same hash as <see cref="Tiles.Hash"/> of this tile.</summary>
+        public byte[] Hash(int offset, int count)
+        {
+            if ((offset + count) * MerkleHash.Size > tile.Length) throw new InvalidOperationException($"The tile has {tile.Length / MerkleHash.Size} entries, not the {offset + count} needed.");
+            if (count == 1) return tile.AsSpan(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
+            if (_inner.TryGetValue((offset, count), out var known)) return known;
+            var half = count / 2;
+            return _inner[(offset, count)] = MerkleHash.Node(Hash(offset, half), Hash(offset + half, half));
+        }
+    }
 }

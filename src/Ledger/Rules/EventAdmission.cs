@@ -29,7 +29,7 @@ public static class EventAdmission
     {
         var (actor, problem) = ActorAt(participant, actorState);
         if (actor is null) return problem;
-        return RegistrationAdmissibility.Check(before, recorded, actor) is { } error ? $"{error.Code}: {error.Message}" : null;
+        return RegistrationAdmissibility.Check(before, recorded, actor, actorCreditCode: actorState?.CreditCode) is { } error ? $"{error.Code}: {error.Message}" : null;
     }
 
     /// <summary>The actor as its stream stood when the event was logged, or why it could not have acted.</summary>

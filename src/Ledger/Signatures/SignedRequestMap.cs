@@ -73,6 +73,11 @@ public static class SignedRequestMap
             var quantity = type == "asset-release-requested" ? "quantity" : "released";
             fields = [new("deliveryOrder", "deliveryOrder"), new("quantity", $"{quantity}.value", Compare.Decimal), new("unit", $"{quantity}.unit", Compare.Generated)];
         }
+        else if (route == "splits")
+        {
+            if (type != "asset-split") return $"the signed request POST {path} produces asset-split, but the event is {type}";
+            return SplitMismatch(body, data);
+        }
         else if (route == "releases/answer")
         {
             var consent = Member(body, "consent");
@@ -98,6 +103,33 @@ public static class SignedRequestMap
                 return $"the signed body says {f.Body} {Show(expected)}, but the event's {f.Data} is {Show(actual)}";
         }
         if (type == "evidence-attached" && Text(At(data, "source")) != "api") return "evidence signed over the API must have source \"api\"";
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the event is a part's first event split off by the signed split of its parent at <paramref name="path"/>: the
+    /// one signed request writes the parent's split and each part's first event, all with its signature.
+    /// </summary>
+    public static bool SplitOffBy(string path, string type, long version, JsonElement data) =>
+        type == "asset-split-off" && version == 1 && path.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["api", "v1", "assets", var parent, "splits"]
+        && Guid.TryParse(parent, out var signed) && Guid.TryParse(Text(At(data, "parent")), out var recorded) && signed == recorded;
+
+    /// <summary>A split's parts as signed (each quantity, and the receipt number where one was given) against the split's parts.</summary>
+    static string? SplitMismatch(JsonElement? body, JsonElement data)
+    {
+        if (Member(body, "parts") is not { ValueKind: JsonValueKind.Array } sent) return "the signed split has no parts";
+        var parts = At(data, "parts");
+        if (parts is not { ValueKind: JsonValueKind.Array } made || made.GetArrayLength() != sent.GetArrayLength())
+            return $"the signed split has {sent.GetArrayLength()} parts, but the event's parts are {Show(parts is { } p ? Text(p) : null)}";
+        for (var i = 0; i < sent.GetArrayLength(); i++)
+        {
+            var (s, m) = (sent[i], made[i]);
+            var quantity = Member(s, "quantity") is { ValueKind: not JsonValueKind.Null } q ? Text(q) : null;
+            if (!Same(quantity, Text(At(m, "quantity.value")), Compare.Decimal))
+                return $"the signed body says part {i + 1} is {Show(quantity)}, but the event's part {i + 1} is {Show(Text(At(m, "quantity.value")))}";
+            if (Member(s, "receiptNumber") is { ValueKind: JsonValueKind.String } number && Text(number) != Text(At(m, "receiptNumber")))
+                return $"the signed body names part {i + 1} {Show(Text(number))}, but the event's part {i + 1} is {Show(Text(At(m, "receiptNumber")))}";
+        }
         return null;
     }
 

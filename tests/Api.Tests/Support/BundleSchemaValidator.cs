@@ -21,6 +21,7 @@ public static class BundleSchemaValidator
         Check(problems, "manifest.json", "manifest.json", Text(files, "manifest.json"));
         Check(problems, "anchors.json", "anchors.json", Text(files, "anchors.json"));
         Check(problems, "state.json", "state.json", Text(files, "state.json"));
+        if (files.ContainsKey("search.json")) Check(problems, "search.json", "search.json", Text(files, "search.json"));
         foreach (var (file, schema) in new[] { ("proofs.jsonl", "proof-line.json"), ("consistency.jsonl", "consistency-line.json"), ("cosignatures.jsonl", "cosignature-line.json") })
             foreach (var (line, n) in Lines(files, file)) Check(problems, $"{file} line {n}", schema, line);
         foreach (var file in new[] { "events.jsonl", "participants.jsonl", "devices.jsonl" })

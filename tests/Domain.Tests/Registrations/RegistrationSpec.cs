@@ -43,8 +43,8 @@ public static class RegistrationSpec
     // ---- events ----
     public static RegistrationMade Made(Collateral? collateral = null, int months = 12, Actor? by = null) =>
         new(Id, Number, (by ?? Bank).Id, Borrower, collateral ?? OnReceipt, months, Day0.AddMonths(months), (by ?? Bank).Id, Day0);
-    public static RegistrationDisputed Disputed(Actor? by = null, DateTimeOffset? at = null) =>
-        new(Id, DisputeCapacity.Debtor, "The loan was repaid.", (at ?? Day0.AddDays(1)) + RegistrationLimits.DisputeLapse, (by ?? Support.Actors.Debtor).Id, at ?? Day0.AddDays(1));
+    public static RegistrationDisputed Disputed(Actor? by = null, DateTimeOffset? at = null, DisputeCapacity capacity = DisputeCapacity.Debtor) =>
+        new(Id, capacity, "The loan was repaid.", (at ?? Day0.AddDays(1)) + RegistrationLimits.DisputeLapse, (by ?? Support.Actors.Debtor).Id, at ?? Day0.AddDays(1));
     public static DisputeCourtCaseAdded CourtCaseAdded(Actor? by = null) => new(Id, "(2026)浙0106民初1234号", (by ?? Support.Actors.Debtor).Id, Day0.AddDays(2));
     public static RegistrationCancelled Deregistered(Actor? by = null) => new(Id, "Loan repaid.", null, (by ?? Bank).Id, Day0.AddDays(3));
 
@@ -53,8 +53,10 @@ public static class RegistrationSpec
         new(Id, number, debtor ?? Borrower, collateral ?? OnReceipt, months, assetExists, by ?? Bank, Day0);
     public static ExtendRegistration Extend(int months = 12, Actor? by = null, DateTimeOffset? at = null) => new(Id, months, by ?? Bank, at ?? Day0.AddMonths(6));
     public static AmendRegistration Amend(DebtorParty? debtor = null, string? description = null, Actor? by = null) => new(Id, debtor, description, by ?? Bank, Day0.AddDays(1));
-    public static DisputeRegistration Dispute(Actor? by = null, DateTimeOffset? at = null, string reason = "The loan was repaid.") =>
-        new(Id, DisputeCapacity.Debtor, reason, by ?? Support.Actors.Debtor, at ?? Day0.AddDays(1));
+    /// <param name="code">The disputer's credit code as its participant record holds it: by default the debtor's.</param>
+    public static DisputeRegistration Dispute(Actor? by = null, DateTimeOffset? at = null, string reason = "The loan was repaid.",
+        DisputeCapacity capacity = DisputeCapacity.Debtor, string? code = "91330100MA27XL0E2G") =>
+        new(Id, capacity, reason, by ?? Support.Actors.Debtor, at ?? Day0.AddDays(1), code);
     public static AddCourtCase AddCase(Actor? by = null, DateTimeOffset? at = null) => new(Id, "(2026)浙0106民初1234号", by ?? Support.Actors.Debtor, at ?? Day0.AddDays(2));
     public static CancelRegistration Deregister(Actor? by = null, string? courtOrder = null, DateTimeOffset? at = null) => new(Id, "Loan repaid.", courtOrder, by ?? Bank, at ?? Day0.AddDays(3));
 }

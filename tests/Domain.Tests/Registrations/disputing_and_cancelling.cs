@@ -1,3 +1,4 @@
+using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Registrations;
 using static AssetLedger.Domain.Tests.Registrations.RegistrationSpec;
 using static AssetLedger.Domain.Tests.Support.Actors;
@@ -30,6 +31,23 @@ public sealed class disputing_and_cancelling
         Assert.True(state.Dispute!.StandsAt(Day0.AddDays(100)));
         ThenError(When(state, Dispute(by: Owner, at: Day0.AddDays(100))), "registration.disputed");
     }
+
+    [Fact]
+    public void a_participant_whose_credit_code_is_not_the_debtors_does_not_dispute_as_the_debtor()
+    {
+        var error = ThenError(When(History(Made()), Dispute(by: Owner, code: "91330100MA27XL0E3K")), "registration.not_debtor", "capacity");
+        Assert.Equal(ErrorKind.Forbidden, error.Kind);
+        ThenError(When(History(Made()), Dispute(by: Owner, code: null)), "registration.not_debtor");
+    }
+
+    [Fact]
+    public void anyone_else_but_the_registrant_disputes_as_an_interested_party() =>
+        ThenEvents(When(History(Made()), Dispute(by: Owner, code: null, capacity: DisputeCapacity.InterestedParty)),
+            Disputed(Owner, capacity: DisputeCapacity.InterestedParty));
+
+    [Fact]
+    public void the_debtor_does_not_dispute_as_an_interested_party() =>
+        ThenError(When(History(Made()), Dispute(capacity: DisputeCapacity.InterestedParty)), "registration.invalid", "capacity");
 
     [Fact]
     public void a_dispute_needs_a_reason() =>

@@ -20,7 +20,7 @@ public sealed class judging_recorded_registration_events
         var state = RegistrationState.Initial;
         foreach (var (e, by) in history)
         {
-            Assert.Null(RegistrationAdmissibility.Check(state, e, by));
+            Assert.Null(RegistrationAdmissibility.Check(state, e, by, actorCreditCode: by == Support.Actors.Debtor ? Borrower.CreditCode : null));
             state = RegistrationState.Evolve(state, e);
         }
     }
@@ -34,6 +34,13 @@ public sealed class judging_recorded_registration_events
     public void an_extension_with_a_forged_expiry_is_inadmissible() =>
         Assert.Equal("event.inadmissible",
             RegistrationAdmissibility.Check(History(Made()), new RegistrationExtended(Id, 12, Day0.AddMonths(60), Bank.Id, Day0.AddDays(1)), Bank)?.Code);
+
+    [Fact]
+    public void a_dispute_as_the_debtor_by_a_participant_without_the_debtors_credit_code_is_inadmissible()
+    {
+        Assert.Equal("registration.not_debtor", RegistrationAdmissibility.Check(History(Made()), Disputed(Owner), Owner, actorCreditCode: "91330100MA27XL0E3K")?.Code);
+        Assert.Null(RegistrationAdmissibility.Check(History(Made()), Disputed(Owner), Owner, actorCreditCode: Borrower.CreditCode));
+    }
 
     [Fact]
     public void a_registration_over_an_asset_the_verifier_knows_is_missing_is_inadmissible() =>

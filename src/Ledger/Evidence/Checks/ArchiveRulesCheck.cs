@@ -6,13 +6,15 @@ namespace AssetLedger.Ledger.Evidence.Checks;
 /// The ZIP archive itself (docs/evidence-bundle.md §2): only file entries, each name once (also ignoring case, since
 /// an extraction on a case-insensitive file system would merge two), relative, with no empty, <c>.</c> or <c>..</c>
 /// segment and no backslash. Unzipping a bundle that breaks them could write outside the folder, or show a person a
-/// file other than the one checked. That every entry is listed in the manifest is the file hashes check.
+/// file other than the one checked. That every entry is listed in the manifest is the file hashes check. The ZIP's own
+/// bytes (headers, central directory, end record) are laid out as the exporter writes them (<see cref="ZipStructure"/>),
+/// so that no byte of a bundle can change and leave it verified.
 /// </summary>
 static class ArchiveRulesCheck
 {
     public static VerificationCheck Run(ParsedBundle bundle, VerifierOptions options)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(bundle.ZipProblems);
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in bundle.Entries)
         {

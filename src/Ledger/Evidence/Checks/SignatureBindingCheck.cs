@@ -32,6 +32,7 @@ static class SignatureBindingCheck
             if (payloadText is null) continue;
             if (seen.TryGetValue(payloadText, out var first))
             {
+                if (first.Type == "asset-split" && SplitOff(e, payloadText, first)) { bound++; continue; }
                 failures.Add($"{e.Where}: its signed payload is the one already used for position {first.Position} ({first.StreamId} v{first.Version}): a signature authorises one command");
                 continue;
             }
@@ -47,6 +48,19 @@ static class SignatureBindingCheck
         return VerificationCheck.From("signature binding", failures,
             $"{bound} signed requests each map to the event they produced (type and data), each used once"
             + (format1 > 0 ? $"; {format1} of them in the old format 1 (no asset, version or time), on events recorded before format 2" : ""));
+    }
+
+    /// <summary>A part's first event that carries the signature of its parent's split, the event <paramref name="split"/>.</summary>
+    static bool SplitOff(BundleEvent e, string payloadText, BundleEvent split)
+    {
+        try
+        {
+            using var data = JsonDocument.Parse(e.Data);
+            return SignedRequestMap.SplitOffBy(SignedPayload.Parse(payloadText).Path ?? "", e.Type, e.Version, data.RootElement)
+                && data.RootElement.TryGetProperty("parentVersion", out var v) && v.TryGetInt64(out var version) && version == split.Version
+                && split.StreamId == $"asset-{Guid.Parse(data.RootElement.GetProperty("parent").GetString()!):N}";
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentNullException) { return false; }
     }
 
     static string? Problem(BundleEvent e, SignedPayload p, AssetState? before)

@@ -113,7 +113,9 @@ static class SignedCommandsCheck
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
             var forThisAsset = segments is ["api", "v1", "assets"] ? e.Version == 1 && e.Type == "asset-registered"
                 : segments.Length >= 4 && segments[..3] is ["api", "v1", "assets"] && Guid.TryParse(segments[3], out var g) && g == asset;
-            if (!forThisAsset) return $"the signed command ({path}) is not one that produced this event of {e.StreamId}";
+            using var data = JsonDocument.Parse(e.Data);
+            if (!forThisAsset && !SignedRequestMap.SplitOffBy(path, e.Type, e.Version, data.RootElement))
+                return $"the signed command ({path}) is not one that produced this event of {e.StreamId}";
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException) { return $"the signed payload is not JSON ({ex.Message})"; }
         return null;

@@ -27,6 +27,9 @@ sealed record ParsedBundle(
     IReadOnlyList<CosignatureLine> CosignatureLines,
     IReadOnlyList<string> Entries)
 {
+    /// <summary>The archive's layout problems, which the archive check reports (none when the files came without an archive).</summary>
+    public IReadOnlyList<string> ZipProblems { get; init; } = [];
+
     public string? Text(string path) => Text(Files, path);
 
     public static string? Text(IReadOnlyDictionary<string, byte[]> files, string path) =>
