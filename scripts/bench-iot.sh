@@ -4,12 +4,14 @@
 # with fsync on, a cluster of its own), side by side with the same readings delivered over HTTP. Each accepted reading
 # is one event in the Merkle log (provable on its own). The clock runs from the first reading sent to the last one
 # logged (MQTT: polled in the database; HTTP: the answers say). The load average is printed with every figure.
+# Then critical reading -> freeze committed: p50 and p99 over one short weight per simulated weighbridge, by MQTT and HTTP.
 # Usage: scripts/bench-iot.sh [readings per device at 100 devices, default 50] [at 1,000 devices, default 10] [batch, default 1]
+#        [freezes per transport, default 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 . scripts/lib/mqtt.sh
-R100="${1:-50}"; R1000="${2:-10}"; BATCH="${3:-1}"
+R100="${1:-50}"; R1000="${2:-10}"; BATCH="${3:-1}"; FREEZES="${4:-20}"
 pg_install; mqtt_install
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 DIR="$(mktemp -d /tmp/assetledger-bench-iot.XXXXXX)"; chmod 755 "$DIR"
@@ -73,11 +75,39 @@ run() {
     printf "     CPU per reading (incl. registering the devices): API %.2f ms, PostgreSQL %.2f ms: 2 cores would take about %.0f readings/s\n", api, pg, 2000 / (api + pg) }'
 }
 
+# freezes TRANSPORT: FREEZES simulations of one weighbridge each, whose second reading weighs 80 % of its receipt under a
+# rule that makes one such reading critical; prints how long from the device signing that reading (its time, Unix ms)
+# to the alarm's event, which is the freeze, committed (recorded_at); both clocks are this machine's.
+freezes() {
+  local transport="$1" extra=() since raised=0 critical
+  since="$(psql_bench "SELECT coalesce(max(position), 0) FROM events")"
+  if [ "$transport" = http ]; then extra=(--http); else extra=(--mqtt "$MQTT_URL" --mqtt-user "$MQTT_DEVICES_USER" --mqtt-password "$MQTT_DEVICES_PASSWORD"); fi
+  for _ in $(seq 1 "$FREEZES"); do
+    "${CLI[@]}" devices simulate --api "$URL" --warehouse 'wh-1.bench:bench password 1' --confirmer 'reg-1.bench:bench password 1' \
+      --devices 1 --readings 4 --rate 0 --anomaly short-weight "${extra[@]}" >"$DIR/sim.log" 2>&1 || { cat "$DIR/sim.log"; return 1; }
+  done
+  critical="SELECT count(*) FROM events WHERE type = 'asset-iot-alarm-raised' AND data->>'severity' = 'Critical' AND position > $since"
+  for _ in $(seq 1 240); do raised="$(psql_bench "$critical")"; [ "$raised" -ge "$FREEZES" ] && break; sleep 0.25; done
+  psql_bench "
+    WITH alarm AS (
+      SELECT e.recorded_at, e.data->>'device' AS device, (SELECT max(c::bigint) FROM jsonb_array_elements_text(e.data->'counters') c) AS counter
+      FROM events e WHERE e.type = 'asset-iot-alarm-raised' AND e.data->>'severity' = 'Critical' AND e.position > $since),
+    latency AS (
+      SELECT extract(epoch FROM alarm.recorded_at - (r.data->>'measuredAt')::timestamptz) * 1000 AS ms
+      FROM alarm JOIN events r ON r.stream_id = 'device-' || alarm.device AND r.type = 'device-reading-recorded' AND (r.data->>'counter')::bigint = alarm.counter)
+    SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)), round(max(ms)) FROM latency" \
+  | awk -F'|' -v t="$transport" -v l="$(load)" '{ printf "%-4s critical reading -> freeze committed: %d freezes, p50 %d ms, p99 %d ms, max %d ms   load average %s\n", t, $1, $2, $3, $4, l }'
+}
+
 echo "load average before: $(load)"
 run mqtt 100 "$R100"
 run http 100 "$R100"
 run mqtt 1000 "$R1000"
 run http 1000 "$R1000"
+curl -sf -X PUT "$URL/api/v1/alarm-rules/bench-short-weight" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+  -d '{"condition":"QuantityDeviation","severity":"Critical","assetKind":"WarehouseReceipt","deviceKind":"Weighbridge","deviationPercent":"5","readings":1}' >/dev/null
+freezes mqtt
+freezes http
 refusals="$(psql_bench "SELECT coalesce(sum(refused), 0) FROM device_reading_refusals")"
 echo "refused readings (all runs): $refusals; server errors logged: $(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
 echo "load average after: $(load)"

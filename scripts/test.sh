@@ -16,6 +16,11 @@ if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1 || ! com
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl unzip >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq curl unzip >&2; }
 fi
 # The timeline page test renders HTML in a real browser: Debian's chromium, run headless by the test itself.
+# The console's screenshots show Chinese: a CJK font (WenQuanYi Micro Hei, 1.6 MB) where the machine has none.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "installing a CJK font (fonts-wqy-microhei) with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >&2; }
+fi
 if ! command -v chromium >/dev/null 2>&1; then
   echo "installing chromium with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2 || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2; }

@@ -159,4 +159,32 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
         await Assertions.Expect(zh.Locator("html")).ToHaveAttributeAsync("lang", "en");
         Assert.EndsWith(assetUrl, zh.Url);
     }
+
+    [Fact]
+    public async Task the_operator_and_the_regulator_pages_pass_the_scan_in_both_languages()
+    {
+        await api.ApplyFrom(System.Net.IPAddress.Parse("127.0.0.94"), "tankfarm-1", "admin@tankfarm-1", "a long passphrase");
+        await Active(api);
+        await api.ProjectionsCaughtUp();
+        var op = await browser.SignedIn(api, "operator");
+        await op.GotoAsync("/console/operator/participants");
+        await ConsoleBrowser.Check(op, "20-operator-applications");
+        await op.Locator("table.participants a", new() { HasText = "tankfarm-1" }).ClickAsync();
+        Assert.Equal(["verify", "reject"], (await Buttons(op)).Take(2));
+        await ConsoleBrowser.Check(op, "21-operator-application");
+        await Submit(op, "verify");
+        Assert.Contains("suspend", await Buttons(op));
+        await op.GotoAsync("/console/operator/ledger");
+        await ConsoleBrowser.Check(op, "22-operator-ledger");
+
+        var regulator = await browser.SignedIn(api, "reg-1", "zh-CN");
+        await regulator.GotoAsync("/console/regulator/holdings");
+        await regulator.GetByLabel("参与方编号").FillAsync("owner-a");
+        await regulator.Locator("main form button[type=submit]").ClickAsync();
+        await Assertions.Expect(regulator.GetByRole(AriaRole.Heading, new() { Name = "拥有的资产" })).ToBeVisibleAsync();
+        await ConsoleBrowser.Check(regulator, "23-regulator-holdings-zh-CN");
+        await regulator.GotoAsync("/console/regulator/audit");
+        await Assertions.Expect(regulator.Locator("table.audit td", new() { HasText = "/console/regulator/holdings" }).First).ToBeVisibleAsync();
+        await ConsoleBrowser.Check(regulator, "24-regulator-audit-zh-CN");
+    }
 }

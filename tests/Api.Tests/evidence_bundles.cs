@@ -25,10 +25,10 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         Assert.True(report.Ok, Describe(report));
 
         var files = Files(zip);
-        foreach (var name in new[] { "manifest.json", "manifest.sig", "events.jsonl", "participants.jsonl", "proofs.jsonl", "consistency.jsonl", "anchors.json", "state.json", "REPORT.md", "report.html" })
+        foreach (var name in new[] { "manifest.json", "manifest.sig", "events.jsonl", "participants.jsonl", "devices.jsonl", "proofs.jsonl", "consistency.jsonl", "anchors.json", "state.json", "REPORT.md", "report.html" })
             Assert.True(files.ContainsKey(name), $"{name} is missing; the bundle has {string.Join(", ", files.Keys)}");
         var manifest = JsonNode.Parse(files["manifest.json"])!;
-        Assert.Equal(3, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal(4, manifest["formatVersion"]!.GetValue<int>());
         Assert.Equal(id, manifest["asset"]!["id"]!.GetValue<string>());
         var keys = (await api.Get("/api/v1/ledger/keys", null)).Json;
         Assert.Equal(keys["ledgerVerifierKey"]!.GetValue<string>(), manifest["keys"]!["ledger"]!.GetValue<string>());
@@ -165,8 +165,9 @@ public sealed class evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, 
         var zip = await Bundle(api, id);
         var files = Files(zip);
         Assert.True(BundleVerifier.Verify(files).Ok);
-        // (cosignatures.jsonl is empty here: no witness is registered in this fixture; witnesses_over_http edits a full one.)
-        Assert.All(files.Where(f => f.Key != BundleFormat.Cosignatures), f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
+        // (cosignatures.jsonl is empty here: no witness is registered in this fixture; witnesses_over_http edits a full one.
+        // devices.jsonl too: no device watches this asset; readings_in_evidence_bundles edits a full one.)
+        Assert.All(files.Where(f => f.Key is not (BundleFormat.Cosignatures or BundleFormat.Devices)), f => Assert.True(f.Value.Length > 0, $"{f.Key} is empty"));
 
         var survivors = new List<string>();
         foreach (var (name, bytes) in files.Where(f => f.Value.Length > 0))

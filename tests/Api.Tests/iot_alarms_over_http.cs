@@ -68,6 +68,33 @@ public sealed class iot_alarms_over_http(ApiServer api) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task in_the_console_the_alarm_shows_on_the_asset_page_and_the_warehouse_and_the_bank_clear_it_by_form()
+    {
+        await WithRule("short-level-console", new { condition = "QuantityDeviation", severity = "Critical", assetKind = "WarehouseReceipt", deviceKind = "TankLevel", deviationPercent = "2", readings = 1 }, async () =>
+        {
+            var (device, receipt, key) = await Gauge(pledged: true);
+            var alarmId = Assert.Single((await Ok(Deliver(device, Level(key, device, 1, receipt, "1000")))).Json["alarms"]!.AsArray())!["alarmId"]!.GetValue<string>();
+            var page = $"/console/assets/{receipt}";
+            using var owner = await ConsoleClient.SignedIn(api, "owner-a");
+            var seen = await owner.Get(page);
+            Assert.Contains($"<tr data-alarm=\"{alarmId}\">", seen.Html);
+            Assert.DoesNotContain("clearalarm", seen.Actions()); // pledged: the bank, not the owner, clears with the warehouse
+
+            foreach (var (who, remark) in new[] { ("wh-1", "Gauge re-calibrated; manual dip 1200.4 bbl"), ("bank-1", "Read the dip report") })
+            {
+                using var party = await ConsoleClient.SignedIn(api, who);
+                var form = await party.Get(page);
+                Assert.Contains("clearalarm", form.Actions());
+                var done = await party.Post($"{page}?handler=clearalarm", form.Form("clearalarm"), ("alarmId", alarmId), ("remark", remark));
+                Assert.True(done.Status == System.Net.HttpStatusCode.Redirect, done.ToString());
+                Assert.DoesNotContain("clearalarm", (await party.Get(page)).Actions()); // its part is given
+            }
+            var trace = await api.Text($"SELECT string_agg(type, ',' ORDER BY version) FROM events WHERE stream_id = 'asset-{receipt}'");
+            Assert.EndsWith("asset-iot-alarm-raised,asset-iot-alarm-clearance-given,asset-iot-alarm-cleared", trace);
+        });
+    }
+
+    [Fact]
     public async Task a_short_level_freezes_the_pledged_receipt_until_the_warehouse_and_the_bank_clear_it()
     {
         await WithRule("short-level", new { condition = "QuantityDeviation", severity = "Critical", assetKind = "WarehouseReceipt", deviceKind = "TankLevel", deviationPercent = "2", readings = 3 }, async () =>

@@ -91,7 +91,7 @@ public sealed class verifying_chain_receipts_online : IAsyncLifetime
         Assert.True(online.Exit == 0, online.ToString());
         Assert.Contains("PASS chain receipts: 3 EVM and 0 Fabric receipts name the bundle's checkpoints", online.Out);
         Assert.Contains("PASS chain receipts (online): 3 EVM receipts: the chain holds each checkpoint's root, with the receipt's block, transaction and log index", online.Out);
-        Assert.Contains("VERIFIED: all 21 checks hold.", online.Out);
+        Assert.Contains("VERIFIED: all 22 checks hold.", online.Out);
 
         // The endpoint from ASSETLEDGER_EVM_RPC, for its chain id.
         var fromVariable = await Verify($"31337={node.RpcUrl}", "--online", _bundle);
@@ -102,7 +102,7 @@ public sealed class verifying_chain_receipts_online : IAsyncLifetime
         var offline = await Verify($"http://127.0.0.1:{AnvilNode.FreePort()}", _bundle);
         Assert.True(offline.Exit == 0, offline.ToString());
         Assert.DoesNotContain("(online)", offline.Out);
-        Assert.Contains("VERIFIED: all 20 checks hold.", offline.Out);
+        Assert.Contains("VERIFIED: all 21 checks hold.", offline.Out);
 
         // An endpoint nothing listens on: the online check fails with the reason; exit 1, no stack trace.
         var deadUrl = $"http://127.0.0.1:{AnvilNode.FreePort()}";
@@ -110,7 +110,7 @@ public sealed class verifying_chain_receipts_online : IAsyncLifetime
         Assert.True(dead.Exit == 1, dead.ToString());
         Assert.Contains("FAIL chain receipts (online): 3 failed", dead.Out);
         Assert.Contains($"not checked online: {deadUrl} did not answer eth_chainId", dead.Out);
-        Assert.Contains("NOT VERIFIED: 1 of 21 checks failed (chain receipts (online)).", dead.Out);
+        Assert.Contains("NOT VERIFIED: 1 of 22 checks failed (chain receipts (online)).", dead.Out);
         Assert.DoesNotContain("   at ", dead.Out + dead.Err);
 
         // Online with no endpoint at all: not checked, so not verified.

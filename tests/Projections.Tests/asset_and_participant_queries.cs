@@ -1,3 +1,4 @@
+using AssetLedger.Domain.Participants;
 using System.Text.Json;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Commands;
@@ -78,10 +79,17 @@ public sealed class asset_and_participant_queries(PostgresDatabase db) : IClassF
         var participants = new ParticipantQueries(db.DataSource);
         Assert.Equal(["Warehouse"], (await participants.Find(Warehouse.Id, default))!.Roles);
         Assert.Null(await participants.Find(new ParticipantId("nobody"), default));
-        var first = await participants.List(null, 2, default);
-        var second = await participants.List(first.NextCursor, 2, default);
+        var first = await participants.List(null, null, 2, default);
+        var second = await participants.List(null, first.NextCursor, 2, default);
         Assert.Equal(["owner-0", "owner-1", "wh-0"], first.Items.Concat(second.Items).Select(p => p.Id));
         Assert.Null(second.NextCursor);
+        // By status: in the order they came, paged by their own cursor, which no other status's list takes.
+        var verified = await participants.List(ParticipantStatus.Verified, null, 2, default);
+        Assert.Equal(2, verified.Items.Count);
+        Assert.All(verified.Items, p => Assert.Equal("Verified", p.Status));
+        Assert.Single((await participants.List(ParticipantStatus.Verified, verified.NextCursor, 2, default)).Items);
+        Assert.Empty((await participants.List(ParticipantStatus.Applied, null, 2, default)).Items);
+        await Assert.ThrowsAsync<InvalidCursorException>(() => participants.List(ParticipantStatus.Applied, verified.NextCursor, 2, default));
     }
 
     [Fact]

@@ -96,6 +96,6 @@ public sealed class paging_through_assets(PostgresDatabase db) : IClassFixture<P
     public async Task an_asset_cursor_is_rejected_by_the_participant_list()
     {
         var cursor = Base64Url.EncodeToString(Encoding.UTF8.GetBytes("assets:5"));
-        await Assert.ThrowsAsync<InvalidCursorException>(() => new ParticipantQueries(db.DataSource).List(cursor, 10, default));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => new ParticipantQueries(db.DataSource).List(null, cursor, 10, default));
     }
 }

@@ -1,8 +1,9 @@
--- GET the paths in $PATHS_FILE (one per line), round robin from a random start, as the regulator reg-0001.
+-- GET the paths in $PATHS_FILE (one per line), round robin from a random start, as the regulator reg-0001: with its
+-- bearer token ($TOKEN), or with a console session's cookies ($COOKIE) for the console's pages.
 local paths = {}
 for line in io.lines(os.getenv("PATHS_FILE")) do if #line > 0 then paths[#paths + 1] = line end end
 local i = math.random(1, #paths)
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+if os.getenv("COOKIE") then wrk.headers["Cookie"] = os.getenv("COOKIE") else wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN") end
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])

@@ -24,12 +24,19 @@ public sealed class AccessAuditFilter(IAccessAudit audit, IClock clock) : IEndpo
     /// <summary>This call's audit record id, also sent as the X-Access-Audit-Id header.</summary>
     public static Guid IdOf(HttpContext http) => http.Items[IdItem] is Guid id ? id : Guid.Empty;
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>A new audit record id for this request, kept for <see cref="IdOf"/> and sent as the X-Access-Audit-Id header.</summary>
+    public static Guid NewId(HttpContext http)
     {
-        var http = context.HttpContext;
         var id = Guid.CreateVersion7();
         http.Items[IdItem] = id;
         http.Response.Headers[IdHeader] = id.ToString();
+        return id;
+    }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var id = NewId(http);
         var started = Stopwatch.GetTimestamp();
         var at = clock.UtcNow;
         object? result;
@@ -46,7 +53,11 @@ public sealed class AccessAuditFilter(IAccessAudit audit, IClock clock) : IEndpo
         return result;
     }
 
-    Task Write(HttpContext http, Guid id, DateTimeOffset at, long started, int status)
+    // Not the request's token: a client that hangs up must not leave its read unrecorded.
+    Task Write(HttpContext http, Guid id, DateTimeOffset at, long started, int status) => audit.Record(RecordOf(http, id, at, started, status), CancellationToken.None);
+
+    /// <summary>The record of one read, as the API's endpoints and the console's pages both write it.</summary>
+    public static AccessRecord RecordOf(HttpContext http, Guid id, DateTimeOffset at, long started, int status)
     {
         var user = http.User;
         var authenticated = user.Identity?.IsAuthenticated == true;
@@ -58,8 +69,7 @@ public sealed class AccessAuditFilter(IAccessAudit audit, IClock clock) : IEndpo
             authenticated ? user.FindAll("role").Select(c => c.Value).ToList() : [],
             request.Method, request.Path.Value ?? "", request.QueryString.HasValue ? request.QueryString.Value![1..] : null,
             resource, status, (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(started).TotalMilliseconds), http.TraceIdentifier);
-        // Not the request's token: a client that hangs up must not leave its read unrecorded.
-        return audit.Record(record, CancellationToken.None);
+        return record;
     }
 
     static string? DefaultResource(HttpContext http)

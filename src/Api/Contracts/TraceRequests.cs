@@ -67,7 +67,7 @@ public static class TraceParsing
     public static Result<DateTimeOffset?> Time(string? text, string field)
     {
         if (text is null) return Result<DateTimeOffset?>.Of(null);
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+        string[] formats = ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
         return DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? Result<DateTimeOffset?>.Of(t)
             : RequestErrors.Invalid(field, $"{field} must be an ISO-8601 date or time such as 2026-03-01 or 2026-03-01T08:00:00Z; got '{text}'.");

@@ -48,9 +48,9 @@ public static class EvidenceEndpoints
         AccessAuditFilter.SetResource(http, $"asset:{assetId.Value}");
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);
 
-        var last = await exporter.LastPosition(assetId.Value.StreamId, ct);
+        var last = await exporter.LastPositionOfAsset(assetId.Value, ct);
         var size = await exporter.WaitForAnchored(last, TimeSpan.FromSeconds(wait ?? DefaultWaitSeconds), ct);
-        if (size < last) return NotAnchored(http, $"The asset's last event (log position {last})", size);
+        if (size < last) return NotAnchored(http, $"The last event of the asset or of a device watching it (log position {last})", size);
         var buffer = new MemoryStream();
         var export = await exporter.ExportAsset(assetId.Value, size, buffer, ct);
         buffer.Position = 0;
@@ -60,7 +60,7 @@ public static class EvidenceEndpoints
     /// <param name="from">First log position (default 1).</param>
     /// <param name="to">Last log position (default: the latest anchored checkpoint's size).</param>
     /// <param name="wait">Seconds to wait for <c>to</c> to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger([Range(1, long.MaxValue)] long? from, [Range(1, long.MaxValue)] long? to, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportLedger([Range(1, long.MaxValue)] long? from, [Range(1, long.MaxValue)] long? to, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
         HttpContext http, CancellationToken ct)
     {
         if (wait is < 0 or > MaxWaitSeconds) return P.From(WaitOutOfRange);

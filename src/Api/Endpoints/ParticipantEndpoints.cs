@@ -10,6 +10,9 @@ using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
 using AssetLedger.Domain.Users;
+using AssetLedger.Projections;
+using AssetLedger.Projections.Participants;
+using System.ComponentModel.DataAnnotations;
 using Mediator;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,6 +35,8 @@ public static class ParticipantEndpoints
         g.MapPost("/{id}/suspension", Suspend).WithCommandProblems().WithSummary("Suspend a participant: it can no longer act on assets (operator)");
         g.MapDelete("/{id}/suspension", Reinstate).WithCommandProblems().WithSummary("Reinstate a suspended participant (operator)");
         g.MapPost("/{id}/signing-key", SigningKey).WithCommandProblems().WithSummary("Register the participant's ECDSA P-256 key; its commands must then carry a Signature header");
+        g.MapGet("/", List).RequireAuthorization(p => p.RequireRole("Operator", "Regulator")).WithReadProblems().ProducesProblem(403)
+            .WithSummary("Participants, optionally of one status (Applied: the applications waiting for verification, oldest first), cursor paging (operator, regulator)");
         g.MapGet("/{id}", Get).WithSummary("A participant, its status and the roles it holds").WithReadProblems().OpenToApplicants();
         return g;
     }
@@ -121,6 +126,28 @@ public static class ParticipantEndpoints
         var state = await ParticipantDirectory.Load(store, new ParticipantId(id), ct);
         if (!state.Exists) return P.From(ParticipantErrors.NotFound(new ParticipantId(id)));
         return TypedResults.Ok(ParticipantView.From(state));
+    }
+
+    /// <param name="status">Applied, Verified or Rejected; none for every participant (by id).</param>
+    static async Task<Results<Ok<ParticipantPage>, ProblemHttpResult>> List([OneOf(typeof(ParticipantStatus), "None")] string? status, string? cursor,
+        [Range(1, ParticipantQueries.MaxLimit)] int? limit, ParticipantQueries participants, CancellationToken ct)
+    {
+        if (QueryRules.PageSize(limit, ParticipantQueries.MaxLimit) is { } badLimit) return P.From(badLimit);
+        var only = ListedStatus(status);
+        if (only.Error is { } badStatus) return P.From(badStatus);
+        try { return TypedResults.Ok(await participants.List(only.Value, cursor, limit ?? 100, ct)); }
+        catch (InvalidCursorException e) { return P.From(RequestErrors.InvalidCursor(e.Message)); }
+    }
+
+    /// <summary>A status to list by, as the list's query names it (None is no participant's status).</summary>
+    public static Result<ParticipantStatus?> ListedStatus(string? status)
+    {
+        if (string.IsNullOrEmpty(status)) return Result<ParticipantStatus?>.Of(null);
+        var parsed = RequestMapping.ParseEnum<ParticipantStatus>(status, "status");
+        if (parsed.Error is { } e) return e;
+        return parsed.Value == ParticipantStatus.None
+            ? RequestErrors.Invalid("status", "status must be Applied, Verified or Rejected.")
+            : Result<ParticipantStatus?>.Of(parsed.Value);
     }
 
     static async Task<Results<Ok<ParticipantView>, ProblemHttpResult>> Run(IMediator m, IParticipantCommand c, HttpContext http, CancellationToken ct)

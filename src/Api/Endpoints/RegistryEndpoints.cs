@@ -50,7 +50,7 @@ public static class RegistryEndpoints
         return TypedResults.Ok(notice);
     }
 
-    static Result<string> KeyOf(string? key, string? warehouseId, string? receiptNumber, string? debtorId, string? billNumber, string? sha)
+    internal static Result<string> KeyOf(string? key, string? warehouseId, string? receiptNumber, string? debtorId, string? billNumber, string? sha)
     {
         var given = new[] { key is not null, warehouseId is not null || receiptNumber is not null, debtorId is not null || billNumber is not null, sha is not null }.Count(x => x);
         if (given != 1)

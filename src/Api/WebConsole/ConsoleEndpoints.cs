@@ -6,7 +6,7 @@ namespace AssetLedger.Api.WebConsole;
 public static class ConsoleEndpoints
 {
     /// <summary>
-    /// The console's pages, and its evidence download: the API's own export (<see cref="EvidenceEndpoints"/>: the same
+    /// The console's pages, and its evidence downloads (an asset's, and a log range's for the regulator): the API's own exports (<see cref="EvidenceEndpoints"/>: the same
     /// visibility rule, the same bundle, the same access audit) under /console, so that the cookie signs it in. Not in
     /// the OpenAPI document, which describes the API.
     /// </summary>
@@ -15,6 +15,8 @@ public static class ConsoleEndpoints
         app.MapRazorPages();
         app.MapGet(ConsoleSetup.Prefix + "/assets/{id}/bundle", EvidenceEndpoints.ExportAsset)
             .RequireAuthorization().AddEndpointFilter<AccessAuditFilter>().ExcludeFromDescription();
+        app.MapGet(ConsoleSetup.Prefix + "/regulator/ledger-export", EvidenceEndpoints.ExportLedger)
+            .RequireAuthorization(p => p.RequireRole("Regulator", "Operator")).AddEndpointFilter<AccessAuditFilter>().ExcludeFromDescription();
         return app;
     }
 }

@@ -4,7 +4,7 @@ using AssetLedger.Domain.Common;
 namespace AssetLedger.Application.Assets;
 
 /// <summary>What a person can do to an asset from a page (the console offers a button for each, and only those).</summary>
-public enum AssetAction { Confirm, Offer, Accept, Decline, Withdraw, Pledge, OutForTrade, Return, Freeze, Unfreeze, Cancel }
+public enum AssetAction { Confirm, Offer, Accept, Decline, Withdraw, Pledge, OutForTrade, Return, Freeze, Unfreeze, Cancel, ClearAlarm }
 
 /// <summary>
 /// Which actions the rules allow this actor on this asset now, asked of the decider itself (it is pure): each action is
@@ -38,6 +38,11 @@ public static class AssetActions
         Probe(AssetAction.Freeze, new FreezeAsset(a, $"probe-{Guid.NewGuid():N}", FreezeAuthority.Regulatory, Words, actor, now));
         if (s.Freezes.Keys.Any(id => AssetDecider.Decide(s, new UnfreezeAsset(a, id, null, actor, now)).IsOk)) allowed.Add(AssetAction.Unfreeze);
         Probe(AssetAction.Cancel, new CancelAsset(a, Words, actor, now));
+        if (ClearableAlarms(actor, s, now).Count > 0) allowed.Add(AssetAction.ClearAlarm);
         return allowed;
     }
+
+    /// <summary>The open IoT alarms this actor's clearance would be taken for now (alone, or as one of the two it needs).</summary>
+    public static IReadOnlyList<string> ClearableAlarms(Actor actor, AssetState s, DateTimeOffset now) =>
+        s.Alarms.Keys.Where(id => AssetDecider.Decide(s, new ClearIotAlarm(s.Id, id, Words, actor, now)).IsOk).ToList();
 }

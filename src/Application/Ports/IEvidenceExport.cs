@@ -17,6 +17,9 @@ public interface IEvidenceExport
     /// <summary>The position of a stream's last event (0 if it has none).</summary>
     Task<long> LastPosition(string streamId, CancellationToken ct);
 
+    /// <summary>The position of the last event of the asset's stream or of a device stream bound to it: what its bundle holds (0 if none).</summary>
+    Task<long> LastPositionOfAsset(AssetId asset, CancellationToken ct);
+
     Task<EvidenceExport> ExportAsset(AssetId asset, long treeSize, Stream output, CancellationToken ct);
 
     Task<EvidenceExport> ExportRange(long from, long to, long treeSize, Stream output, CancellationToken ct);

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace AssetLedger.Infrastructure.Devices;
 
-/// <summary><see cref="IDeviceDirectory"/> on the event store's <c>streams</c> table: a device exists once its stream does.</summary>
+/// <summary>
+/// <see cref="IDeviceDirectory"/> on the log itself: a device exists once its <c>device-registered</c> event (its stream's
+/// first) is logged; the index of migration 0028 lists them in id order.
+/// </summary>
 public sealed class PostgresDeviceDirectory(NpgsqlDataSource db) : IDeviceDirectory
 {
     const string Prefix = "device-";
@@ -11,8 +14,8 @@ public sealed class PostgresDeviceDirectory(NpgsqlDataSource db) : IDeviceDirect
     public async Task<IReadOnlyList<string>> Page(string after, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT stream_id FROM streams
-            WHERE stream_id LIKE 'device-%' AND stream_id COLLATE "C" > $1 COLLATE "C"
+            SELECT stream_id FROM events
+            WHERE type = 'device-registered' AND stream_id COLLATE "C" > $1 COLLATE "C"
             ORDER BY stream_id COLLATE "C" LIMIT $2
             """);
         cmd.Parameters.Add(new() { Value = Prefix + after });

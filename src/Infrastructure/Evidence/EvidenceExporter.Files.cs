@@ -49,7 +49,7 @@ public sealed partial class EvidenceExporter
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
-    string ManifestJson(Subject subject, DateTimeOffset generatedAt, SignedCheckpoint checkpoint, long events, long participantEvents, int checkpoints, IReadOnlyList<BundleFile> files)
+    string ManifestJson(Subject subject, DateTimeOffset generatedAt, SignedCheckpoint checkpoint, long events, long participantEvents, long deviceEvents, int checkpoints, IReadOnlyList<BundleFile> files)
     {
         var manifest = new JsonObject
         {
@@ -64,7 +64,7 @@ public sealed partial class EvidenceExporter
         else if (subject.Kind == "search") manifest["search"] = new JsonObject { ["file"] = BundleFormat.SearchAnswer };
         else manifest["range"] = new JsonObject { ["from"] = subject.From, ["to"] = subject.To };
         manifest["checkpoint"] = new JsonObject { ["treeSize"] = checkpoint.TreeSize, ["file"] = BundleFormat.CheckpointFile(checkpoint.TreeSize) };
-        manifest["counts"] = new JsonObject { ["events"] = events, ["participantEvents"] = participantEvents, ["checkpoints"] = checkpoints };
+        manifest["counts"] = new JsonObject { ["events"] = events, ["participantEvents"] = participantEvents, ["deviceEvents"] = deviceEvents, ["checkpoints"] = checkpoints };
         manifest["files"] = new JsonArray(files.OrderBy(f => f.Path, StringComparer.Ordinal)
             .Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["sha256"] = f.Sha256, ["bytes"] = f.Bytes }).ToArray());
         return manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";

@@ -24,7 +24,8 @@ namespace AssetLedger.Infrastructure.Evidence;
 /// <summary>
 /// Writes evidence bundles (docs/evidence-bundle.md): an asset's stream, or every event of a position range, with each
 /// event's inclusion proof in the latest anchored checkpoint, that checkpoint and the earlier ones that first logged the
-/// events (with consistency proofs), the anchor receipts, the participant streams that hold the signers' keys, the state
+/// events (with consistency proofs), the anchor receipts, the participant streams that hold the signers' keys, the streams
+/// of the devices that watched the asset (their keys and signed readings), the state
 /// replay must reach, a report for people, and a manifest of SHA-256 hashes signed by the ledger key. It exports what is
 /// stored, as stored: it never refuses a ledger that does not verify, so that the verifier can say where it breaks.
 /// </summary>
@@ -224,6 +225,15 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 if (e.Type == "participant-signing-key-registered" && TryDeserialize(e) is ParticipantSigningKeyRegistered k) signingKeys.Add((k.Participant.Value, k.KeyId, e.Position));
             }
 
+        // 2b. The whole streams of the devices bound to the asset (or to a receipt it was split from): keys and readings.
+        var deviceEvents = new List<StoredEvent>();
+        if (subject.Kind == "asset")
+            foreach (var device in await DevicesBoundTo(main.Select(m => m.StreamId).Where(s => s.StartsWith("asset-", StringComparison.Ordinal)).Distinct().Select(s => s[6..]).ToArray(), treeSize, ct))
+                await foreach (var page in StreamPages(device, treeSize, ct)) deviceEvents.AddRange(page);
+        deviceEvents.Sort((a, b) => a.Position.CompareTo(b.Position));
+        using (var file = zip.Open(BundleFormat.Devices))
+            foreach (var e in deviceEvents) file.WriteLine(Line(e));
+
         // 3. Inclusion proofs in the checkpoint, and the checkpoint that first logged each event.
         var sizes = main.Count == 0 ? [] : await CheckpointSizes(main.Min(m => m.Position), treeSize, ct);
         var firstOf = new Dictionary<long, long>();
@@ -238,7 +248,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
             foreach (var p in firstOf.Keys.Where(p => !keep.Contains(p)).ToList()) firstOf.Remove(p);
         }
         var earlier = firstOf.Values.Where(s => s < treeSize).Distinct().Order().ToList();
-        var positions = main.Select(m => m.Position).Concat(participantEvents.Select(e => e.Position)).Distinct().Order().ToList();
+        var positions = main.Select(m => m.Position).Concat(participantEvents.Select(e => e.Position)).Concat(deviceEvents.Select(e => e.Position)).Distinct().Order().ToList();
         using (var file = zip.Open(BundleFormat.Proofs))
             for (var start = 0; start < positions.Count; start += Page)
             {
@@ -294,7 +304,7 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
 
         // 7. The manifest, and the ledger key's signature over it.
-        var manifest = ManifestJson(subject, generatedAt, checkpoint, main.Count, participantEvents.Count, checkpoints.Count, zip.Files);
+        var manifest = ManifestJson(subject, generatedAt, checkpoint, main.Count, participantEvents.Count, deviceEvents.Count, checkpoints.Count, zip.Files);
         zip.Write(BundleFormat.Manifest, manifest, listed: false);
         zip.Write(BundleFormat.ManifestSignature, SignedNote.Sign(BundleFormat.SignatureText(_keys.Ledger.Name, zip.LastUnlistedHash!), _keys.Ledger), listed: false);
         return new EvidenceExport(treeSize, main.Count, participantEvents.Count, checkpoints.Count, subject.FileName);

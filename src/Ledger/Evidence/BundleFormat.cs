@@ -14,14 +14,19 @@ public static class BundleFormat
     /// 2 adds <see cref="Cosignatures"/>; a bundle of format 1 (none) is still read, and has no witness cosignature.
     /// 3 carries the venues' participant streams and holds events whose metadata commits to the actor's stream and whose
     /// signed commands bind asset, version and time (docs/evidence-bundle.md §4); format 2 bundles keep their own rules.
+    /// 4 adds <see cref="Devices"/>: the streams of the devices that watched the asset, whose readings the verifier checks.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
+    /// <summary>The first format with <see cref="Devices"/>; an older bundle has none and needs none.</summary>
+    public const int FirstVersionWithDevices = 4;
     public const int FirstVersion = 1;
 
     public const string Manifest = "manifest.json";
     public const string ManifestSignature = "manifest.sig";
     public const string Events = "events.jsonl";
     public const string Participants = "participants.jsonl";
+    /// <summary>The whole streams of the devices bound to the asset: their keys' history and their signed readings (docs/evidence-bundle.md §4b).</summary>
+    public const string Devices = "devices.jsonl";
     public const string Proofs = "proofs.jsonl";
     public const string Consistency = "consistency.jsonl";
     public const string Anchors = "anchors.json";

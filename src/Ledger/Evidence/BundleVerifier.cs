@@ -11,7 +11,8 @@ namespace AssetLedger.Ledger.Evidence;
 /// anchor receipts, the chain anchor receipts (EVM, Fabric: their form and that they name the bundle's checkpoints; the
 /// online check in Infrastructure asks the chains), the signed commands against the signers' registered keys and
 /// against the events they produced, the replay of each asset through the Domain against the state file, each event
-/// against the Domain's rules, and each event's commitment to its signer's context. The bundle is parsed once; each check reads it.
+/// against the Domain's rules, each event's commitment to its signer's context, and each device reading's signature
+/// against the key its device held then. The bundle is parsed once; each check reads it.
 /// </summary>
 public static class BundleVerifier
 {
@@ -35,6 +36,7 @@ public static class BundleVerifier
         ReplayCheck.Run,
         RulesCheck.Run,
         SignerContextCheck.Run,
+        DeviceReadingsCheck.Run,
         TimesCheck.Run,
         ReportCheck.Run,
     ];

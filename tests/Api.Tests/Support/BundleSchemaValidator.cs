@@ -23,7 +23,7 @@ public static class BundleSchemaValidator
         Check(problems, "state.json", "state.json", Text(files, "state.json"));
         foreach (var (file, schema) in new[] { ("proofs.jsonl", "proof-line.json"), ("consistency.jsonl", "consistency-line.json"), ("cosignatures.jsonl", "cosignature-line.json") })
             foreach (var (line, n) in Lines(files, file)) Check(problems, $"{file} line {n}", schema, line);
-        foreach (var file in new[] { "events.jsonl", "participants.jsonl" })
+        foreach (var file in new[] { "events.jsonl", "participants.jsonl", "devices.jsonl" })
             foreach (var (line, n) in Lines(files, file))
             {
                 Check(problems, $"{file} line {n}", "event-line.json", line);
@@ -55,7 +55,7 @@ public static class BundleSchemaValidator
 
     /// <summary>Event types seen in the bundle's event files (to show which the test covered).</summary>
     public static IEnumerable<string> EventTypes(IReadOnlyDictionary<string, byte[]> files) =>
-        new[] { "events.jsonl", "participants.jsonl" }.SelectMany(f => Lines(files, f))
+        new[] { "events.jsonl", "participants.jsonl", "devices.jsonl" }.SelectMany(f => Lines(files, f))
             .Select(l => JsonDocument.Parse(l.Line).RootElement.GetProperty("envelope").GetProperty("type").GetString()!);
 
     static void Check(List<string> problems, string where, string schemaPath, string json)

@@ -36,6 +36,13 @@ public sealed partial class ConsoleClient : IDisposable
         return await Page.Of(response);
     }
 
+    /// <summary>A download (a bundle): the status and the bytes as sent.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> GetBytes(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
+    }
+
     /// <summary>Posts a form's fields (those drawn on the page, then the given values over them).</summary>
     public async Task<Page> Post(string path, IReadOnlyDictionary<string, string> form, params (string Name, string Value)[] values)
     {

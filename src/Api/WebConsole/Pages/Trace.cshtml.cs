@@ -8,7 +8,7 @@ namespace AssetLedger.Api.WebConsole.Pages;
 
 /// <summary>The regulator's trace search: GET /api/v1/trace/search's own request and query, the same roles; each search is in the access audit.</summary>
 [Authorize(Roles = "Regulator,Operator")]
-public sealed class TraceModel(TraceQueries trace) : ConsolePage
+public sealed class TraceModel(TraceQueries trace) : AuditedPage
 {
     public const int PageSize = 50;
     [BindProperty(SupportsGet = true)] public string? Kind { get; set; }

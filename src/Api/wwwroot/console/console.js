@@ -1,5 +1,6 @@
 // The console's only script of its own (no inline script: the Content-Security-Policy forbids it).
 // 1. Times: the page writes UTC; show each in the viewer's own zone, with UTC kept on hover.
+// 3. A print button (data-print) prints the page: the registry answer prints as the search's certificate.
 // 2. A form sent once: its buttons are disabled on submit (its Idempotency-Key makes a second send harmless anyway).
 (function () {
   "use strict";
@@ -13,6 +14,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () { localTimes(document); });
   document.addEventListener("htmx:afterSwap", function (e) { localTimes(e.target); });
+  document.addEventListener("click", function (e) {
+    if (e.target instanceof Element && e.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (form.dataset.sent === "1") { e.preventDefault(); return; }

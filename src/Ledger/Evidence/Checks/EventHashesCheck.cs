@@ -27,10 +27,11 @@ static class EventHashesCheck
                 if (hash != ev.Hash) failures.Add($"{ev.Where}: the envelope hashes to {hash}, the recorded hash is {ev.Hash}");
             }
         }
-        var (main, participants) = (bundle.Main.Count, bundle.ParticipantEvents.Count);
+        var (main, participants, devices) = (bundle.Main.Count, bundle.ParticipantEvents.Count, bundle.DeviceEvents.Count);
         // A search that found nothing is still an answer worth certifying; any other bundle proves some event.
         if (main == 0 && bundle.Manifest.Kind != "search") failures.Add($"{BundleFormat.Events} holds no event");
         return VerificationCheck.From("event hashes", failures,
-            $"{main + participants} events ({main} in {BundleFormat.Events}, {participants} in {BundleFormat.Participants}) hash to their recorded SHA-256");
+            $"{main + participants + devices} events ({main} in {BundleFormat.Events}, {participants} in {BundleFormat.Participants}"
+            + (devices > 0 ? $", {devices} in {BundleFormat.Devices}" : "") + ") hash to their recorded SHA-256");
     }
 }

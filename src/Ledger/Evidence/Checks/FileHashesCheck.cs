@@ -21,7 +21,9 @@ static class FileHashesCheck
         }
         foreach (var path in bundle.Files.Keys.Where(p => p is not (BundleFormat.Manifest or BundleFormat.ManifestSignature) && !seen.Contains(p)).Order(StringComparer.Ordinal))
             failures.Add($"{path} is in the bundle but not listed in {BundleFormat.Manifest}");
-        foreach (var required in new[] { BundleFormat.Events, BundleFormat.Participants, BundleFormat.Proofs, BundleFormat.Consistency, BundleFormat.Anchors, BundleFormat.State, bundle.Manifest.CheckpointFile })
+        string[] requiredFiles = [BundleFormat.Events, BundleFormat.Participants, BundleFormat.Proofs, BundleFormat.Consistency, BundleFormat.Anchors, BundleFormat.State, bundle.Manifest.CheckpointFile,
+            .. bundle.Manifest.FormatVersion >= BundleFormat.FirstVersionWithDevices ? [BundleFormat.Devices] : Array.Empty<string>()];
+        foreach (var required in requiredFiles)
             if (!seen.Contains(required)) failures.Add($"{required} is not in the bundle");
         return VerificationCheck.From("file hashes", failures, $"{bundle.Manifest.Files.Count} files match the SHA-256 hashes in {BundleFormat.Manifest}");
     }

@@ -17,7 +17,7 @@ static class InclusionProofsCheck
         }
         var root = bundle.MainCheckpoint?.Root;
         var checkedCount = 0;
-        var events = bundle.Main.Concat(bundle.ParticipantEvents).GroupBy(e => e.Position).Select(g => g.First()).OrderBy(e => e.Position).ToList();
+        var events = bundle.AllEvents;
         foreach (var e in events)
         {
             if (!bundle.Proofs.TryGetValue(e.Position, out var p)) { failures.Add($"{e.Where}: no inclusion proof in {BundleFormat.Proofs}"); continue; }

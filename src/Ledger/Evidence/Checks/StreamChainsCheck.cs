@@ -50,8 +50,9 @@ static class StreamChainsCheck
         var openStarts = 0;
         foreach (var (stream, list) in bundle.Streams.ByStream)
         {
-            var isParticipant = list.Any(e => e.File == BundleFormat.Participants);
-            var mustStartAtOne = m.Kind == "asset" || isParticipant || (m.Kind == "search" && stream.StartsWith("registration-", StringComparison.Ordinal));
+            // A participant's or a device's stream is whole: a key event left out would change what its signatures mean.
+            var isWhole = list.Any(e => e.File is BundleFormat.Participants or BundleFormat.Devices);
+            var mustStartAtOne = m.Kind == "asset" || isWhole || (m.Kind == "search" && stream.StartsWith("registration-", StringComparison.Ordinal));
             var first = list[0];
             if (first.Version == 1)
             {

@@ -38,7 +38,7 @@ static partial class TimesCheck
             }
         }
         int bounded = 0, unknown = 0;
-        foreach (var e in bundle.Main.Concat(bundle.ParticipantEvents).GroupBy(e => e.Position).Select(g => g.First()).OrderBy(e => e.Position))
+        foreach (var e in bundle.AllEvents)
         {
             if (!IsBundleTime(e.RecordedAtText)) failures.Add($"{e.Where}: recordedAt '{e.RecordedAtText}' is not a time of the form {BundleFormat.Time(DateTimeOffset.UnixEpoch)}");
             // A type the Domain does not know cannot be judged here; replay and the signed-command check refuse it in the streams they fold.

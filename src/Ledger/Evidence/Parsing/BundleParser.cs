@@ -12,11 +12,13 @@ static class BundleParser
     {
         var events = ParseEvents(files, BundleFormat.Events);
         var participants = ParseEvents(files, BundleFormat.Participants);
+        var devices = ParseEvents(files, BundleFormat.Devices);
         var main = Events(events);
         var participantEvents = Events(participants);
+        var deviceEvents = Events(devices);
         var (checkpointFiles, checkpoints) = ParseCheckpoints(files, manifest);
         var (proofLines, proofs) = ParseProofs(ParsedBundle.Text(files, BundleFormat.Proofs) ?? "");
-        return new ParsedBundle(files, manifest, [events, participants], main, participantEvents, Merge(main, participantEvents),
+        return new ParsedBundle(files, manifest, [events, participants, devices], main, participantEvents, deviceEvents, Merge([.. main, .. participantEvents, .. deviceEvents]),
             checkpointFiles, checkpoints, proofLines, proofs, ParseConsistency(ParsedBundle.Text(files, BundleFormat.Consistency) ?? ""),
             ParseJson(ParsedBundle.Text(files, BundleFormat.Anchors) ?? "", root => root),
             ParseJson<IReadOnlyDictionary<string, JsonElement>>(ParsedBundle.Text(files, BundleFormat.State) ?? "",
@@ -85,12 +87,12 @@ static class BundleParser
         }
     }
 
-    static BundleStreams Merge(IReadOnlyList<BundleEvent> main, IReadOnlyList<BundleEvent> participants)
+    static BundleStreams Merge(IReadOnlyList<BundleEvent> all)
     {
         var streams = new Dictionary<string, List<BundleEvent>>(StringComparer.Ordinal);
         var byPosition = new Dictionary<long, BundleEvent>();
         var overlaps = new List<(BundleEvent, BundleEvent)>();
-        foreach (var e in main.Concat(participants))
+        foreach (var e in all)
         {
             if (byPosition.TryGetValue(e.Position, out var other))
             {

@@ -15,6 +15,7 @@ sealed record ParsedBundle(
     IReadOnlyList<EventFile> EventFiles,
     IReadOnlyList<BundleEvent> Main,
     IReadOnlyList<BundleEvent> ParticipantEvents,
+    IReadOnlyList<BundleEvent> DeviceEvents,
     BundleStreams Streams,
     IReadOnlyList<CheckpointFile> CheckpointFiles,
     IReadOnlyDictionary<long, Checkpoint> Checkpoints,
@@ -30,6 +31,10 @@ sealed record ParsedBundle(
 
     public static string? Text(IReadOnlyDictionary<string, byte[]> files, string path) =>
         files.TryGetValue(path, out var b) ? new UTF8Encoding(false, false).GetString(b) : null;
+
+    /// <summary>Every event of the three event files once (the same position may be in two), in log order.</summary>
+    public IReadOnlyList<BundleEvent> AllEvents =>
+        [.. Main.Concat(ParticipantEvents).Concat(DeviceEvents).GroupBy(e => e.Position).Select(g => g.First()).OrderBy(e => e.Position)];
 
     /// <summary>The bundle's own checkpoint (the one the manifest names), if it is in the bundle.</summary>
     public Checkpoint? MainCheckpoint => Checkpoints.GetValueOrDefault(Manifest.TreeSize);
@@ -57,13 +62,13 @@ sealed record BundleEvent(string File, int Line, long Position, DateTimeOffset R
     public bool IsAsset => StreamId.StartsWith("asset-", StringComparison.Ordinal);
 }
 
-/// <summary>One of <c>events.jsonl</c> and <c>participants.jsonl</c>: each newline-terminated line, parsed or not.</summary>
+/// <summary>One of <c>events.jsonl</c>, <c>participants.jsonl</c> and <c>devices.jsonl</c>: each newline-terminated line, parsed or not.</summary>
 sealed record EventFile(string Name, bool Present, bool LastLineUnterminated, IReadOnlyList<EventLine> Lines);
 
 sealed record EventLine(int Line, BundleEvent? Event, string? Error);
 
 /// <summary>
-/// Both event files merged: one event per position (the same event may be in both files), each stream's events by
+/// The event files merged: one event per position (the same event may be in both files), each stream's events by
 /// version; <see cref="Overlaps"/> are the later events that claim a position another event holds.
 /// </summary>
 sealed record BundleStreams(IReadOnlyDictionary<string, List<BundleEvent>> ByStream, IReadOnlyList<(BundleEvent Event, BundleEvent Other)> Overlaps);

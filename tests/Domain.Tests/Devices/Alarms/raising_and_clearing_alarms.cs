@@ -147,4 +147,24 @@ public class raising_and_clearing_alarms
         // The warehouse alone, while the owner has not agreed, cannot have cleared it.
         Assert.NotNull(Admissibility.Check(frozen, clearedByRegulator with { ClearedBy = [Warehouse.Id], By = Warehouse.Id }, Warehouse, _ => null));
     }
+
+    [Fact]
+    public void the_console_offers_clearing_to_who_may_clear_and_no_unfreeze_of_the_alarms_freeze()
+    {
+        var frozen = Given([.. Active(), Raised()]);
+        foreach (var actor in new[] { Regulator, Warehouse, Owner })
+        {
+            Assert.Contains(Application.Assets.AssetAction.ClearAlarm, Application.Assets.AssetActions.Allowed(actor, frozen, Now));
+            Assert.Equal(["iot-1"], Application.Assets.AssetActions.ClearableAlarms(actor, frozen, Now));
+        }
+        Assert.DoesNotContain(Application.Assets.AssetAction.ClearAlarm, Application.Assets.AssetActions.Allowed(Buyer, frozen, Now));
+        Assert.DoesNotContain(Application.Assets.AssetAction.ClearAlarm, Application.Assets.AssetActions.Allowed(Regulator, Given(Active()), Now));
+        // The alarm's freeze is lifted by clearing the alarm, never by the unfreeze button.
+        Assert.DoesNotContain(Application.Assets.AssetAction.Unfreeze, Application.Assets.AssetActions.Allowed(Regulator, frozen, Now));
+        // Once the warehouse has agreed, its own clearance is not asked again; the owner's still is.
+        var agreed = Given([.. Active(), Raised(), new IotAlarmClearanceGiven(Asset, "iot-1", "checked", Warehouse.Id, Now)]);
+        Assert.Empty(Application.Assets.AssetActions.ClearableAlarms(Warehouse, agreed, Now));
+        Assert.Equal(["iot-1"], Application.Assets.AssetActions.ClearableAlarms(Owner, agreed, Now));
+    }
 }
+

@@ -21,6 +21,8 @@ public sealed class ShowModel(IEventStore store, TraceQueries trace, ConsoleComm
     public AssetTrace? Trace { get; private set; }
     public IReadOnlyList<AssetAction> Actions { get; private set; } = [];
     public bool Has(AssetAction action) => Actions.Contains(action);
+    /// <summary>The open IoT alarms the viewer's clearance would be taken for now (one form each).</summary>
+    public IReadOnlyList<string> Clearable { get; private set; } = [];
 
     public async Task<IActionResult> OnGet(string id, CancellationToken ct) =>
         await Load(id, ct) ? Page() : NotFound();
@@ -31,6 +33,7 @@ public sealed class ShowModel(IEventStore store, TraceQueries trace, ConsoleComm
         Asset = await AssetStreams.Load(store, assetId, ct);
         if (!AssetAccess.CanRead(Viewer, Asset)) return false;
         Actions = AssetActions.Allowed(Viewer, Asset, commands.Now);
+        Clearable = Actions.Contains(AssetAction.ClearAlarm) ? AssetActions.ClearableAlarms(Viewer, Asset, commands.Now) : [];
         Trace = await trace.Timeline(assetId, ct);
         return true;
     }
@@ -76,6 +79,11 @@ public sealed class ShowModel(IEventStore store, TraceQueries trace, ConsoleComm
         Run(id, "done.unfreeze", (a, actor, now) => string.IsNullOrWhiteSpace(freezeId)
             ? Problems.RequestErrors.Invalid("freezeId", "freezeId is required: the id of the freeze to lift.")
             : new UnfreezeAsset(a, freezeId, Blank(reason), actor, now), ct);
+
+    public Task<IActionResult> OnPostClearAlarm(string id, string? alarmId, string? remark, CancellationToken ct) =>
+        Run(id, "done.clearalarm", (a, actor, now) => string.IsNullOrWhiteSpace(alarmId)
+            ? Problems.RequestErrors.Invalid("alarmId", "alarmId is required: the id of the alarm to clear.")
+            : new ClearIotAlarm(a, alarmId, remark ?? "", actor, now), ct);
 
     public Task<IActionResult> OnPostCancel(string id, string? reason, CancellationToken ct) =>
         Run(id, "done.cancel", (a, actor, now) => new CancelAsset(a, reason ?? "", actor, now), ct);
