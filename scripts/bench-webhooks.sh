@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Webhook delivery under command load (issue 19): the real service (Release, PostgreSQL with fsync on, a cluster of its
 # own) and 32 wrk connections registering assets for N seconds, first with no subscriber, then with 10 subscriptions
-# (the operator's: they receive every event) on a local receiver. Prints the command rate with and without subscribers,
+# (the operator's: they receive every event) on a local receiver (scripts/bench/WebhookReceiver, Kestrel). Prints the command rate with and without subscribers,
 # deliveries/s and commit → delivered p50/p99 (from the event's recorded time to its arrival at the receiver).
 # Usage: scripts/bench-webhooks.sh [seconds, default 20] [connections, default 32] [subscriptions, default 10]
+# ASSETLEDGER_API_DLL=path runs another build of the API (e.g. main's, for before and after in one load window);
+# AssetLedger__Webhooks__InFlight=4 (any setting, as the environment) reaches the API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
@@ -25,8 +27,9 @@ wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" >/dev/null
 echo "== POST /api/v1/assets, no subscriber: $CONNS connections, ${SECS}s"
 wrk -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL" | tee "$DIR/wrk1.txt" | grep RESULT | sed "s/^RESULT/without_subscribers/" || { cat "$DIR/wrk1.txt"; tail -20 "$DIR/api.log"; exit 1; }
 
-python3 scripts/bench/webhook-receiver.py "$HOOK_PORT" "$DIR/deliveries.txt" & HOOK_PID=$!
-sleep 0.5
+dotnet build scripts/bench/WebhookReceiver -c Release -nologo -v q >/dev/null
+dotnet scripts/bench/WebhookReceiver/bin/Release/net10.0/WebhookReceiver.dll "$HOOK_PORT" "$DIR/deliveries.txt" & HOOK_PID=$!
+for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$HOOK_PORT/" && break; sleep 0.5; done
 for i in $(seq 1 "$SUBS"); do
   curl -sf -X POST "$URL/api/v1/webhooks" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
     -d "{\"url\":\"http://127.0.0.1:$HOOK_PORT/s$i\"}" >/dev/null

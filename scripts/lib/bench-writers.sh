@@ -22,14 +22,16 @@ bench_two_instances() {
 }
 
 # bench_one_instance: builds the API and starts one instance on a free loopback port against the cluster on $PORT
-# (database bench, pool 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready.
+# (database bench, pool 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready. With
+# ASSETLEDGER_API_DLL set it runs that build instead (another commit's, to compare before and after in one load window).
 bench_one_instance() {
-  dotnet build src/Api -c Release -nologo -v q >/dev/null
+  local dll="${ASSETLEDGER_API_DLL:-src/Api/bin/Release/net10.0/AssetLedger.Api.dll}"
+  [ -n "${ASSETLEDGER_API_DLL:-}" ] || dotnet build src/Api -c Release -nologo -v q >/dev/null
   URL="http://127.0.0.1:$(pg_free_port)"
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
-    dotnet src/Api/bin/Release/net10.0/AssetLedger.Api.dll --urls "$URL" >"$DIR/api.log" 2>&1 &
+    dotnet "$dll" --urls "$URL" >"$DIR/api.log" 2>&1 &
   API_PID=$!
   for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
 }

@@ -84,6 +84,9 @@ public sealed partial class PostgresEventStore
         }
     }
 
+    /// <summary>Completes when this process next commits an append (other processes' commits come by NOTIFY on <c>assetledger_events</c>).</summary>
+    public Task NextCommit() => _signal.Next();
+
     static async Task<IReadOnlyList<StoredEvent>> ReadEvents(NpgsqlCommand cmd, CancellationToken ct)
     {
         var list = new List<StoredEvent>();

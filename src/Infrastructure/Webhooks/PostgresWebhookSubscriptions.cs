@@ -57,16 +57,20 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
 
     public async Task<bool> Replay(Guid id, long afterPosition, CancellationToken ct)
     {
-        // A lease held now ends: its holder can no longer move the cursor, so the replay is not overwritten.
+        // A lease held now ends: its holder can no longer move the cursor, so the replay is not overwritten. The notice
+        // wakes the deliverers, which would otherwise find the subscription due only at their next poll.
         await using var cmd = db.CreateCommand(
-            """
-            UPDATE webhook_subscriptions SET position = $2, active = true, disabled_reason = NULL, disabled_at = NULL, failures = 0,
-                failing_since = NULL, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL
-            WHERE id = $1
+            $"""
+            WITH replayed AS (
+                UPDATE webhook_subscriptions SET position = $2, active = true, disabled_reason = NULL, disabled_at = NULL, failures = 0,
+                    failing_since = NULL, next_attempt_at = now(), lease_owner = NULL, lease_until = NULL
+                WHERE id = $1
+                RETURNING id)
+            SELECT count(*), pg_notify('{WebhookWakeups.SubscriptionsChannel}', '') FROM replayed
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
         cmd.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
     }
 
     public async Task<IReadOnlyList<WebhookAttempt>> Attempts(Guid id, int limit, CancellationToken ct)

@@ -1,5 +1,6 @@
 using AssetLedger.Application.Ports;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace AssetLedger.Infrastructure.Webhooks;
 
@@ -31,65 +32,117 @@ public sealed class WebhookLeases(NpgsqlDataSource db)
         return rows.Count == 0 ? null : (rows[0], lease);
     }
 
-    /// <summary>Moves the cursor past a delivered event and records the attempt; false when the lease is lost.</summary>
-    public async Task<bool> Delivered(Guid id, Guid lease, TimeSpan duration, long position, WebhookAttempt attempt, CancellationToken ct)
+    /// <summary>
+    /// The subscription as it stands now, if the lease is still this holder's (a replay or a delete ends it); a read, so
+    /// a holder that kept its lease while idle starts each batch from the cursor the table holds.
+    /// </summary>
+    public async Task<WebhookSubscription?> Held(Guid id, Guid lease, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(
-            """
-            WITH moved AS (
-                UPDATE webhook_subscriptions SET position = $3, failures = 0, failing_since = NULL, last_delivered_at = $5,
-                    lease_until = now() + $4
-                WHERE id = $1 AND lease_owner = $2 AND lease_until > now() AND position < $3
-                RETURNING id)
-            INSERT INTO webhook_attempts (subscription_id, position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at)
-            SELECT id, $3, $6, $5, true, $7, NULL, $8, NULL FROM moved
-            """);
-        Add(cmd, id, lease, position, duration, attempt.AttemptedAt, attempt.EventId, (object?)attempt.StatusCode ?? DBNull.Value, attempt.LatencyMs);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
-
-    /// <summary>Moves the cursor past events this subscription does not get; false when the lease is lost.</summary>
-    public async Task<bool> Skipped(Guid id, Guid lease, TimeSpan duration, long position, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand(
-            "UPDATE webhook_subscriptions SET position = $3, lease_until = now() + $4 WHERE id = $1 AND lease_owner = $2 AND lease_until > now() AND position <= $3");
-        Add(cmd, id, lease, position, duration);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+            $"SELECT {PostgresWebhookSubscriptions.Columns} FROM webhook_subscriptions WHERE id = $1 AND lease_owner = $2 AND lease_until > now() AND active");
+        Add(cmd, id, lease);
+        return (await PostgresWebhookSubscriptions.ReadAll(cmd, ct)).FirstOrDefault();
     }
 
     /// <summary>
-    /// Records a failed attempt at the head event (after <paramref name="skippedTo"/>, the cursor), schedules the next,
-    /// or disables the subscription with <paramref name="disabledReason"/>; ends the lease.
+    /// How long until a subscription falls due by the clock (a retry's time, a holder's lease running out); null when none
+    /// will. One that is due now and free is idle: a commit, not the clock, gives it work.
     /// </summary>
-    public async Task Failed(Guid id, Guid lease, long skippedTo, WebhookAttempt attempt, DateTimeOffset failingSince, string? disabledReason, CancellationToken ct)
+    public async Task<TimeSpan?> UntilNextDue(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(
             """
-            WITH failed AS (
-                UPDATE webhook_subscriptions SET position = greatest(position, $3), failures = failures + 1, failing_since = $4,
-                    next_attempt_at = coalesce($5, now()), active = $6::text IS NULL, disabled_reason = $6,
-                    disabled_at = CASE WHEN $6::text IS NULL THEN NULL ELSE $7 END, lease_owner = NULL, lease_until = NULL
-                WHERE id = $1 AND lease_owner = $2 AND lease_until > now()
-                RETURNING id)
-            INSERT INTO webhook_attempts (subscription_id, position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at)
-            SELECT id, $8, $9, $7, false, $10, $11, $12, $5 FROM failed
+            SELECT extract(epoch FROM min(CASE WHEN lease_until > now() THEN greatest(next_attempt_at, lease_until)
+                                               WHEN next_attempt_at > now() THEN next_attempt_at END) - now())::float8
+            FROM webhook_subscriptions WHERE active
             """);
-        Add(cmd, id, lease, skippedTo, failingSince, (object?)attempt.NextAttemptAt ?? DBNull.Value, (object?)disabledReason ?? DBNull.Value,
-            attempt.AttemptedAt, attempt.Position, attempt.EventId, (object?)attempt.StatusCode ?? DBNull.Value, (object?)attempt.Error ?? DBNull.Value, attempt.LatencyMs);
-        cmd.Parameters[4].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz;
-        cmd.Parameters[5].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
-        cmd.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer;
-        cmd.Parameters[10].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text;
-        await cmd.ExecuteNonQueryAsync(ct);
+        return await cmd.ExecuteScalarAsync(ct) is double seconds ? TimeSpan.FromSeconds(Math.Max(0, seconds)) : null;
     }
 
-    /// <summary>Ends the lease after a round; the subscription is due again after <paramref name="pause"/>.</summary>
+    /// <summary>
+    /// Moves the cursor to <paramref name="position"/> (every event up to it delivered or not for this subscription),
+    /// records the batch's attempts, and renews the lease or, when <paramref name="release"/>, ends it (due again at once).
+    /// One write per batch, not per event. False when the lease is lost.
+    /// </summary>
+    public async Task<bool> Advance(Guid id, Guid lease, TimeSpan duration, long position, IReadOnlyList<WebhookAttempt> attempts, bool release, CancellationToken ct)
+    {
+        var delivered = attempts.LastOrDefault(a => a.Succeeded && a.Position <= position);
+        await using var cmd = db.CreateCommand(
+            $"""
+            WITH moved AS (
+                UPDATE webhook_subscriptions SET position = greatest(position, $3),
+                    failures = CASE WHEN $5::timestamptz IS NULL THEN failures ELSE 0 END,
+                    failing_since = CASE WHEN $5::timestamptz IS NULL THEN failing_since END,
+                    last_delivered_at = coalesce($5, last_delivered_at),
+                    lease_owner = CASE WHEN $6 THEN NULL ELSE lease_owner END,
+                    lease_until = CASE WHEN $6 THEN NULL ELSE now() + $4 END,
+                    next_attempt_at = CASE WHEN $6 THEN now() ELSE next_attempt_at END
+                WHERE id = $1 AND lease_owner = $2 AND lease_until > now()
+                RETURNING id),
+            logged AS ({InsertAttempts(7)})
+            SELECT count(*) FROM moved
+            """);
+        Add(cmd, id, lease, position, duration);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)delivered?.AttemptedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = release });
+        AddAttempts(cmd, attempts);
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
+    }
+
+    /// <summary>
+    /// Records a failed attempt at the head event (after <paramref name="passed"/>, where the cursor goes) with the batch's
+    /// other attempts, schedules the next, or disables the subscription with <paramref name="disabledReason"/>; ends the lease.
+    /// </summary>
+    public async Task Failed(Guid id, Guid lease, long passed, IReadOnlyList<WebhookAttempt> attempts, WebhookAttempt failed, int failures,
+        DateTimeOffset failingSince, string? disabledReason, CancellationToken ct)
+    {
+        var delivered = attempts.LastOrDefault(a => a.Succeeded && a.Position <= passed);
+        await using var cmd = db.CreateCommand(
+            $"""
+            WITH moved AS (
+                UPDATE webhook_subscriptions SET position = greatest(position, $3), failures = $4, failing_since = $5,
+                    next_attempt_at = coalesce($6, now()), active = $7::text IS NULL, disabled_reason = $7,
+                    disabled_at = CASE WHEN $7::text IS NULL THEN NULL ELSE $9 END,
+                    last_delivered_at = coalesce($8, last_delivered_at), lease_owner = NULL, lease_until = NULL
+                WHERE id = $1 AND lease_owner = $2 AND lease_until > now()
+                RETURNING id),
+            logged AS ({InsertAttempts(10)})
+            SELECT count(*) FROM moved
+            """);
+        Add(cmd, id, lease, passed, failures, failingSince);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)failed.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)disabledReason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)delivered?.AttemptedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = failed.AttemptedAt });
+        AddAttempts(cmd, attempts);
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Ends the lease; the subscription is due again after <paramref name="pause"/>.</summary>
     public async Task Release(Guid id, Guid lease, TimeSpan pause, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(
             "UPDATE webhook_subscriptions SET lease_owner = NULL, lease_until = NULL, next_attempt_at = now() + $3 WHERE id = $1 AND lease_owner = $2");
         Add(cmd, id, lease, pause);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The attempts (parameters <paramref name="first"/> on, one array per column) as rows of the subscription the statement moved, in the order made.</summary>
+    static string InsertAttempts(int first) =>
+        $"""
+        INSERT INTO webhook_attempts (subscription_id, position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at)
+        SELECT moved.id, a.position, a.event_id, a.attempted_at, a.succeeded, a.status_code, a.error, a.latency_ms, a.next_attempt_at
+        FROM moved, unnest(${first}::bigint[], ${first + 1}::uuid[], ${first + 2}::timestamptz[], ${first + 3}::boolean[], ${first + 4}::int[],
+                           ${first + 5}::text[], ${first + 6}::int[], ${first + 7}::timestamptz[])
+             WITH ORDINALITY AS a(position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at, n)
+        ORDER BY a.n
+        """;
+
+    static void AddAttempts(NpgsqlCommand cmd, IReadOnlyList<WebhookAttempt> attempts)
+    {
+        Add(cmd, attempts.Select(a => a.Position).ToArray(), attempts.Select(a => a.EventId).ToArray(), attempts.Select(a => a.AttemptedAt).ToArray(),
+            attempts.Select(a => a.Succeeded).ToArray(), attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Error).ToArray(),
+            attempts.Select(a => a.LatencyMs).ToArray(), attempts.Select(a => a.NextAttemptAt).ToArray());
     }
 
     static void Add(NpgsqlCommand cmd, params object[] values)

@@ -11,12 +11,21 @@ public sealed class WebhookOptions
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
     /// <summary>Multiplies the retry schedule (tests shrink it); 1 in service.</summary>
     public double RetryScale { get; set; } = 1;
-    /// <summary>How often an idle deliverer looks for due subscriptions.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// How often an idle deliverer looks for due subscriptions anyway: only a safety net, since a commit in any instance
+    /// wakes it (in-process signal and NOTIFY) and it sleeps no longer than until the next retry falls due.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>Subscriptions one instance serves at once: a slow endpoint occupies one lane, not the others.</summary>
-    public int Lanes { get; set; } = 4;
-    /// <summary>Most events one round reads for a subscription.</summary>
+    public int Lanes { get; set; } = 16;
+    /// <summary>Most events one batch reads for a subscription (one query, one cursor write).</summary>
     public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// Requests one subscription may have open at once. With more than one, requests are started in log order but may
+    /// arrive out of it, and a failure sends the events after the failed one again (same ids); the cursor still moves
+    /// strictly in log order.
+    /// </summary>
+    public int InFlight { get; set; } = 1;
     /// <summary>Whether this process delivers (default: when it runs the background workers).</summary>
     public bool? Deliver { get; set; }
     /// <summary>The API's public base URL, for the proof links; relative links when unset.</summary>

@@ -15,8 +15,11 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<IWebhookSubscriptions>(sp => new PostgresWebhookSubscriptions(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<INoticeCredentials>(sp => new PostgresNoticeCredentials(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new WebhookLeases(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new WebhookWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<EventStore.PostgresEventStore>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookWakeups>>()));
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<IWebhookSigningKey>(sp => sp.GetRequiredService<WebhookSender>());
         services.AddSingleton<WebhookDeliverer>();
-        services.AddSingleton<IWebhookSigningKey>(sp => sp.GetRequiredService<WebhookDeliverer>());
         if (options.Deliver ?? deliver) services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
         return services;
     }

@@ -45,10 +45,10 @@ public sealed class ApiServer : IAsyncLifetime
     /// <summary>Set on a second instance: the server whose database and keys it shares.</summary>
     ApiServer? _primary;
 
-    /// <summary>A second API process on the same database and keys, as behind a load balancer; dispose it before this one.</summary>
-    public async Task<ApiServer> SecondInstance()
+    /// <summary>A second API process on the same database and keys, as behind a load balancer (with its own settings if given); dispose it before this one.</summary>
+    public async Task<ApiServer> SecondInstance(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var second = new ApiServer { Settings = Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory, Server = Server };
+        var second = new ApiServer { Settings = settings ?? Settings, ConfigureServices = ConfigureServices, _primary = this, KeyDirectory = KeyDirectory, Server = Server };
         await second.InitializeAsync();
         return second;
     }

@@ -10,11 +10,11 @@ namespace AssetLedger.Api.Tests.Support;
 
 /// <summary>
 /// A real webhook endpoint: Kestrel on a loopback port, answering each request as the next entry of its script says
-/// (200, 500, 410, slowly, not at all), then 200. Keeps every request as it arrived.
+/// (200, 500, 410, slowly, not at all, 500 once the test says so), then 200. Keeps every request as it arrived.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public enum Answer { Ok, Error, Gone, Slow, Hang }
+    public enum Answer { Ok, Error, Gone, Slow, Hang, LateError }
 
     public sealed record Delivery(string Id, string Timestamp, string Signature, string Body, Answer AnsweredWith)
     {
@@ -26,6 +26,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     readonly ConcurrentQueue<Answer> _script = new();
     readonly List<Delivery> _received = [];
     readonly CancellationTokenSource _stop = new();
+    readonly TaskCompletionSource _late = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     WebhookReceiver(WebApplication app) => _app = app;
 
@@ -50,6 +51,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Answers the next requests so, in turn; after them, 200.</summary>
     public void Then(params Answer[] answers) { foreach (var a in answers) _script.Enqueue(a); }
 
+    /// <summary>Lets the requests held by <see cref="Answer.LateError"/> have their 500.</summary>
+    public void AnswerLate() => _late.TrySetResult();
+
     async Task Receive(HttpContext http)
     {
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
@@ -58,7 +62,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         lock (_received) _received.Add(new Delivery(h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(), h["webhook-signature"].ToString(), body, answer));
         if (answer == Answer.Slow) await Delay(SlowFor);
         if (answer == Answer.Hang) await Delay(Timeout.InfiniteTimeSpan);
-        http.Response.StatusCode = answer switch { Answer.Error => 500, Answer.Gone => 410, _ => 200 };
+        if (answer == Answer.LateError) await _late.Task.WaitAsync(_stop.Token).ContinueWith(_ => { });
+        http.Response.StatusCode = answer switch { Answer.Error or Answer.LateError => 500, Answer.Gone => 410, _ => 200 };
     }
 
     async Task Delay(TimeSpan t)

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Webhooks;
+using Microsoft.Extensions.Logging;
+
+namespace AssetLedger.Infrastructure.Webhooks;
+
+/// <summary>
+/// One lease of one subscription: batches of the log after its cursor, each read in one query and sent with up to
+/// <see cref="WebhookOptions.InFlight"/> requests at once, in log order. The cursor moves, once per batch, only over the
+/// unbroken run of events from its front that were answered 2xx or are not for this subscription: an answer for a later
+/// event never moves it past an earlier one still open or failed, so a failure sends that event and those after it again,
+/// with their ids. While new events keep coming the lease is kept (no lease write per round); after a quiet spell it is
+/// given back.
+/// </summary>
+sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory participants, IEventStore store, WebhookSender sender,
+    WebhookWakeups wakeups, WebhookOptions options, ILogger log, Guid lease)
+{
+    readonly Stopwatch _renewed = Stopwatch.StartNew();
+
+    /// <summary>Delivers until caught up and quiet, failed, or held for a lease's length (so others due get a lane); then ends the lease.</summary>
+    public async Task Serve(WebhookSubscription taken, CancellationToken ct)
+    {
+        var held = Stopwatch.StartNew();
+        var s = taken;
+        var quiet = options.Lease / 3;
+        while (true)
+        {
+            var wake = wakeups.Next();
+            var events = await store.ReadAll(s.Position, options.BatchSize, ct);
+            if (events.Count == 0)
+            {
+                if (held.Elapsed < options.Lease && await Woken(wake, quiet, ct) && await leases.Held(s.Id, lease, ct) is { } now) { s = now; continue; }
+                await leases.Release(s.Id, lease, TimeSpan.Zero, ct);
+                return;
+            }
+            // The subscriber's roles as they are now: a suspended participant receives nothing until it is active again.
+            if (await participants.Find(new ParticipantId(s.Owner), ct) is not { Active: true } owner)
+            {
+                await leases.Release(s.Id, lease, TimeSpan.FromSeconds(5), ct);
+                return;
+            }
+            // Only this lease's holder moves the cursor (a replay ends the lease first), so it is where the batch left it.
+            if (await Deliver(s, new Actor(owner.Id, owner.Roles), events, ct) is not { } after) return;
+            s = after;
+            if (held.Elapsed >= options.Lease)
+            {
+                await leases.Release(s.Id, lease, TimeSpan.Zero, ct);
+                return;
+            }
+        }
+    }
+
+    static async Task<bool> Woken(Task wake, TimeSpan within, CancellationToken ct)
+    {
+        try { await wake.WaitAsync(within, ct); return true; }
+        catch (TimeoutException) { return false; }
+    }
+
+    /// <summary>Sends one batch and writes its outcome: the subscription as it left it, or null when the lease ended (a failure, or lost).</summary>
+    async Task<WebhookSubscription?> Deliver(WebhookSubscription s, Actor actor, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        var assets = new AssetStates(store);
+        var window = new Queue<(StoredEvent Event, Task<WebhookAttempt>? Sending)>();
+        var attempts = new List<WebhookAttempt>();
+        var passed = s.Position;
+        var written = s.Position;
+        WebhookAttempt? failure = null;
+        var deliveredBefore = false;
+
+        // Takes what is done from the front of the window, in log order: the cursor follows while all went well.
+        void Settle()
+        {
+            while (window.TryPeek(out var head) && head.Sending is null or { IsCompleted: true })
+            {
+                window.Dequeue();
+                if (head.Sending is null) { if (failure is null) passed = head.Event.Position; continue; }
+                var attempt = head.Sending.Result;
+                attempts.Add(attempt);
+                if (failure is not null) continue;
+                if (attempt.Succeeded) { passed = head.Event.Position; deliveredBefore = true; }
+                else failure = attempt;
+            }
+        }
+
+        bool Failing() => failure is not null || window.Any(w => w.Sending is { IsCompletedSuccessfully: true } t && !t.Result.Succeeded);
+        IEnumerable<Task<WebhookAttempt>> Open() => window.Where(w => w.Sending is { IsCompleted: false }).Select(w => w.Sending!);
+
+        // Writes the cursor as far as the answers allow; false when the lease is lost.
+        async Task<bool> Write()
+        {
+            Settle();
+            if (!await Advance(s, passed, attempts, ct)) return false;
+            attempts.Clear();
+            written = passed;
+            return true;
+        }
+
+        // Waits for the next answer. One batch is one cursor write, but not while a request stays open: answers already
+        // taken are written after a short grace, so a crash then sends again only what was still open.
+        async Task<bool> NextAnswer()
+        {
+            var next = Task.WhenAny(Open());
+            if (passed > written && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next && !await Write()) return false;
+            await next;
+            Settle();
+            return true;
+        }
+
+        var leaseKept = true;
+        foreach (var e in events)
+        {
+            var message = await sender.Message(s, actor, assets, e, ct);
+            if (message is not null)
+            {
+                while (leaseKept && Open().Count() >= Math.Max(1, options.InFlight)) leaseKept = await NextAnswer();
+                if (!leaseKept || Failing()) break;
+                // Every request must end (answer or time-out) while the lease still runs: renew before starting one that could outlast it.
+                if (_renewed.Elapsed + options.Timeout >= options.Lease * 0.8 && !(leaseKept = await Write())) break;
+            }
+            window.Enqueue((e, message is null ? null : sender.Send(s, e, message, ct)));
+            Settle();
+        }
+        while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
+        await Task.WhenAll(window.Where(w => w.Sending is not null).Select(w => w.Sending!));
+        Settle();
+        if (!leaseKept) return null;
+        if (failure is null)
+            return !await Write() ? null
+                : deliveredBefore ? s with { Position = passed, Failures = 0, FailingSince = null } : s with { Position = passed };
+        await Fail(s, passed, attempts, failure, deliveredBefore ? 0 : s.Failures, ct);
+        return null;
+    }
+
+    /// <summary>How long a request may stay open before the answers before it are written (so a crash then resends little).</summary>
+    static readonly TimeSpan OpenRequestGrace = TimeSpan.FromMilliseconds(20);
+
+    async Task<bool> Advance(WebhookSubscription s, long passed, List<WebhookAttempt> attempts, CancellationToken ct)
+    {
+        var kept = await leases.Advance(s.Id, lease, options.Lease, passed, attempts, release: false, ct);
+        if (kept) _renewed.Restart();
+        return kept;
+    }
+
+    async Task Fail(WebhookSubscription s, long passed, List<WebhookAttempt> attempts, WebhookAttempt failed, int failuresBefore, CancellationToken ct)
+    {
+        var failures = failuresBefore + 1;
+        var failingSince = failuresBefore == 0 || s.FailingSince is null ? failed.AttemptedAt : s.FailingSince.Value;
+        var reason = failed.StatusCode == 410 ? "The endpoint answered 410 Gone."
+            : RetrySchedule.GivesUp(failingSince, failed.AttemptedAt, options.DisableAfter)
+                ? $"Failing since {failingSince:O}, longer than {options.DisableAfter}; last: {failed.Error}." : null;
+        var scheduled = failed with { NextAttemptAt = reason is null ? failed.AttemptedAt + RetrySchedule.After(failures, options.RetryScale) : null };
+        var recorded = attempts.Select(a => ReferenceEquals(a, failed) ? scheduled : a).ToList();
+        await leases.Failed(s.Id, lease, passed, recorded, scheduled, failures, failingSince, reason, ct);
+        if (reason is null) return;
+        log.LogWarning("Webhook subscription {Id} of {Owner} disabled: {Reason}", s.Id, s.Owner, reason);
+        await sender.NoticeOfDisabling(s with { Position = passed }, reason, failed.AttemptedAt, ct);
+    }
+}
