@@ -47,13 +47,13 @@ public sealed class webhooks_across_instances : IAsyncLifetime
         var streams = string.Join(", ", pledged.Select(p => $"'asset-{p}'"));
         var bankExpected = await LoggedIds(_api, bankSub.Position, "'asset-transferred-out', 'asset-returned'", streams);
         var regExpected = await LoggedIds(_api, regSub.Position, string.Join(", ", AssetLedger.Domain.Webhooks.WebhookEventTypes.ByStoredName.Keys.Select(t => $"'{t}'")));
-        var bankGot = await bank.Until(r => InOrderOnce(r).Count == bankExpected.Count, 60);
-        var auditGot = await bankAudit.Until(r => InOrderOnce(r).Count == bankExpected.Count, 60);
-        var regGot = await regulator.Until(r => InOrderOnce(r).Count == regExpected.Count, 60);
+        var bankGot = await bank.Until(r => InOrderAtLeastOnce(r).Count == bankExpected.Count, 60);
+        var auditGot = await bankAudit.Until(r => InOrderAtLeastOnce(r).Count == bankExpected.Count, 60);
+        var regGot = await regulator.Until(r => InOrderAtLeastOnce(r).Count == regExpected.Count, 60);
 
-        Assert.Equal(bankExpected, InOrderOnce(bankGot));
-        Assert.Equal(bankExpected, InOrderOnce(auditGot));
-        Assert.Equal(regExpected, InOrderOnce(regGot));
+        Assert.Equal(bankExpected, InOrderAtLeastOnce(bankGot));
+        Assert.Equal(bankExpected, InOrderAtLeastOnce(auditGot));
+        Assert.Equal(regExpected, InOrderAtLeastOnce(regGot));
         Assert.True(bankGot.Count(d => d.Id == hung.Id) >= 2, "the event in flight at the kill is delivered again, with its id");
         foreach (var d in bankGot) await AssertSigned(_api, bankSub.Secret, d);
         foreach (var d in auditGot) await AssertSigned(_api, auditSub.Secret, d);

@@ -52,6 +52,26 @@ public static class Webhooks
         return ids;
     }
 
+    /// <summary>
+    /// The distinct ids in the order first received, across a crash: a deliverer that dies resumes from its last written
+    /// cursor, so what it had sent since is sent again, from an earlier event onwards and in log order. Each delivery is
+    /// the same event again (a retry), the next one, or the start of such a resend; never a skip, so a receiver that
+    /// drops the ids it has seen gets every event once, in log order.
+    /// </summary>
+    public static List<string> InOrderAtLeastOnce(IReadOnlyList<WebhookReceiver.Delivery> received)
+    {
+        var ids = new List<string>();
+        var last = -1;
+        foreach (var d in received)
+        {
+            var at = ids.IndexOf(d.Id);
+            if (at < 0) { at = ids.Count; ids.Add(d.Id); }
+            Assert.True(at <= last + 1, $"delivery of {d.Id} skips from the {last + 1}th event seen to the {at + 1}th");
+            last = at;
+        }
+        return ids;
+    }
+
     /// <summary>The ids of the log's events of these types after a position, in log order.</summary>
     public static async Task<List<string>> LoggedIds(ApiServer api, long after, string typesSql, string? streamsSql = null)
     {
