@@ -60,6 +60,15 @@ public sealed class a_failover_to_the_standby : IAsyncLifetime
 
         await _primary.StopImmediately();
         await _standby.Promote();
+        // The standby was copied from a primary that required a synchronous standby (its postgresql.auto.conf came
+        // along): promoted with none left, it would hold every commit until one connects. A failover manager drops
+        // the requirement when no standby remains (pg_auto_failover does); so does this test, as the operator's step.
+        await using (var admin = new NpgsqlConnection($"Host=127.0.0.1;Port={_standby.Port};Username=postgres;Database=postgres"))
+        {
+            await admin.OpenAsync();
+            foreach (var sql in new[] { "ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()" })
+                await new NpgsqlCommand(sql, admin).ExecuteNonQueryAsync();
+        }
 
         await Eventually.WaitUntil(async () => (await _api.Post("/api/v1/participants", "operator", Participant("after"), ("Idempotency-Key", "after-failover"))).Status == HttpStatusCode.Created,
             "a write acknowledged by the promoted standby");
