@@ -55,11 +55,15 @@ public static class ChainEndpoints
         return TypedResults.Ok(ViewOf(s, a, await status.Of([.. s.Targets.Values.Where(t => t.Alliance == a.Id).Select(t => t.Name)], ct)));
     }
 
-    static async Task<Ok<TargetListView>> Targets(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
+    static async Task<Ok<TargetListView>> Targets(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct) =>
+        TypedResults.Ok(new TargetListView(await TargetViews(registry, status, ct)));
+
+    /// <summary>Every anchor target with its anchoring status (the list above, and the console's ledger page).</summary>
+    internal static async Task<List<TargetView>> TargetViews(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         var statuses = await status.Of([.. s.Targets.Keys], ct);
-        return TypedResults.Ok(new TargetListView(s.Targets.Keys.Select(s.Resolve).OfType<ResolvedTarget>().Select(r => ViewOf(r, statuses)).ToList()));
+        return s.Targets.Keys.Select(s.Resolve).OfType<ResolvedTarget>().Select(r => ViewOf(r, statuses)).ToList();
     }
 
     static async Task<Results<Ok<TargetView>, ProblemHttpResult>> Target(string name, ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)

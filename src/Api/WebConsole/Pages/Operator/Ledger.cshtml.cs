@@ -2,7 +2,6 @@ using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Endpoints;
 using AssetLedger.Application.Chains;
 using AssetLedger.Application.Ports;
-using AssetLedger.Domain.Chains;
 using AssetLedger.Ledger.Anchors;
 using AssetLedger.Ledger.Checkpoints;
 using Microsoft.AspNetCore.Authorization;
@@ -33,12 +32,7 @@ public sealed class LedgerModel(ILedgerQueries ledger, ChainRegistryReader regis
             LatestReceipts = await ledger.Anchors(c.TreeSize, 0, Receipts, ct);
         }
         Anchors = await ledger.AnchorStatuses(ct);
-        if (Is(Domain.Common.Role.Operator))
-        {
-            var s = await registry.Current(ct);
-            var statuses = await targetStatus.Of([.. s.Targets.Keys], ct);
-            Targets = s.Targets.Keys.Select(s.Resolve).OfType<ResolvedTarget>().Select(r => ChainEndpoints.ViewOf(r, statuses)).ToList();
-        }
+        if (Is(Domain.Common.Role.Operator)) Targets = await ChainEndpoints.TargetViews(registry, targetStatus, ct);
     }
 
     public static string Hex(byte[]? bytes) => bytes is null ? "" : Convert.ToHexStringLower(bytes);
