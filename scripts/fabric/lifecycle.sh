@@ -7,7 +7,7 @@ retry_cli() {
   for attempt in 1 2 3; do
     as_admin "$n" "$@" --connTimeout 30s >>"$log" 2>&1 && return 0
     # A step that did succeed before its answer was lost says so when repeated.
-    [ "$attempt" -gt 1 ] && tail -3 "$log" | grep -q "already successfully installed\|ledger \[.*\] already exists\|redefine uncommitted sequence .* with unchanged content" && return 0
+    [ "$attempt" -gt 1 ] && tail -3 "$log" | grep -q "already successfully installed\|ledger \[.*\] already exists\|redefine uncommitted sequence .* with unchanged content\|requested sequence is 1, but new definition must be sequence 2" && return 0
     echo "fabric-network: attempt $attempt of $(basename "$log" .log) failed" >>"$log"
     sleep 1
   done
