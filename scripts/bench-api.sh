@@ -6,6 +6,9 @@
 # (all its processes: backends, WAL writer, checkpointer; the API's projection and ledger workers run beside and count
 # in both), and the server errors logged.
 # Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32]
+# PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
+# PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
+# another build (scripts/lib/bench-writers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
@@ -17,7 +20,9 @@ PORT="$(pg_free_port)"
 API_PID=""
 cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
 trap cleanup EXIT
-pg_start "$DIR/pg" "$PORT"
+. scripts/lib/bench-profile.sh
+# shellcheck disable=SC2046
+pg_start "$DIR/pg" "$PORT" $(profile_pg_options)
 . scripts/lib/bench-writers.sh
 . scripts/lib/bench-measure.sh
 bench_one_instance
@@ -31,11 +36,14 @@ echo "pgbench_inserts_per_s=$PGBENCH"
 # measured NAME WRK-ARGS...: runs wrk, then prints its RESULT line as NAME with CPU µs per request of the API and PostgreSQL.
 measured() {
   local name="$1" out api0 pg0 api1 pg1 n; shift
+  profile_begin "$name" "$API_PID"
   api0="$(cpu_ticks "$API_PID")"; pg0="$(cpu_ticks $(pg_pids))"
-  out="$(wrk "$@" | grep RESULT)"
+  out="$(wrk "$@" | grep RESULT || true)"
+  [ -n "$out" ] || { echo "$name: wrk printed no result"; return 0; }
   api1="$(cpu_ticks "$API_PID")"; pg1="$(cpu_ticks $(pg_pids))"
   n="$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")"
   echo "${out/RESULT/$name} api_cpu_us_per_req=$(us_per $((api1 - api0)) "$n") pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
+  profile_end "$name" "$n"
 }
 
 echo "== warm-up (5 s)"
