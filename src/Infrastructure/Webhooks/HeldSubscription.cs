@@ -7,14 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace AssetLedger.Infrastructure.Webhooks;
 
 /// <summary>
-/// One lease of one subscription: batches of the log after its cursor, each read in one query and sent with up to
+/// One lease of one subscription: batches of the log after its cursor (from the instance's <see cref="RecentEvents"/>), each sent with up to
 /// <see cref="WebhookOptions.InFlight"/> requests at once, in log order. The cursor moves, once per batch, only over the
 /// unbroken run of events from its front that were answered 2xx or are not for this subscription: an answer for a later
 /// event never moves it past an earlier one still open or failed, so a failure sends that event and those after it again,
 /// with their ids. While new events keep coming the lease is kept (no lease write per round); after a quiet spell it is
 /// given back.
 /// </summary>
-sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory participants, IEventStore store, WebhookSender sender,
+sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory participants, RecentEvents recent, WebhookSender sender,
     WebhookWakeups wakeups, WebhookOptions options, ILogger log, Guid lease)
 {
     readonly Stopwatch _renewed = Stopwatch.StartNew();
@@ -28,7 +28,7 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         while (true)
         {
             var wake = wakeups.Next();
-            var events = await store.ReadAll(s.Position, options.BatchSize, ct);
+            var events = await recent.After(s.Position, options.BatchSize, ct);
             if (events.Count == 0)
             {
                 if (held.Elapsed < options.Lease && await Woken(wake, quiet, ct) && await leases.Held(s.Id, lease, ct) is { } now) { s = now; continue; }
@@ -59,10 +59,9 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
     }
 
     /// <summary>Sends one batch and writes its outcome: the subscription as it left it, or null when the lease ended (a failure, or lost).</summary>
-    async Task<WebhookSubscription?> Deliver(WebhookSubscription s, Actor actor, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    async Task<WebhookSubscription?> Deliver(WebhookSubscription s, Actor actor, IReadOnlyList<PreparedEvent> events, CancellationToken ct)
     {
-        var assets = new AssetStates(store);
-        var window = new Queue<(StoredEvent Event, Task<WebhookAttempt>? Sending)>();
+        var window = new Queue<(PreparedEvent Event, Task<WebhookAttempt>? Sending)>();
         var attempts = new List<WebhookAttempt>();
         var passed = s.Position;
         var written = s.Position;
@@ -111,15 +110,15 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         var leaseKept = true;
         foreach (var e in events)
         {
-            var message = await sender.Message(s, actor, assets, e, ct);
-            if (message is not null)
+            var admitted = WebhookSender.Admits(s, actor, e);
+            if (admitted)
             {
                 while (leaseKept && Open().Count() >= Math.Max(1, options.InFlight)) leaseKept = await NextAnswer();
                 if (!leaseKept || Failing()) break;
                 // Every request must end (answer or time-out) while the lease still runs: renew before starting one that could outlast it.
                 if (_renewed.Elapsed + options.Timeout >= options.Lease * 0.8 && !(leaseKept = await Write())) break;
             }
-            window.Enqueue((e, message is null ? null : sender.Send(s, e, message, ct)));
+            window.Enqueue((e, admitted ? sender.Send(s, e, ct) : null));
             Settle();
         }
         while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
