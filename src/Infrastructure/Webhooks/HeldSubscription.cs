@@ -86,22 +86,31 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         bool Failing() => failure is not null || window.Any(w => w.Sending is { IsCompletedSuccessfully: true } t && !t.Result.Succeeded);
         IEnumerable<Task<WebhookAttempt>> Open() => window.Where(w => w.Sending is { IsCompleted: false }).Select(w => w.Sending!);
 
+        // A cursor write started beside an open request; any later write waits for it, so writes land in order.
+        Task<bool>? writing = null;
+
         // Writes the cursor as far as the answers allow; false when the lease is lost.
         async Task<bool> Write()
         {
+            if (writing is not null && !await writing) return false;
             Settle();
-            if (!await Advance(s, passed, attempts, ct)) return false;
+            var upTo = passed;
+            var taken = attempts.ToList();
             attempts.Clear();
-            written = passed;
+            if (!await Advance(s, upTo, taken, ct)) return false;
+            written = upTo;
             return true;
         }
 
         // Waits for the next answer. One batch is one cursor write, but not while a request stays open: answers already
-        // taken are written after a short grace, so a crash then sends again only what was still open.
+        // taken are written after a short grace, so a crash then sends again only what was still open. That write runs
+        // beside the request: the next event goes as soon as this one is answered, not once the database has written.
         async Task<bool> NextAnswer()
         {
+            if (writing is { IsCompleted: true } && !await writing) return false;
             var next = Task.WhenAny(Open());
-            if (passed > written && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next && !await Write()) return false;
+            if (passed > written && writing is null or { IsCompleted: true } && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next)
+                writing = Write();
             await next;
             Settle();
             return true;
@@ -123,6 +132,7 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         }
         while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
         await Task.WhenAll(window.Where(w => w.Sending is not null).Select(w => w.Sending!));
+        if (writing is not null && !await writing) leaseKept = false;
         Settle();
         if (!leaseKept) return null;
         if (failure is null)
