@@ -23,20 +23,10 @@ public sealed class webhooks_write_the_cursor_beside_open_requests : IAsyncLifet
     [Fact]
     public async Task the_next_event_goes_while_the_write_for_the_ones_before_is_held_up()
     {
-        var pledged = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            var asset = await Active(_api);
-            await Ok(_api.Post($"/api/v1/assets/{asset}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
-            pledged.Add(asset);
-        }
+        var (_, from, last, expected) = await PledgedToTheBank(_api, 5);
         await using var receiver = await WebhookReceiver.Start();
         receiver.SlowFor = TimeSpan.FromMilliseconds(500);
         var sub = await Subscribe(_api, "bank-1", receiver.Url, new { eventTypes = new[] { "cn.assetledger.asset.transferred-out" } });
-        var streams = string.Join(", ", pledged.Select(p => $"'asset-{p}'"));
-        var from = await _api.Scalar($"SELECT min(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
-        var last = await _api.Scalar($"SELECT max(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
-        var expected = await LoggedIds(_api, from - 1, "'asset-transferred-out'", streams);
         receiver.Then(Answer.Ok, Answer.Slow, Answer.Ok, Answer.Ok, Answer.Ok);
 
         await using (var blocker = new NpgsqlConnection(_api.ConnectionString))
