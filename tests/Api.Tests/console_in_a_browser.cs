@@ -187,4 +187,40 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
         await Assertions.Expect(regulator.Locator("table.audit td", new() { HasText = "/console/regulator/holdings" }).First).ToBeVisibleAsync();
         await ConsoleBrowser.Check(regulator, "24-regulator-audit-zh-CN");
     }
+
+    [Fact]
+    public async Task the_device_webhook_and_witness_pages_work_by_clicking_and_pass_the_scan()
+    {
+        var receipt = await Active(api);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var device = $"wb-{Guid.NewGuid():N}"[..20];
+        var warehouse = await browser.SignedIn(api, "wh-1");
+        await warehouse.GotoAsync("/console/devices");
+        await ConsoleBrowser.Check(warehouse, "25-devices");
+        await warehouse.GetByLabel("Device id").FillAsync(device);
+        await warehouse.GetByLabel("Kind").SelectOptionAsync("Weighbridge");
+        await warehouse.GetByLabel("Site", new() { Exact = true }).FillAsync("tank farm 3");
+        await warehouse.GetByLabel("Make", new() { Exact = true }).FillAsync("Mettler");
+        await warehouse.Locator("#d-key").FillAsync(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+        await Submit(warehouse, "registerdevice");
+        Assert.EndsWith($"/console/devices/{device}", warehouse.Url);
+        await warehouse.GetByLabel("Receipt to watch (asset id)").FillAsync(receipt);
+        await Submit(warehouse, "bind");
+        Assert.Equal(["unbind", "rotatekey", "suspenddevice", "decommission"], (await Buttons(warehouse)).Where(b => b != "bind"));
+        await ConsoleBrowser.Check(warehouse, "26-device");
+
+        var bank = await browser.SignedIn(api, "bank-1", "zh-CN");
+        await bank.GotoAsync("/console/webhooks");
+        await ConsoleBrowser.Check(bank, "27-webhooks-zh-CN");
+        await bank.GetByLabel("端点地址").FillAsync("http://127.0.0.1:9/hooks/bank-1");
+        await Action(bank, "subscribe").Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(bank.Locator("[data-secret]")).ToContainTextAsync("whsec_");
+        await ConsoleBrowser.Check(bank, "28-webhook-secret-zh-CN");
+
+        var op = await browser.SignedIn(api, "operator");
+        await op.GotoAsync("/console/operator/witnesses");
+        await ConsoleBrowser.Check(op, "29-operator-witnesses");
+        await op.GotoAsync("/console/devices");
+        await Assertions.Expect(op.Locator($"tr[data-device='{device}']")).ToBeVisibleAsync();
+    }
 }
