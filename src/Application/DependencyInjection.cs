@@ -16,6 +16,7 @@ public static class DependencyInjection
         services.AddSingleton<Devices.DeviceStates>();
         services.AddSingleton<Devices.DeviceReader>();
         services.AddSingleton<Devices.ReadingIngestion>();
+        services.AddSingleton<Webhooks.WebhookManagement>();
         services.AddSingleton<Devices.Alarms.AlarmRuleBooks>();
         services.AddSingleton<Devices.Alarms.IotAlarms>();
         return services;

@@ -22,6 +22,7 @@ public static class DependencyInjection
         services.AddSingleton<HoldingsQueries>();
         services.AddSingleton<RegistryQueries>();
         services.AddSingleton<Registrations.RegistrationQueries>();
+        services.AddSingleton<Devices.DeviceQueries>();
         if (runInBackground) services.AddHostedService<ProjectionWorker>();
         return services;
     }

@@ -30,7 +30,7 @@ public sealed class ProjectionRunner
         _db = db;
         _store = store;
         _log = log ?? (ILogger)NullLogger.Instance;
-        _projections = [new AssetProjection(), new ParticipantProjection(store), new Registrations.RegistrationProjection(store)];
+        _projections = [new AssetProjection(), new ParticipantProjection(store), new Registrations.RegistrationProjection(store), new Devices.DeviceProjection()];
         _names = _projections.Select(p => p.Name).Order(StringComparer.Ordinal).ToArray();
     }
 

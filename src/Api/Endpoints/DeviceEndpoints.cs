@@ -5,7 +5,11 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Devices;
 using AssetLedger.Ledger.Devices;
+using AssetLedger.Api.Problems;
+using AssetLedger.Projections;
+using AssetLedger.Projections.Devices;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.ComponentModel.DataAnnotations;
 using static AssetLedger.Api.Contracts.RequestMapping;
 using static AssetLedger.Api.Problems.RequestErrors;
 using P = AssetLedger.Api.Problems.Problems;
@@ -22,6 +26,8 @@ public static class DeviceEndpoints
     {
         var g = app.MapGroup("/api/v1/devices").WithTags("Devices").RequireAuthorization();
         g.MapPost("/", Register).WithCommandProblems().WithSummary("Register a device the calling warehouse hosts, with its ECDSA P-256 public key");
+        g.MapGet("/", List).WithReadProblems()
+            .WithSummary("Devices you may see (your warehouse's, those you confirmed, those watching what you hold; a regulator or the operator: all), by host, status or watched asset, cursor paging");
         g.MapGet("/{id}", Get).WithReadProblems().WithSummary("A device: key, confirmation, watched assets, last counter, refused readings by reason (its stakeholders)");
         g.MapPost("/{id}/bindings", Bind).WithCommandProblems().WithSummary("Watch a receipt in the host warehouse's custody (the host)");
         g.MapPost("/{id}/bindings/remove", Unbind).WithCommandProblems().WithSummary("Stop watching an asset (the host)");
@@ -41,6 +47,29 @@ public static class DeviceEndpoints
         var command = new RegisterDevice(body.Id ?? "", kind.Value, body.Site ?? "", body.Make ?? "", body.PublicKey ?? "", SignedReadings.KeyIdOf(body.PublicKey) ?? "", s.Actor, s.Now);
         var (view, problem) = await Send(command, s, refusals, ct);
         return problem is not null ? problem : TypedResults.Created($"/api/v1/devices/{view!.Id}", view);
+    }
+
+    /// <param name="status">Registered, Suspended or Decommissioned.</param>
+    /// <param name="assetId">Only the devices watching this asset (32 hex).</param>
+    static async Task<Results<Ok<DevicePage>, ProblemHttpResult>> List(string? host, [OneOf(typeof(DeviceStatus), "None")] string? status, string? assetId,
+        string? cursor, [Range(1, DeviceQueries.MaxLimit)] int? limit, DeviceQueries devices, CommandServices s, CancellationToken ct)
+    {
+        if (QueryRules.PageSize(limit, DeviceQueries.MaxLimit) is { } badLimit) return P.From(badLimit);
+        DeviceStatus? only = null;
+        if (status is not null)
+        {
+            var parsed = ParseEnum<DeviceStatus>(status, "status");
+            if (parsed.Error is { } bad || parsed.Value == DeviceStatus.None) return P.From(parsed.Error ?? Invalid("status", "status is Registered, Suspended or Decommissioned."));
+            only = parsed.Value;
+        }
+        Guid? asset = null;
+        if (assetId is not null)
+        {
+            if (!AssetId.TryParse(assetId, out var a)) return P.From(Invalid("assetId", "assetId is the 32-hex id of an asset."));
+            asset = a.Value;
+        }
+        try { return TypedResults.Ok(await devices.List(s.Actor, host, only, asset, cursor, limit ?? 100, ct)); }
+        catch (InvalidCursorException e) { return P.From(RequestErrors.InvalidCursor(e.Message)); }
     }
 
     static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Get(string id, DeviceReader devices, CommandServices s, IReadingRefusals refusals, CancellationToken ct) =>

@@ -34,58 +34,32 @@ public static class WebhookEndpoints
 
     static Ok<WebhookSigningKeyView> SigningKey(IWebhookSigningKey key) => TypedResults.Ok(new WebhookSigningKeyView(key.PublicKey, WebhookEventTypes.All));
 
-    static async Task<Results<Created<CreatedWebhookView>, ProblemHttpResult>> Create(CreateWebhookRequest body, ClaimsPrincipal user,
-        IWebhookSubscriptions store, IParticipantDirectory participants, IEventStore events, IClock clock, CancellationToken ct)
+    static async Task<Results<Created<CreatedWebhookView>, ProblemHttpResult>> Create(CreateWebhookRequest body, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct)
     {
         var actor = user.ToActor();
-        if (WebhookRules.Check(body.Url, body.EventTypes, body.AssetKinds) is { } invalid) return P.From(invalid);
-        var owner = body.ParticipantId ?? actor.Id.Value;
-        if (owner != actor.Id.Value && (!actor.Has(Role.Operator) || await participants.Find(new ParticipantId(owner), ct) is null))
-            return P.From(WebhookRules.OwnerRefused(owner));
-        var head = await events.HeadPosition(ct);
-        if (body.FromPosition is { } from && from > head + 1) return P.From(WebhookRules.BadPosition(from, head));
-        var now = clock.UtcNow;
-        var s = new WebhookSubscription(Guid.CreateVersion7(), owner, body.Url!, WebhookSignature.NewSecret(), body.EventTypes ?? [], body.AssetKinds ?? [],
-            body.FromPosition is { } first ? first - 1 : head, true, null, null, 0, null, now, null, user.Login() ?? actor.Id.Value, now);
-        if (!await store.Create(s, WebhookLimits.PerOwner, ct)) return P.From(WebhookRules.TooMany(owner));
-        var view = WebhookView.From(s, await store.Lag(s.Id, ct), now);
-        return TypedResults.Created($"/api/v1/webhooks/{s.Id}", new CreatedWebhookView(view, s.Secret));
+        var made = await webhooks.Subscribe(actor, user.Login() ?? actor.Id.Value, body.Url, body.EventTypes, body.AssetKinds, body.ParticipantId, body.FromPosition, ct);
+        if (made.Error is { } e) return P.From(e);
+        var (w, secret) = made.Value;
+        return TypedResults.Created($"/api/v1/webhooks/{w.Subscription.Id}", new CreatedWebhookView(ViewOf(w, webhooks), secret));
     }
 
-    static async Task<Ok<WebhookListView>> List(ClaimsPrincipal user, IWebhookSubscriptions store, IClock clock, CancellationToken ct)
+    static async Task<Ok<WebhookListView>> List(ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct) =>
+        TypedResults.Ok(new WebhookListView([.. (await webhooks.List(user.ToActor(), ct)).Select(w => ViewOf(w, webhooks))]));
+
+    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct) =>
+        await webhooks.Find(id, user.ToActor(), ct) is { Error: null } found ? TypedResults.Ok(ViewOf(found.Value!, webhooks)) : P.From(WebhookRules.NotFound(id));
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct) =>
+        await webhooks.Delete(id, user.ToActor(), ct) is { } e ? P.From(e) : TypedResults.NoContent();
+
+    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(string id, ReplayWebhookRequest body, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct)
     {
-        var actor = user.ToActor();
-        var list = await store.List(actor.Has(Role.Operator) ? null : actor.Id.Value, ct);
-        var views = new List<WebhookView>(list.Count);
-        foreach (var s in list) views.Add(WebhookView.From(s, await store.Lag(s.Id, ct), clock.UtcNow));
-        return TypedResults.Ok(new WebhookListView(views));
+        var replayed = await webhooks.Replay(id, body.FromPosition, user.ToActor(), ct);
+        return replayed.Error is { } e ? P.From(e) : TypedResults.Ok(ViewOf(replayed.Value!, webhooks));
     }
 
-    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, IWebhookSubscriptions store, IClock clock, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is { } s ? TypedResults.Ok(WebhookView.From(s, await store.Lag(s.Id, ct), clock.UtcNow)) : P.From(WebhookRules.NotFound(id));
+    static async Task<Results<Ok<WebhookAttemptsView>, ProblemHttpResult>> Attempts(string id, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct) =>
+        await webhooks.Attempts(id, user.ToActor(), ct) is { Error: null } a ? TypedResults.Ok(new WebhookAttemptsView(a.Value!)) : P.From(WebhookRules.NotFound(id));
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is { } s && await store.Delete(s.Id, ct) ? TypedResults.NoContent() : P.From(WebhookRules.NotFound(id));
-
-    static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replay(string id, ReplayWebhookRequest body, ClaimsPrincipal user, IWebhookSubscriptions store,
-        IEventStore events, IClock clock, CancellationToken ct)
-    {
-        if (await Mine(id, user, store, ct) is not { } mine) return P.From(WebhookRules.NotFound(id));
-        var head = await events.HeadPosition(ct);
-        if (body.FromPosition is not { } from || from < 1 || from > head + 1) return P.From(WebhookRules.BadPosition(body.FromPosition ?? 0, head));
-        if (!await store.Replay(mine.Id, from - 1, ct) || await store.Find(mine.Id, ct) is not { } s) return P.From(WebhookRules.NotFound(id));
-        return TypedResults.Ok(WebhookView.From(s, await store.Lag(s.Id, ct), clock.UtcNow));
-    }
-
-    static async Task<Results<Ok<WebhookAttemptsView>, ProblemHttpResult>> Attempts(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct) =>
-        await Mine(id, user, store, ct) is { } s
-            ? TypedResults.Ok(new WebhookAttemptsView(await store.Attempts(s.Id, WebhookLimits.AttemptsPage, ct)))
-            : P.From(WebhookRules.NotFound(id));
-
-    /// <summary>The subscription if the caller owns it (the operator: any); another's is not found, so ids do not leak.</summary>
-    static async Task<WebhookSubscription?> Mine(string id, ClaimsPrincipal user, IWebhookSubscriptions store, CancellationToken ct)
-    {
-        var actor = user.ToActor();
-        return Guid.TryParse(id, out var guid) && await store.Find(guid, ct) is { } s && (s.Owner == actor.Id.Value || actor.Has(Role.Operator)) ? s : null;
-    }
+    static WebhookView ViewOf(ManagedWebhook w, WebhookManagement webhooks) => WebhookView.From(w.Subscription, w.Lag, webhooks.Now);
 }

@@ -24,11 +24,15 @@ public static class WitnessEndpoints
         return g;
     }
 
-    static async Task<Ok<WitnessListView>> List(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
+    static async Task<Ok<WitnessListView>> List(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct) =>
+        TypedResults.Ok(new WitnessListView(await Views(registry, status, ct)));
+
+    /// <summary>Every witness with its cosigning progress, for GET /chains/witnesses and the console's witnesses page.</summary>
+    public static async Task<IReadOnlyList<WitnessView>> Views(ChainRegistryReader registry, IChainTargetStatus status, CancellationToken ct)
     {
         var s = await registry.Current(ct);
         var statuses = await status.Of([.. s.Witnesses.Values.Select(w => w.AnchorName)], ct);
-        return TypedResults.Ok(new WitnessListView(s.Witnesses.Values.Select(w => ViewOf(w, statuses)).ToList()));
+        return s.Witnesses.Values.Select(w => ViewOf(w, statuses)).ToList();
     }
 
     static async Task<Results<Created<WitnessView>, ProblemHttpResult>> Register(RegisterWitnessRequest body, ChainCommands c, IChainTargetStatus status, CancellationToken ct)

@@ -2,11 +2,13 @@ using AssetLedger.Api.Endpoints;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Commands;
+using AssetLedger.Application.Devices;
 using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
+using AssetLedger.Domain.Devices;
 using AssetLedger.Domain.Participants;
 using AssetLedger.Domain.Users;
 using Mediator;
@@ -42,6 +44,9 @@ public sealed class ConsoleCommands(IMediator mediator, IClock clock, IHttpConte
 
     public async Task<CommandOutcome<UserState>> User(IUserCommand command, string? password, CancellationToken ct) =>
         await mediator.Send(new ExecuteUserCommand(command, Http.User.Login(), password, Context()), ct);
+
+    public async Task<CommandOutcome<DeviceState>> Device(IDeviceCommand command, CancellationToken ct) =>
+        await mediator.Send(new ExecuteDeviceCommand(command, Context()), ct);
 
     public async Task<CommandOutcome<ParticipantState>> Participant(IParticipantCommand command, CancellationToken ct) =>
         await mediator.Send(new ExecuteParticipantCommand(command, Context()), ct);

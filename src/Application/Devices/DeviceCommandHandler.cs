@@ -45,10 +45,7 @@ public sealed class DeviceCommandHandler(IEventStore store, DeviceStates states)
                 var holder = asset.Exists && !asset.IsClosed && asset.Kind == AssetKind.WarehouseReceipt ? asset.Details.Warehouse : null;
                 return r with { Command = bind with { AssetHolder = holder } };
             case ConfirmDevice confirm:
-                var device = await states.Load(confirm.Device, ct);
-                var venues = new HashSet<ParticipantId>();
-                foreach (var id in device.Watched)
-                    if ((await AssetStreams.Load(store, new AssetId(id), ct)).Custody is { } custody) venues.Add(custody.Venue);
+                var venues = await DeviceActions.VenuesOfWatched(store, await states.Load(confirm.Device, ct), ct);
                 return r with { Command = confirm with { VenuesOfWatchedAssets = venues } };
             default:
                 return r;
