@@ -5,19 +5,29 @@
 # Prints requests/s, p50/p99, commands/s ÷ pgbench inserts/s, CPU µs per request of the API process and of PostgreSQL
 # (all its processes: backends, WAL writer, checkpointer; the API's projection and ledger workers run beside and count
 # in both), and the server errors logged.
-# Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32]
+# Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32] [commands (default) | mixed]
+# mixed: instead of the three runs above, the mixed load (70 % reads of assets and trace, 30 % lifecycle commands across
+# five participants: scripts/bench/wrk/mixed.lua) at 32 and 128 connections on one API process, then on two sharing the
+# cluster (scripts/lib/bench-mixed.sh).
+# PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
+# PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
+# another build (scripts/lib/bench-writers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
-SECS="${1:-30}"; CONNS="${2:-32}"
+SECS="${1:-30}"; CONNS="${2:-32}"; MODE="${3:-commands}"
 pg_install
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DIR="$(mktemp -d /tmp/assetledger-bench-api.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"
 API_PID=""
-cleanup() { [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
+API2_PID=""
+cleanup() { for p in $API_PID $API2_PID; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
 trap cleanup EXIT
-pg_start "$DIR/pg" "$PORT"
+. scripts/lib/bench-profile.sh
+# shellcheck disable=SC2046
+# Two API processes hold up to 100 connections each.
+pg_start "$DIR/pg" "$PORT" max_connections=300 $(profile_pg_options)
 . scripts/lib/bench-writers.sh
 . scripts/lib/bench-measure.sh
 bench_one_instance
@@ -31,12 +41,36 @@ echo "pgbench_inserts_per_s=$PGBENCH"
 # measured NAME WRK-ARGS...: runs wrk, then prints its RESULT line as NAME with CPU µs per request of the API and PostgreSQL.
 measured() {
   local name="$1" out api0 pg0 api1 pg1 n; shift
+  profile_begin "$name" "$API_PID"
   api0="$(cpu_ticks "$API_PID")"; pg0="$(cpu_ticks $(pg_pids))"
-  out="$(wrk "$@" | grep RESULT)"
+  out="$(wrk "$@" | grep RESULT || true)"
+  [ -n "$out" ] || { echo "$name: wrk printed no result"; return 0; }
   api1="$(cpu_ticks "$API_PID")"; pg1="$(cpu_ticks $(pg_pids))"
   n="$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")"
   echo "${out/RESULT/$name} api_cpu_us_per_req=$(us_per $((api1 - api0)) "$n") pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
+  profile_end "$name" "$n"
 }
+
+if [ "$MODE" = mixed ]; then
+  . scripts/lib/bench-mixed.sh
+  mixed_onboard
+  echo "== warm-up (5 s)"
+  SECS=5 mixed_run warm-up 32 "$API_PID" -- "$URL" >/dev/null
+  for c in 32 128; do
+    echo "== mixed: one API process, $c connections, ${SECS}s"
+    mixed_run "mixed_1x$c" "$c" "$API_PID" -- "$URL"
+  done
+  bench_api_process api2
+  URL2="$STARTED_URL"; API2_PID="$STARTED_PID"
+  SECS=5 mixed_run warm-up 32 "$API2_PID" -- "$URL2" >/dev/null
+  for c in 32 128; do
+    echo "== mixed: two API processes, $c connections in all, ${SECS}s"
+    mixed_run "mixed_2x$c" "$c" "$API_PID" "$API2_PID" -- "$URL" "$URL2"
+  done
+  cat "$DIR"/api*.log | grep -c " 500 \|fail: " | sed 's/^/server_errors_logged=/' || true
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 echo "== warm-up (5 s)"
 wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT

@@ -25,15 +25,22 @@ bench_two_instances() {
 # (database bench, pool 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready. With
 # ASSETLEDGER_API_DLL set it runs that build instead (another commit's, to compare before and after in one load window).
 bench_one_instance() {
-  local dll="${ASSETLEDGER_API_DLL:-src/Api/bin/Release/net10.0/AssetLedger.Api.dll}"
   [ -n "${ASSETLEDGER_API_DLL:-}" ] || dotnet build src/Api -c Release -nologo -v q >/dev/null
-  URL="http://127.0.0.1:$(pg_free_port)"
+  bench_api_process api
+  URL="$STARTED_URL"; API_PID="$STARTED_PID"
+}
+
+# bench_api_process LOG: starts one more API process of that build on the same cluster and keys (logging to $DIR/LOG.log);
+# sets STARTED_URL and STARTED_PID once it is ready.
+bench_api_process() {
+  local dll="${ASSETLEDGER_API_DLL:-src/Api/bin/Release/net10.0/AssetLedger.Api.dll}"
+  STARTED_URL="http://127.0.0.1:$(pg_free_port)"
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
-    dotnet "$dll" --urls "$URL" >"$DIR/api.log" 2>&1 &
-  API_PID=$!
-  for _ in $(seq 1 60); do curl -sf "$URL/health/ready" >/dev/null && break; sleep 1; done
+    dotnet "$dll" --urls "$STARTED_URL" >"$DIR/$1.log" 2>&1 &
+  STARTED_PID=$!
+  for _ in $(seq 1 60); do curl -sf "$STARTED_URL/health/ready" >/dev/null && break; sleep 1; done
 }
 
 # bench_onboard: on the API at $URL (operator password bench-operator-password), registers owner-a and wh-1 and owner-a's

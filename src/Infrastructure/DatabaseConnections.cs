@@ -21,6 +21,12 @@ namespace AssetLedger.Infrastructure;
 /// standby, offline) for <c>Host Recheck Seconds</c>, 10 by default; right after a failover the standby it saw a moment
 /// ago is the primary, so it looks again after <see cref="HostRecheck"/> instead. Npgsql itself marks a host offline and
 /// clears its pool when a connection to it breaks, so nothing of the old primary's pool is reused.</item>
+/// <item><c>No Reset On Close</c>: a connection going back to the pool is not reset (<c>DISCARD ALL</c> before its next
+/// use, which also throws away the session's cached plans, the append function's among them). Nothing the service does
+/// outlives a transaction: its settings are the startup options above, its advisory locks are transaction-scoped (the
+/// migrator's session lock is on a connection of its own, and unlocked), it makes no temporary tables and no session
+/// <c>SET</c>, prepared statements are meant to stay, and the two listeners (projections, webhooks) <c>UNLISTEN</c>
+/// before their connection goes back (<see cref="Unlisten"/>).</item>
 /// </list>
 /// A value the connection string sets itself wins, so an operator can tune them.
 /// </summary>
@@ -39,6 +45,7 @@ public static class DatabaseConnections
         // Npgsql's defaults (15 s to connect, 30 s per command) count as unset.
         if (b.Timeout == 15) b.Timeout = (int)Connect.TotalSeconds;
         if (b.CommandTimeout == 30) b.CommandTimeout = (int)Command.TotalSeconds;
+        if (!Sets(connectionString, "No Reset On Close", "NoResetOnClose")) b.NoResetOnClose = true;
         Primary(b);
         var options = b.Options ?? "";
         if (!options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))
@@ -47,6 +54,27 @@ public static class DatabaseConnections
             options += $" -c lock_timeout={(int)LockWait.TotalMilliseconds}";
         b.Options = options.Trim();
         return b.ConnectionString;
+    }
+
+    static bool Sets(string connectionString, params string[] names)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return names.Any(given.ContainsKey);
+    }
+
+    /// <summary>
+    /// Ends what a listener's <c>LISTEN</c> started before its connection goes back to the pool, where no reset would end
+    /// it; a connection that cannot take it is broken, and the pool drops it.
+    /// </summary>
+    public static async Task Unlisten(NpgsqlConnection conn)
+    {
+        if (conn.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", conn);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException) { }
     }
 
     /// <summary>The connection string asking for the primary when it names several hosts (see above); used by the migrator too.</summary>

@@ -68,13 +68,17 @@ public sealed class ProjectionRunner
             try
             {
                 await using var listener = await _db.OpenConnectionAsync(ct);
-                await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}", listener)) await listen.ExecuteNonQueryAsync(ct);
-                while (true)
+                try
                 {
-                    await CatchUp(ct);
-                    failures = 0;
-                    await listener.WaitAsync(PollInterval, ct);
+                    await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}", listener)) await listen.ExecuteNonQueryAsync(ct);
+                    while (true)
+                    {
+                        await CatchUp(ct);
+                        failures = 0;
+                        await listener.WaitAsync(PollInterval, ct);
+                    }
                 }
+                finally { await Unlisten(listener); }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception ex)
@@ -177,6 +181,21 @@ public sealed class ProjectionRunner
         await using var r = await batch.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) checkpoints[r.GetString(0)] = r.GetInt64(1);
         return checkpoints;
+    }
+
+    /// <summary>
+    /// The service's pool does not reset a connection it takes back (Infrastructure's DatabaseConnections), so the listener
+    /// ends its LISTEN first; a connection that cannot take it is broken, and the pool drops it.
+    /// </summary>
+    static async Task Unlisten(NpgsqlConnection listener)
+    {
+        if (listener.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", listener);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException) { }
     }
 
     static LogEvent Decode(StoredEvent s)

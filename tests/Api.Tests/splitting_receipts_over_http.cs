@@ -45,6 +45,15 @@ public sealed class splitting_receipts_over_http(ApiServer api) : IClassFixture<
         var child = (await api.Get($"/api/v1/trace/assets/{parts[0]}", "reg-1")).Json;
         Assert.Equal(id, S(child["parentId"]));
         Assert.StartsWith($"Split off from asset {id}", S(child["events"]![0]!["summary"]));
+
+        // The read model links them both ways: the parts listed by their parent, and the parent's row naming them.
+        var listed = (await Ok(api.Get($"/api/v1/assets?parentId={id}", "owner-a"))).Json["items"]!.AsArray();
+        Assert.Equal(parts, listed.Select(p => S(p!["id"])));
+        Assert.All(listed, p => Assert.Equal(id, S(p!["parentId"])));
+        var row = (await Ok(api.Get($"/api/v1/assets?kind=WarehouseReceipt&status=Split&limit=500", "owner-a"))).Json["items"]!.AsArray().Single(p => S(p!["id"]) == id)!;
+        Assert.Equal(parts, row["splitInto"]!.AsArray().Select(S));
+        Assert.Null(row["parentId"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.Get("/api/v1/assets?parentId=nope", "owner-a")).Status);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public static class AssetEndpoints
     static async Task<Results<Ok<AssetPage>, ProblemHttpResult>> ListAssets(AssetQueries queries, HttpContext http, CancellationToken ct,
         [OneOf(typeof(AssetKind))] string? kind = null, [OneOf(typeof(AssetStatus))] string? status = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? ownerId = null,
         [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? warehouseId = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? debtorId = null, [MaxLength(ParticipantId.MaxLength), RegularExpression(ParticipantId.Pattern)] string? venueId = null,
-        [MaxLength(AssetLimits.Text)] string? commodity = null, [OneOf(typeof(AssetLock))] string? locked = null, string? cursor = null,
+        [MaxLength(AssetLimits.Text)] string? commodity = null, [OneOf(typeof(AssetLock))] string? locked = null, string? parentId = null, string? cursor = null,
         [Range(1, MaxPageSize)] int? limit = null)
     {
         var kindFilter = OptionalEnum<AssetKind>(kind, "kind");
@@ -43,8 +43,15 @@ public static class AssetEndpoints
         if ((kindFilter.Error ?? statusFilter.Error ?? lockFilter.Error) is { } bad) return P.From(RequestErrors.Malformed(bad.Field!, bad.Message));
         if (QueryRules.FirstOf(QueryRules.Participant(ownerId, "ownerId"), QueryRules.Participant(warehouseId, "warehouseId"), QueryRules.Participant(debtorId, "debtorId"),
                 QueryRules.Participant(venueId, "venueId"), QueryRules.AssetText(commodity, "commodity")) is { } badFilter) return P.From(badFilter);
+        Guid? parent = null;
+        if (parentId is not null)
+        {
+            if (!AssetId.TryParse(parentId, out var p)) return P.From(RequestErrors.Malformed("parentId", "parentId is the 32-hex id of the receipt whose parts to list."));
+            parent = p.Value;
+        }
         var filter = new AssetFilter
         {
+            ParentId = parent,
             Kind = kindFilter.Value, Status = statusFilter.Value, Locked = lockFilter.Value,
             OwnerId = ownerId, WarehouseId = warehouseId, DebtorId = debtorId, VenueId = venueId, Commodity = commodity,
             VisibleTo = http.User.ToActor(),

@@ -110,9 +110,9 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>
-    /// A writer's own connection, kept open between batches: a pooled connection is reset (DISCARD ALL) each
-    /// time it goes back to the pool, which also drops prepared statements, and parsing and planning the
-    /// statements afresh was a quarter of the server's time per batch.
+    /// A writer's own connection, kept open between batches: a pooled connection may be reset (DISCARD ALL) each
+    /// time it goes back to the pool (the service's is not: DatabaseConnections), which also drops prepared statements,
+    /// and parsing and planning the statements afresh was a quarter of the server's time per batch.
     /// </summary>
     sealed class WriterConnection(NpgsqlDataSource db) : IAsyncDisposable
     {

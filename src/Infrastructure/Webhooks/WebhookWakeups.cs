@@ -29,10 +29,14 @@ public sealed class WebhookWakeups(NpgsqlDataSource db, PostgresEventStore? stor
             {
                 await using var conn = await db.OpenConnectionAsync(ct);
                 conn.Notification += (_, _) => _signal.Pulse();
-                await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}; LISTEN {SubscriptionsChannel}", conn)) await listen.ExecuteNonQueryAsync(ct);
-                // Commits while this connection was away were not heard: a look now covers them.
-                _signal.Pulse();
-                while (true) await conn.WaitAsync(ct);
+                try
+                {
+                    await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}; LISTEN {SubscriptionsChannel}", conn)) await listen.ExecuteNonQueryAsync(ct);
+                    // Commits while this connection was away were not heard: a look now covers them.
+                    _signal.Pulse();
+                    while (true) await conn.WaitAsync(ct);
+                }
+                finally { await DatabaseConnections.Unlisten(conn); }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception ex)

@@ -116,7 +116,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
         {
             AssetId = o.Asset.Value, Kind = o.Kind.ToString(), Status = nameof(AssetStatus.Active), OwnerId = o.Owner.Value, NaturalKey = o.Key,
             WarehouseId = d.Warehouse?.Value, ReceiptNumber = d.ReceiptNumber, ConfirmationsRequired = o.RequiredConfirmers.Count,
-            ConfirmationsGiven = o.Confirmations.Count, ConfirmationRound = 1, RegisteredAt = o.At, RegisteredPosition = position,
+            ConfirmationsGiven = o.Confirmations.Count, ConfirmationRound = 1, RegisteredAt = o.At, RegisteredPosition = position, ParentId = o.Parent.Value,
             RequiredConfirmers = o.RequiredConfirmers.Select(c => new ConfirmerRow(c.Slot, c.Role, c.Named?.Value)).ToList(),
         };
         foreach (var c in o.Confirmations) row.ConfirmedBy[c.Slot] = c.By.Value;
@@ -208,6 +208,7 @@ sealed class AssetBatch(IEnumerable<AssetRow> existing)
                 break;
             case AssetSplit x:
                 a.Status = nameof(AssetStatus.Split);
+                a.SplitInto = [.. x.Parts.Select(p => p.Asset.Value)];
                 if (a.Out)
                 {
                     // The custody moves to the parts, each of which places its own.

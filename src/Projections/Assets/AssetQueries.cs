@@ -22,7 +22,8 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         offered AS "Offered", offered_to AS "OfferedTo", confirmations_required AS "ConfirmationsRequired",
         confirmations_given AS "ConfirmationsGiven", confirmation_round AS "ConfirmationRound", evidence_count AS "EvidenceCount",
         version AS "Version", registered_at AS "RegisteredAt", registered_position AS "RegisteredPosition",
-        last_changed_at AS "LastChangedAt", last_position AS "LastPosition"
+        last_changed_at AS "LastChangedAt", last_position AS "LastPosition",
+        replace(parent_id::text, '-', '') AS "ParentId", ARRAY(SELECT replace(p::text, '-', '') FROM unnest(split_into) p) AS "SplitInto"
         """;
 
     public async Task<AssetView?> Find(AssetId id, CancellationToken ct)
@@ -59,6 +60,7 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         if (filter.DebtorId is { } debtor) Where("debtor_id = @debtor", "debtor", debtor);
         if (filter.VenueId is { } venue) Where("venue_id = @venue", "venue", venue);
         if (filter.Commodity is { } commodity) Where("commodity = @commodity", "commodity", commodity);
+        if (filter.ParentId is { } parent) Where("parent_id = @parent", "parent", parent);
         if (filter.OfferedTo is { } offeredTo) Where("offered AND offered_to = @offeredTo", "offeredTo", offeredTo);
         if (filter.VisibleTo is { } reader && !AssetAccess.SeesAll(reader))
         {

@@ -46,6 +46,9 @@ sealed class AssetRow
     public long RegisteredPosition { get; set; }
     public DateTimeOffset LastChangedAt { get; set; }
     public long LastPosition { get; set; }
+    /// <summary>The receipt this one was split from, and the parts a Split receipt became.</summary>
+    public Guid? ParentId { get; set; }
+    public Guid[]? SplitInto { get; set; }
     /// <summary>The confirmations the asset needs (from its registration) and, slot → participant, who gave them in the current round.</summary>
     public List<ConfirmerRow> RequiredConfirmers { get; set; } = [];
     public Dictionary<string, string> ConfirmedBy { get; set; } = [];

@@ -49,6 +49,10 @@ public sealed record AssetView
     public long RegisteredPosition { get; init; }
     public DateTimeOffset LastChangedAt { get; init; }
     public long LastPosition { get; init; }
+    /// <summary>The receipt this one was split from (32 hex), if any.</summary>
+    public string? ParentId { get; init; }
+    /// <summary>The parts a Split receipt became (32 hex each); empty otherwise.</summary>
+    public string[] SplitInto { get; init; } = [];
 }
 
 /// <param name="NextCursor">Pass back for the next page; null on the last page.</param>
@@ -67,6 +71,8 @@ public sealed record AssetFilter
     public string? Commodity { get; init; }
     /// <summary>Assets with a pending transfer offer to this participant (the console's "offers to accept").</summary>
     public string? OfferedTo { get; init; }
+    /// <summary>The parts split from this receipt.</summary>
+    public Guid? ParentId { get; init; }
     public AssetLock? Locked { get; init; }
     /// <summary>Only assets this actor may read, as <see cref="AssetLedger.Application.Assets.AssetAccess"/> decides.</summary>
     public Actor? VisibleTo { get; init; }

@@ -150,6 +150,8 @@ public static class Replay
             ["confirmed_by"] = Jcs.Canonicalize(JsonSerializer.Serialize(s.Confirmations.ToDictionary(c => c.Key, c => c.Value.Value))),
             ["visible_to"] = AssetAccess.Audience(s).Participants.ToArray(),
             ["visible_to_roles"] = AssetAccess.Audience(s).RoleNames,
+            ["parent_id"] = s.Parent?.Value,
+            ["split_into"] = s.SplitInto.Length == 0 ? null : s.SplitInto.Select(p => p.Value).ToArray(),
         };
     }
 

@@ -1,0 +1,44 @@
+# The mixed load for bench-api.sh (MODE=mixed): 70 % reads of assets and trace, 30 % lifecycle commands across five
+# participants (scripts/bench/wrk/mixed.lua), on one API process and then on two processes sharing the cluster.
+# Needs URL, API_PID, OP and TOKEN (bench_one_instance, bench_onboard), DIR, SECS, and cpu_ticks/pg_pids/us_per.
+
+# mixed_onboard: the trading center, the bank, the buyer and a regulator, a user each (wh-1's too); exports their tokens.
+mixed_onboard() {
+  local p
+  for p in tc-1:TradingCenter bank-1:FinancialInstitution buyer-b:Owner reg-1:Regulator; do
+    curl -sf -X POST "$URL/api/v1/participants" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+      -d "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
+  done
+  for p in wh-1 tc-1 bank-1 buyer-b reg-1; do
+    curl -sf -X POST "$URL/api/v1/users" -H "Authorization: Bearer $OP" -H 'Content-Type: application/json' \
+      -d "{\"login\":\"$p.bench\",\"participantId\":\"$p\",\"displayName\":\"bench\",\"password\":\"bench password 1\"}" >/dev/null
+  done
+  TOKEN_OWNER="$TOKEN"
+  TOKEN_WH="$(bench_token wh-1.bench 'bench password 1')"; TOKEN_TC="$(bench_token tc-1.bench 'bench password 1')"
+  TOKEN_BANK="$(bench_token bank-1.bench 'bench password 1')"; TOKEN_BUYER="$(bench_token buyer-b.bench 'bench password 1')"
+  TOKEN_REG="$(bench_token reg-1.bench 'bench password 1')"
+  export TOKEN_OWNER TOKEN_WH TOKEN_TC TOKEN_BANK TOKEN_BUYER TOKEN_REG
+}
+
+# mixed_run NAME CONNS PID... -- URL...: the mixed load with CONNS connections shared out over the URLs (one wrk each, at
+# once); prints each wrk's line, then the total rate, the worst p99, the API processes' and PostgreSQL's CPU µs per
+# request, the 5xx answers, and the trace reads told to retry because the read models had not reached the asset yet.
+mixed_run() {
+  local name="$1" conns="$2" pids=() urls=() runs=() i out api0 pg0 api1 pg1; shift 2
+  while [ "$1" != -- ]; do pids+=("$1"); shift; done; shift; urls=("$@")
+  api0="$(cpu_ticks "${pids[@]}")"; pg0="$(cpu_ticks $(pg_pids))"
+  for i in "${!urls[@]}"; do
+    RUN_TAG="$name-$i-$(date +%s)" wrk -t2 -c"$((conns / ${#urls[@]}))" -d"${SECS}s" --timeout 10s -s scripts/bench/wrk/mixed.lua "${urls[$i]}" >"$DIR/mixed.$i" 2>&1 &
+    runs+=($!)
+  done
+  for i in "${runs[@]}"; do wait "$i" || echo "  $name: wrk $i exited with $?"; done
+  api1="$(cpu_ticks "${pids[@]}")"; pg1="$(cpu_ticks $(pg_pids))"
+  grep -hv RESULT "$DIR"/mixed.* | grep -v "^Running\|^  [0-9]* threads\|^  Thread\|^    \|Latency\|Req/Sec\|requests in\|^Requests/sec\|^Transfer/sec\|Non-2xx\|Socket errors" | sed "s/^/  $name: /" || true
+  out="$(cat "$DIR"/mixed.* | grep RESULT || true)"; rm -f "$DIR"/mixed.*
+  [ -n "$out" ] || { echo "$name: wrk printed no result"; return 0; }
+  sed "s/RESULT/  $name/" <<<"$out"
+  awk -v name="$name" -v api="$((api1 - api0))" -v pg="$((pg1 - pg0))" -v hz="$(getconf CLK_TCK)" '
+    { for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] += a[2]; if (a[1] == "p99_ms" && a[2] > p99) p99 = a[2] } }
+    END { printf "%s rps=%d worst_p99_ms=%.2f commands=%d reads=%d server_errors=%d refused=%d not_yet_projected=%d api_cpu_us_per_req=%.0f pg_cpu_us_per_req=%.0f\n",
+      name, v["rps"], p99, v["commands"], v["reads"], v["server_errors"], v["refused"], v["not_yet_projected"], api * 1e6 / hz / v["requests"], pg * 1e6 / hz / v["requests"] }' <<<"$out"
+}
