@@ -238,6 +238,15 @@ public sealed class console_for_the_operator_and_the_regulator(ApiServer api) : 
         Assert.True(found.Status == HttpStatusCode.OK, found.ToString());
         Assert.Contains($"data-registration=\"{made.Json["number"]!.GetValue<string>()}\"", found.Html);
         Assert.Contains("All receivables of 2026.", found.Html);
+        // The same search as a certificate, downloaded under the cookie: a search bundle that verifies offline.
+        var link = System.Text.RegularExpressions.Regex.Match(found.Html, "href=\"([^\"]+)\" data-certificate").Groups[1].Value;
+        Assert.Equal("/console/registrations/certificate?creditCode=91330100MA27XL0E3K", System.Net.WebUtility.HtmlDecode(link));
+        var (status, zip) = await stranger.GetBytes(System.Net.WebUtility.HtmlDecode(link) + "&wait=30");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var ledgerKey = (await api.Get("/api/v1/ledger/keys", null)).Json["ledgerVerifierKey"]!.GetValue<string>();
+        var report = Evidence.Verify(zip, new AssetLedger.Ledger.Evidence.VerifierOptions(LedgerKey: ledgerKey, Policy: new AssetLedger.Ledger.Evidence.TrustPolicy(WitnessQuorum: 0)));
+        Assert.True(report.Verified, Evidence.Describe(report));
+        Assert.Contains(made.Json["number"]!.GetValue<string>(), System.Text.Encoding.UTF8.GetString(Evidence.Files(zip)["search.json"]));
         var bad = await stranger.Get("/console/registrations?creditCode=91330100MA27XL0E3X");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
         Assert.Contains("valid check character", bad.Html);

@@ -24,18 +24,9 @@ public sealed class webhooks_acknowledge_in_log_order : IAsyncLifetime
     [Fact]
     public async Task an_early_event_answered_late_and_failed_holds_the_cursor_and_is_sent_again()
     {
-        var pledged = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            var asset = await Active(_api);
-            await Ok(_api.Post($"/api/v1/assets/{asset}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
-            pledged.Add(asset);
-        }
+        var (_, from, last, expected) = await PledgedToTheBank(_api, 4);
         await using var receiver = await WebhookReceiver.Start();
         var sub = await Subscribe(_api, "bank-1", receiver.Url, new { eventTypes = new[] { "cn.assetledger.asset.transferred-out" } });
-        var streams = string.Join(", ", pledged.Select(p => $"'asset-{p}'"));
-        var from = await _api.Scalar($"SELECT min(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
-        var expected = await LoggedIds(_api, from - 1, "'asset-transferred-out'", streams);
         receiver.Then(Answer.LateError, Answer.Ok, Answer.Ok, Answer.Ok);
 
         // A replay puts all four in one batch.
@@ -49,7 +40,6 @@ public sealed class webhooks_acknowledge_in_log_order : IAsyncLifetime
         receiver.AnswerLate();
         var resent = open.Where(d => d.Position >= held.Position).Select(d => d.Id).ToList();
         await receiver.Until(r => resent.All(id => r.Skip(4).Any(d => d.Id == id && d.AnsweredWith == Answer.Ok)), 60);
-        var last = await _api.Scalar($"SELECT max(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
         for (var i = 0; i < 300 && await _api.Scalar($"SELECT position FROM webhook_subscriptions WHERE id = '{sub.Id}'") < last; i++) await Task.Delay(50);
         Assert.True(await _api.Scalar($"SELECT position FROM webhook_subscriptions WHERE id = '{sub.Id}'") >= last, "the cursor passes all four once they are answered");
         var attempts = (await _api.Get($"/api/v1/webhooks/{sub.Id}/attempts", "bank-1")).Json["attempts"]!.AsArray();

@@ -32,7 +32,7 @@ public static class RegistrationCertificates
     /// <param name="wait">Seconds to wait for the read models' position to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
     /// <param name="page">Which page of the answer to prove (from 1, default 1); every page lists all the matches.</param>
     /// <param name="pageSize">Entries (registrations, then pledges) a page proves (1–100, default 25).</param>
-    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Certificate([MaxLength(RegistrationLimits.Name)] string? debtorName,
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Certificate([MaxLength(RegistrationLimits.Name)] string? debtorName,
         [MaxLength(18), RegularExpression(CreditCode.Pattern)] string? creditCode, [MaxLength(RegistryEndpoints.MaxKeyLength)] string? assetKey,
         [Range(0, EvidenceEndpoints.MaxWaitSeconds)] int? wait, [Range(1, int.MaxValue)] int? page, [Range(1, RegistrationLimits.MaxCertificatePageSize)] int? pageSize,
         RegistrationQueries queries, IEvidenceExport exporter, HttpContext http, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace AssetLedger.Api.WebConsole;
 public static class ConsoleEndpoints
 {
     /// <summary>
-    /// The console's pages, and its evidence downloads (an asset's, and a log range's for the regulator): the API's own exports (<see cref="EvidenceEndpoints"/>: the same
+    /// The console's pages, and its evidence downloads (an asset's, a log range's for the regulator, and a registrations search's certificate): the API's own exports (<see cref="EvidenceEndpoints"/>: the same
     /// visibility rule, the same bundle, the same access audit) under /console, so that the cookie signs it in. Not in
     /// the OpenAPI document, which describes the API.
     /// </summary>
@@ -17,6 +17,8 @@ public static class ConsoleEndpoints
             .RequireAuthorization().AddEndpointFilter<AccessAuditFilter>().ExcludeFromDescription();
         app.MapGet(ConsoleSetup.Prefix + "/regulator/ledger-export", EvidenceEndpoints.ExportLedger)
             .RequireAuthorization(p => p.RequireRole("Regulator", "Operator")).AddEndpointFilter<AccessAuditFilter>().ExcludeFromDescription();
+        app.MapGet(ConsoleSetup.Prefix + "/registrations/certificate", RegistrationCertificates.Certificate)
+            .RequireAuthorization().AddEndpointFilter<AccessAuditFilter>().ExcludeFromDescription();
         return app;
     }
 }

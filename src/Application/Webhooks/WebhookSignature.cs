@@ -19,11 +19,14 @@ public static class WebhookSignature
 
     public static byte[] SignedContent(string id, long timestamp, string body) => Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}");
 
-    public static string V1(string secret, string id, long timestamp, string body) =>
-        "v1," + Convert.ToBase64String(HMACSHA256.HashData(KeyOf(secret), SignedContent(id, timestamp, body)));
+    public static string V1(string secret, string id, long timestamp, string body) => V1(secret, SignedContent(id, timestamp, body));
 
-    public static string V1a(Func<byte[], byte[]> sign, string id, long timestamp, string body) =>
-        "v1a," + Convert.ToBase64String(sign(SignedContent(id, timestamp, body)));
+    /// <summary>The <c>v1</c> entry over content already built (<see cref="SignedContent"/>), so one event's content serves every subscriber.</summary>
+    public static string V1(string secret, byte[] signedContent) => "v1," + Convert.ToBase64String(HMACSHA256.HashData(KeyOf(secret), signedContent));
+
+    public static string V1a(Func<byte[], byte[]> sign, string id, long timestamp, string body) => V1a(sign, SignedContent(id, timestamp, body));
+
+    public static string V1a(Func<byte[], byte[]> sign, byte[] signedContent) => "v1a," + Convert.ToBase64String(sign(signedContent));
 
     /// <summary>Whether any <c>v1</c> entry of <paramref name="signatureHeader"/> is the secret's, and the timestamp is fresh.</summary>
     public static bool VerifyV1(string secret, string id, string timestamp, string body, string signatureHeader, DateTimeOffset now)

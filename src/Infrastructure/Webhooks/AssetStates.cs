@@ -4,7 +4,7 @@ using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Infrastructure.Webhooks;
 
-/// <summary>An asset as an event found it and as it left it; within one round of log-ordered events each stream is read once.</summary>
+/// <summary>An asset as an event found it and as it left it; within a run of log-ordered events each stream is read once.</summary>
 sealed class AssetStates(IEventStore store)
 {
     const int Page = 1000;
@@ -17,6 +17,12 @@ sealed class AssetStates(IEventStore store)
         var after = AssetState.Evolve(before, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data));
         _known[e.StreamId] = after;
         return (before, after);
+    }
+
+    /// <summary>Drops what it knows once it knows more than <paramref name="most"/> assets (a later event of one folds its stream again).</summary>
+    public void Forget(int most)
+    {
+        if (_known.Count > most) _known.Clear();
     }
 
     async Task<AssetState> Fold(string stream, long toVersion, CancellationToken ct)

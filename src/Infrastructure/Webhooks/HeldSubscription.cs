@@ -7,14 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace AssetLedger.Infrastructure.Webhooks;
 
 /// <summary>
-/// One lease of one subscription: batches of the log after its cursor, each read in one query and sent with up to
+/// One lease of one subscription: batches of the log after its cursor (from the instance's <see cref="RecentEvents"/>), each sent with up to
 /// <see cref="WebhookOptions.InFlight"/> requests at once, in log order. The cursor moves, once per batch, only over the
 /// unbroken run of events from its front that were answered 2xx or are not for this subscription: an answer for a later
 /// event never moves it past an earlier one still open or failed, so a failure sends that event and those after it again,
 /// with their ids. While new events keep coming the lease is kept (no lease write per round); after a quiet spell it is
 /// given back.
 /// </summary>
-sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory participants, IEventStore store, WebhookSender sender,
+sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory participants, RecentEvents recent, WebhookSender sender,
     WebhookWakeups wakeups, WebhookOptions options, ILogger log, Guid lease)
 {
     readonly Stopwatch _renewed = Stopwatch.StartNew();
@@ -28,7 +28,7 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         while (true)
         {
             var wake = wakeups.Next();
-            var events = await store.ReadAll(s.Position, options.BatchSize, ct);
+            var events = await recent.After(s.Position, options.BatchSize, ct);
             if (events.Count == 0)
             {
                 if (held.Elapsed < options.Lease && await Woken(wake, quiet, ct) && await leases.Held(s.Id, lease, ct) is { } now) { s = now; continue; }
@@ -59,10 +59,9 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
     }
 
     /// <summary>Sends one batch and writes its outcome: the subscription as it left it, or null when the lease ended (a failure, or lost).</summary>
-    async Task<WebhookSubscription?> Deliver(WebhookSubscription s, Actor actor, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    async Task<WebhookSubscription?> Deliver(WebhookSubscription s, Actor actor, IReadOnlyList<PreparedEvent> events, CancellationToken ct)
     {
-        var assets = new AssetStates(store);
-        var window = new Queue<(StoredEvent Event, Task<WebhookAttempt>? Sending)>();
+        var window = new Queue<(PreparedEvent Event, Task<WebhookAttempt>? Sending)>();
         var attempts = new List<WebhookAttempt>();
         var passed = s.Position;
         var written = s.Position;
@@ -87,22 +86,31 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         bool Failing() => failure is not null || window.Any(w => w.Sending is { IsCompletedSuccessfully: true } t && !t.Result.Succeeded);
         IEnumerable<Task<WebhookAttempt>> Open() => window.Where(w => w.Sending is { IsCompleted: false }).Select(w => w.Sending!);
 
+        // A cursor write started beside an open request; any later write waits for it, so writes land in order.
+        Task<bool>? writing = null;
+
         // Writes the cursor as far as the answers allow; false when the lease is lost.
         async Task<bool> Write()
         {
+            if (writing is not null && !await writing) return false;
             Settle();
-            if (!await Advance(s, passed, attempts, ct)) return false;
+            var upTo = passed;
+            var taken = attempts.ToList();
             attempts.Clear();
-            written = passed;
+            if (!await Advance(s, upTo, taken, ct)) return false;
+            written = upTo;
             return true;
         }
 
         // Waits for the next answer. One batch is one cursor write, but not while a request stays open: answers already
-        // taken are written after a short grace, so a crash then sends again only what was still open.
+        // taken are written after a short grace, so a crash then sends again only what was still open. That write runs
+        // beside the request: the next event goes as soon as this one is answered, not once the database has written.
         async Task<bool> NextAnswer()
         {
+            if (writing is { IsCompleted: true } && !await writing) return false;
             var next = Task.WhenAny(Open());
-            if (passed > written && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next && !await Write()) return false;
+            if (passed > written && writing is null or { IsCompleted: true } && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next)
+                writing = Write();
             await next;
             Settle();
             return true;
@@ -111,19 +119,20 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         var leaseKept = true;
         foreach (var e in events)
         {
-            var message = await sender.Message(s, actor, assets, e, ct);
-            if (message is not null)
+            var admitted = WebhookSender.Admits(s, actor, e);
+            if (admitted)
             {
                 while (leaseKept && Open().Count() >= Math.Max(1, options.InFlight)) leaseKept = await NextAnswer();
                 if (!leaseKept || Failing()) break;
                 // Every request must end (answer or time-out) while the lease still runs: renew before starting one that could outlast it.
                 if (_renewed.Elapsed + options.Timeout >= options.Lease * 0.8 && !(leaseKept = await Write())) break;
             }
-            window.Enqueue((e, message is null ? null : sender.Send(s, e, message, ct)));
+            window.Enqueue((e, admitted ? sender.Send(s, e, ct) : null));
             Settle();
         }
         while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
         await Task.WhenAll(window.Where(w => w.Sending is not null).Select(w => w.Sending!));
+        if (writing is not null && !await writing) leaseKept = false;
         Settle();
         if (!leaseKept) return null;
         if (failure is null)

@@ -12,7 +12,7 @@ namespace AssetLedger.Infrastructure.Webhooks;
 /// <see cref="WebhookOptions.PollInterval"/>. A stop or a kill mid-request leaves the lease to run out and the cursor
 /// where it was, so the next holder sends the same events again with the same <c>webhook-id</c>: never a gap.
 /// </summary>
-public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory participants, IEventStore store, WebhookSender sender,
+public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory participants, RecentEvents recent, WebhookSender sender,
     WebhookWakeups wakeups, WebhookOptions options, ILogger<WebhookDeliverer> log) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken ct) => Task.WhenAll(wakeups.Listen(ct), Dispatch(ct));
@@ -52,7 +52,7 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory
 
     async Task Serve(WebhookSubscription s, Guid lease, CancellationToken ct)
     {
-        try { await new HeldSubscription(leases, participants, store, sender, wakeups, options, log, lease).Serve(s, ct); }
+        try { await new HeldSubscription(leases, participants, recent, sender, wakeups, options, log, lease).Serve(s, ct); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         catch (Exception ex)
         {

@@ -20,33 +20,50 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
     /// <summary>The registry's <c>v1a</c> public key in the Standard Webhooks form (<c>whpk_</c> + base64 of the Ed25519 key): the ledger's key.</summary>
     public string PublicKey => WebhookSignature.PublicKeyPrefix + Convert.ToBase64String(keys.Ledger.PublicKey);
 
-    /// <summary>The CloudEvent for <paramref name="e"/>, or null when the subscription does not get it (type, kind, audience).</summary>
-    internal async Task<string?> Message(WebhookSubscription s, Actor actor, AssetStates assets, StoredEvent e, CancellationToken ct)
-    {
-        if (!WebhookEventTypes.ByStoredName.TryGetValue(e.Type, out var type)) return null;
-        if (s.EventTypes.Count > 0 && !s.EventTypes.Contains(type)) return null;
-        var (before, after) = await assets.Around(e, ct);
-        if (s.AssetKinds.Count > 0 && !s.AssetKinds.Contains(after.Kind.ToString())) return null;
-        if (!WebhookAudience.Admits(actor, before, after)) return null;
-        return WebhookMessage.Body(e, after.Id.ToString(), _source, options.PublicUrl);
-    }
+    /// <summary>Whether the subscription gets <paramref name="e"/>: a webhook event of its types and kinds that its owner may see now.</summary>
+    internal static bool Admits(WebhookSubscription s, Actor actor, PreparedEvent e) =>
+        e is { Type: { } type, Before: { } before, After: { } after }
+        && (s.EventTypes.Count == 0 || s.EventTypes.Contains(type))
+        && (s.AssetKinds.Count == 0 || s.AssetKinds.Contains(after.Kind.ToString()))
+        && WebhookAudience.Admits(actor, before, after);
 
-    /// <summary>Sends <paramref name="body"/> as event <paramref name="e"/>; the attempt as the subscription's attempts list shows it.</summary>
-    public async Task<WebhookAttempt> Send(WebhookSubscription s, StoredEvent e, string body, CancellationToken ct)
+    /// <summary>Sends <paramref name="e"/> to the subscription; the attempt as the subscription's attempts list shows it.</summary>
+    internal async Task<WebhookAttempt> Send(WebhookSubscription s, PreparedEvent e, CancellationToken ct)
     {
         var at = clock.UtcNow;
-        var (status, error, latency) = await Post(s, e.EventId.ToString(), at, body, ct);
-        return new WebhookAttempt(e.Position, e.EventId, at, error is null, status, error, latency, null);
+        var m = Signed(e, at);
+        var signature = WebhookSignature.V1(s.Secret, m.SignedContent) + " " + m.V1a;
+        var (status, error, latency) = await Post(s, e.Event.EventId.ToString(), m.Timestamp, m.Body, signature, ct);
+        return new WebhookAttempt(e.Position, e.Event.EventId, at, error is null, status, error, latency, null);
     }
 
-    /// <summary>One signed POST: the endpoint's status, or why there was none, and how long it took.</summary>
-    async Task<(int? Status, string? Error, int LatencyMs)> Post(WebhookSubscription s, string id, DateTimeOffset at, string body, CancellationToken ct)
+    /// <summary>
+    /// The event's message, built and signed once for all its subscribers: reused while its timestamp is within
+    /// <see cref="SharedFor"/> of now (well inside the receivers' five-minute tolerance), built anew for a later retry.
+    /// </summary>
+    SignedMessage Signed(PreparedEvent e, DateTimeOffset now)
     {
-        var ts = at.ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new StringContent(body, Encoding.UTF8, WebhookMessage.ContentType) };
+        var ts = now.ToUnixTimeSeconds();
+        if (e.Signed is { } shared && Math.Abs(ts - shared.Timestamp) <= SharedFor.TotalSeconds) return shared;
+        var body = WebhookMessage.Body(e.Event, e.After!.Id.ToString(), _source, options.PublicUrl);
+        var content = WebhookSignature.SignedContent(e.Event.EventId.ToString(), ts, body);
+        var signed = new SignedMessage(ts, Encoding.UTF8.GetBytes(body), content, WebhookSignature.V1a(m => keys.Ledger.Sign(m), content));
+        e.Signed = signed;
+        return signed;
+    }
+
+    /// <summary>How long one signed message of an event serves its subscribers before a fresh timestamp is signed.</summary>
+    static readonly TimeSpan SharedFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>One signed POST: the endpoint's status, or why there was none, and how long it took.</summary>
+    async Task<(int? Status, string? Error, int LatencyMs)> Post(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature,
+        CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WebhookMessage.ContentType, "utf-8");
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.V1(s.Secret, id, ts, body) + " " + WebhookSignature.V1a(m => keys.Ledger.Sign(m), id, ts, body));
+        request.Headers.Add("webhook-signature", signature);
         var watch = Stopwatch.StartNew();
         int? status = null;
         string? error = null;
@@ -72,7 +89,11 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
         foreach (var other in await subscriptions.List(s.Owner, ct))
         {
             if (other.Id == s.Id || !other.Active) continue;
-            var (_, error, _) = await Post(other, noticeId.ToString(), clock.UtcNow, body, ct);
+            var id = noticeId.ToString();
+            var ts = clock.UtcNow.ToUnixTimeSeconds();
+            var content = WebhookSignature.SignedContent(id, ts, body);
+            var signature = WebhookSignature.V1(other.Secret, content) + " " + WebhookSignature.V1a(m => keys.Ledger.Sign(m), content);
+            var (_, error, _) = await Post(other, id, ts, Encoding.UTF8.GetBytes(body), signature, ct);
             if (error is not null) log.LogWarning("The notice that subscription {Id} was disabled did not reach {Other}: {Error}", s.Id, other.Id, error);
         }
     }

@@ -17,6 +17,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton(sp => new WebhookLeases(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(sp => new WebhookWakeups(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<EventStore.PostgresEventStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookWakeups>>()));
+        services.AddSingleton(sp => new RecentEvents(sp.GetRequiredService<IEventStore>()));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<IWebhookSigningKey>(sp => sp.GetRequiredService<WebhookSender>());
         services.AddSingleton<WebhookDeliverer>();

@@ -72,6 +72,25 @@ public static class Webhooks
         return ids;
     }
 
+    /// <summary>Assets of owner-a transferred out to bank-1 for financing: their streams (as SQL), the first and last of those events' positions, and their ids in log order.</summary>
+    public sealed record Pledges(string StreamsSql, long From, long Last, List<string> Ids);
+
+    /// <summary><paramref name="count"/> assets of <see cref="AssetScenario"/>'s cast, each pledged to bank-1 (one <c>asset-transferred-out</c> each).</summary>
+    public static async Task<Pledges> PledgedToTheBank(ApiServer api, int count)
+    {
+        var pledged = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var asset = await AssetScenario.Active(api);
+            await AssetScenario.Ok(api.Post($"/api/v1/assets/{asset}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
+            pledged.Add(asset);
+        }
+        var streams = string.Join(", ", pledged.Select(p => $"'asset-{p}'"));
+        var from = await api.Scalar($"SELECT min(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
+        var last = await api.Scalar($"SELECT max(position) FROM events WHERE type = 'asset-transferred-out' AND stream_id IN ({streams})");
+        return new Pledges(streams, from, last, await LoggedIds(api, from - 1, "'asset-transferred-out'", streams));
+    }
+
     /// <summary>The ids of the log's events of these types after a position, in log order.</summary>
     public static async Task<List<string>> LoggedIds(ApiServer api, long after, string typesSql, string? streamsSql = null)
     {

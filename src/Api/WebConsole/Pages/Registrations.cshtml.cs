@@ -25,4 +25,9 @@ public sealed class RegistrationsModel(RegistrationQueries queries) : ConsolePag
         Found = await queries.Search(criteria.Value!, ct);
         return Page();
     }
+
+    /// <summary>The same search as a signed certificate (the API's download under the cookie; its first page of proofs).</summary>
+    public string CertificateUrl => "/console/registrations/certificate?" + string.Join("&",
+        new[] { ("debtorName", DebtorName), ("creditCode", CreditCode), ("assetKey", AssetKey) }
+            .Where(p => !string.IsNullOrWhiteSpace(p.Item2)).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!.Trim())}"));
 }
