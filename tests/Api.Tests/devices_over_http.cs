@@ -25,16 +25,23 @@ public sealed class devices_over_http(ApiServer api) : IClassFixture<ApiServer>,
     Task<Reply> Deliver(string device, params string[] readings) => api.Post($"/api/v1/devices/{device}/readings", "wh-1", new { readings });
 
     [Fact]
-    public async Task confirmed_readings_are_logged_one_event_each_and_the_counter_moves_on()
+    public async Task confirmed_readings_are_logged_one_event_per_delivery_and_the_counter_moves_on()
     {
         var (device, receipt, key) = await ConfirmedWeighbridge();
-        var answer = await Ok(Deliver(device, Sign(key, device, 1, receipt), Sign(key, device, 2, receipt)));
+        var sent = new[] { Sign(key, device, 1, receipt), Sign(key, device, 2, receipt) };
+        var answer = await Ok(Deliver(device, sent));
         var accepted = answer.Json["accepted"]!.AsArray();
         Assert.Equal([1L, 2L], accepted.Select(a => a!["counter"]!.GetValue<long>()));
         Assert.Empty(answer.Json["refused"]!.AsArray());
-        Assert.Equal(2, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'"));
-        // The logged event carries the signed message: anyone with the device's key checks it later.
-        var message = await api.Text($"SELECT data->>'message' FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded' ORDER BY version LIMIT 1");
+        Assert.Equal(2, await Logged(api, device));
+        // One event for the delivery: both readings name its position, each its own leaf under the event's Merkle root.
+        Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-readings-recorded'"));
+        Assert.Single(accepted.Select(a => a!["position"]!.GetValue<long>()).Distinct());
+        Assert.Equal([0, 1], accepted.Select(a => a!["leaf"]!.GetValue<int>()));
+        var root = await api.Text($"SELECT data->>'root' FROM events WHERE stream_id = 'device-{device}' AND type = 'device-readings-recorded'");
+        Assert.All(sent, (m, i) => Assert.True(ReadingBatches.Proves(m, i, 2, ReadingBatches.Path(sent, i), root)));
+        // The logged event carries the signed messages: anyone with the device's key checks them later.
+        var message = await api.Text($"SELECT r.reading->>'message' {Readings} AND e.stream_id = 'device-{device}' ORDER BY e.version, r.leaf LIMIT 1");
         Assert.Null(SignedReadings.OpenAndVerify(message, Spki(key)).Error);
         var view = (await api.Get($"/api/v1/devices/{device}", "bank-1")).Json;
         Assert.Equal((2L, 2L, "bank-1"), (view["lastCounter"]!.GetValue<long>(), view["readings"]!.GetValue<long>(), view["confirmedBy"]!.GetValue<string>()));
@@ -65,7 +72,7 @@ public sealed class devices_over_http(ApiServer api) : IClassFixture<ApiServer>,
         Assert.Equal("reading.asset_not_watched", refused[4]);
         Assert.Equal("reading.outside_window", refused[5]);
         Assert.Equal(6, Assert.Single(answer.Json["accepted"]!.AsArray())!["index"]!.GetValue<int>());
-        Assert.Equal(2, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'"));
+        Assert.Equal(2, await Logged(api, device));
         var counts = (await api.Get($"/api/v1/devices/{device}", "wh-1")).Json["refusedReadings"]!.AsObject();
         Assert.Equal(2, counts["reading.replayed"]!.GetValue<long>());
         Assert.Equal(6, counts.Sum(c => c.Value!.GetValue<long>()));
@@ -85,7 +92,7 @@ public sealed class devices_over_http(ApiServer api) : IClassFixture<ApiServer>,
         Assert.Equal("device.cannot_confirm", (await api.Post($"/api/v1/devices/{device}/confirmations", "bank-1", new { })).Code);
         var answer = await Ok(Deliver(device, Sign(key, device, 1, receipt)));
         Assert.Equal("reading.unconfirmed_key", answer.Json["refused"]![0]!["code"]!.GetValue<string>());
-        Assert.Equal(0, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'"));
+        Assert.Equal(0, await Logged(api, device));
     }
 
     [Fact]
@@ -113,6 +120,6 @@ public sealed class devices_over_http(ApiServer api) : IClassFixture<ApiServer>,
         // A device never watches goods another warehouse holds.
         var elsewhere = await api.Post("/api/v1/assets", "owner-a", new { kind = "WarehouseReceipt", ownerId = "owner-a", warehouseId = "wh-2", receiptNumber = $"WR-{Guid.NewGuid():N}", commodity = "copper", quantity = "5", unit = "t" });
         Assert.Equal("device.asset_not_held", (await api.Post($"/api/v1/devices/{device}/bindings", "wh-1", new { assetId = elsewhere.Json["assetId"]!.GetValue<string>() })).Code);
-        Assert.Equal(0, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'"));
+        Assert.Equal(0, await Logged(api, device));
     }
 }

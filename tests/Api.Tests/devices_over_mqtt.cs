@@ -47,7 +47,7 @@ public sealed class devices_over_mqtt(MqttApi fixture) : IClassFixture<MqttApi>
             "the repeated message's two readings refused as replayed");
         Assert.Equal([1L, 2L, 3L, 4L], await Counters(api, device));
         // Recorded by the registry's MQTT client, not by a user over HTTP.
-        Assert.StartsWith("mqtt:registry-", await api.Text($"SELECT metadata->>'user' FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded' LIMIT 1"));
+        Assert.StartsWith("mqtt:registry-", await api.Text($"SELECT metadata->>'user' FROM events WHERE stream_id = 'device-{device}' AND type = 'device-readings-recorded' LIMIT 1"));
     }
 
     [Fact]

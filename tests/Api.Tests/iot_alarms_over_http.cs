@@ -149,6 +149,27 @@ public sealed class iot_alarms_over_http(ApiServer api) : IClassFixture<ApiServe
     }
 
     [Fact]
+    public async Task in_one_delivery_a_bad_reading_is_refused_alone_and_a_counter_gap_freezes_the_receipt()
+    {
+        await WithRule("batch-integrity", new { condition = "Integrity", severity = "Critical", deviceKind = "TankLevel" }, async () =>
+        {
+            var (device, receipt, key) = await Gauge(pledged: true);
+            using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var answer = await Ok(Deliver(device, Level(key, device, 1, receipt, "1200.5"), Level(stranger, device, 2, receipt, "1200.5"),
+                Level(key, device, 3, receipt, "1200.5"), Level(key, device, 3, receipt, "1200.5"), Level(key, device, 7, receipt, "1200.5")));
+            // Each reading stands or falls on its own, in the order sent; the rest of the delivery is one event.
+            Assert.Equal([(0, 1L, 0), (2, 3L, 1), (4, 7L, 2)], answer.Json["accepted"]!.AsArray().Select(a => (a!["index"]!.GetValue<int>(), a["counter"]!.GetValue<long>(), a["leaf"]!.GetValue<int>())));
+            Assert.Equal([(1, "reading.unknown_key"), (3, "reading.replayed")], answer.Json["refused"]!.AsArray().Select(r => (r!["index"]!.GetValue<int>(), r["code"]!.GetValue<string>())));
+            Assert.Equal([1L, 3, 7], await DeviceScenario.Counters(api, device));
+            Assert.Equal(1, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-readings-recorded'"));
+            // The gaps inside the delivery (3 after 1, 7 after 3) and the refusals raise the critical alarm, which freezes the receipt.
+            Assert.Equal("Critical", Assert.Single(answer.Json["alarms"]!.AsArray())!["severity"]!.GetValue<string>());
+            Assert.Equal("asset.frozen", (await api.Post($"/api/v1/assets/{receipt}/return", "bank-1", new { })).Code);
+            Assert.Contains("reading.counter_gap", await api.Text($"SELECT data::text FROM events WHERE stream_id = 'asset-{receipt}' AND type = 'asset-iot-alarm-raised'"));
+        });
+    }
+
+    [Fact]
     public async Task an_alarm_racing_a_transfer_out_lands_before_or_after_it_never_both_ways()
     {
         await WithRule("short-level-race", new { condition = "QuantityDeviation", severity = "Critical", deviceKind = "TankLevel", deviationPercent = "2", readings = 2 }, async () =>

@@ -13,7 +13,8 @@ namespace AssetLedger.Api.Tests;
 /// Issue 18: an asset's evidence bundle carries the whole streams of the devices that watched it (devices.jsonl): their
 /// key history and their signed readings, each with its inclusion proof. The offline verifier checks every reading's
 /// COSE_Sign1 signature against the key the device held when it was logged; a tampered reading, a swapped key and a
-/// reading signed by a revoked key each fail it, even in a bundle the operator re-signed.
+/// reading signed by a revoked key each fail it, even in a bundle the operator re-signed. Readings are logged a delivery
+/// at a time, one event whose Merkle root the verifier recomputes: an edited root fails too.
 /// </summary>
 public sealed class readings_in_evidence_bundles(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
 {
@@ -38,8 +39,12 @@ public sealed class readings_in_evidence_bundles(ApiServer api) : IClassFixture<
         [.. Encoding.UTF8.GetString(files[name]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!)];
 
     static string MessageOf(Dictionary<string, byte[]> files, long counter) =>
+        Lines(files, BundleFormat.Devices).Select(l => l["envelope"]!["data"]!).SelectMany(d => d["readings"]?.AsArray() ?? [])
+            .Single(r => r!["counter"]!.GetValue<long>() == counter)!["message"]!.GetValue<string>();
+
+    static string RootOf(Dictionary<string, byte[]> files, long counter) =>
         Lines(files, BundleFormat.Devices).Select(l => l["envelope"]!["data"]!)
-            .Single(d => d["counter"]?.GetValue<long>() == counter)["message"]!.GetValue<string>();
+            .Single(d => d["readings"]?.AsArray().Any(r => r!["counter"]!.GetValue<long>() == counter) == true)["root"]!.GetValue<string>();
 
     static Dictionary<string, byte[]> Replace(Dictionary<string, byte[]> files, string was, string now)
     {
@@ -59,7 +64,7 @@ public sealed class readings_in_evidence_bundles(ApiServer api) : IClassFixture<
 
         var lines = Lines(files, BundleFormat.Devices);
         Assert.All(lines, l => Assert.Equal($"device-{device}", l["envelope"]!["streamId"]!.GetValue<string>()));
-        Assert.Equal(["device-registered", "device-bound", "device-confirmed", "device-reading-recorded", "device-reading-recorded", "device-key-rotated", "device-confirmed", "device-reading-recorded"],
+        Assert.Equal(["device-registered", "device-bound", "device-confirmed", "device-readings-recorded", "device-key-rotated", "device-confirmed", "device-readings-recorded"],
             lines.Select(l => l["envelope"]!["type"]!.GetValue<string>()));
         // Each device event is proved like the asset's own, in the same checkpoint.
         var proved = Lines(files, BundleFormat.Proofs).Select(p => p["position"]!.GetValue<long>()).ToHashSet();
@@ -81,6 +86,21 @@ public sealed class readings_in_evidence_bundles(ApiServer api) : IClassFixture<
 
         Assert.Contains("device readings", FailedChecks(report));
         Assert.Contains("reading 3: the COSE_Sign1 signature does not hold", Failures(report, "device readings"));
+    }
+
+    [Fact]
+    public async Task a_tampered_reading_inside_a_batch_fails_and_so_does_an_edited_batch_root()
+    {
+        var (_, _, _, _, files) = await WatchedReceiptsBundle();
+        var message = MessageOf(files, 2);
+        var i = message.Length - 10;
+        var tampered = BundleVerifier.Verify(OperatorKeys.Resign(api, Replace(files, message, message[..i] + (message[i] == 'A' ? 'B' : 'A') + message[(i + 1)..])));
+        Assert.Contains("reading 2: the COSE_Sign1 signature does not hold", Failures(tampered, "device readings"));
+
+        var root = RootOf(files, 1);
+        var rerooted = BundleVerifier.Verify(OperatorKeys.Resign(api, Replace(files, root, new string(root.Select(c => c == '0' ? '1' : '0').ToArray()))));
+        Assert.Contains("device readings", FailedChecks(rerooted));
+        Assert.Contains("reading 1: the batch's Merkle root", Failures(rerooted, "device readings"));
     }
 
     [Fact]

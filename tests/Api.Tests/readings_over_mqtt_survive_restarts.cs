@@ -66,7 +66,7 @@ public sealed class readings_over_mqtt_survive_restarts(ApiServer api) : IClassF
         }
         var ids = string.Join(",", devices.Select(d => $"'device-{d.Device}'"));
         // Both instances took a share; neither saw a reading the other had recorded (no replays counted).
-        Assert.Equal(2, await api.Scalar($"SELECT count(DISTINCT metadata->>'user') FROM events WHERE stream_id IN ({ids}) AND type = 'device-reading-recorded'"));
+        Assert.Equal(2, await api.Scalar($"SELECT count(DISTINCT metadata->>'user') FROM events WHERE stream_id IN ({ids}) AND type = 'device-readings-recorded'"));
         Assert.Equal(0, await api.Scalar($"SELECT coalesce(sum(refused), 0) FROM device_reading_refusals WHERE device IN ({string.Join(",", devices.Select(d => $"'{d.Device}'"))})"));
     }
 

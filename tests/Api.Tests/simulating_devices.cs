@@ -3,6 +3,7 @@ using AssetLedger.Api.Tests.Support;
 using AssetLedger.Cli;
 using AssetLedger.Infrastructure.Tests.Support;
 using static AssetLedger.Api.Tests.Support.AssetScenario;
+using static AssetLedger.Api.Tests.Support.DeviceScenario;
 
 namespace AssetLedger.Api.Tests;
 
@@ -42,7 +43,7 @@ public sealed class simulating_devices(MqttApi fixture) : IClassFixture<MqttApi>
         Assert.Equal(18, outcome["accepted"]!.GetValue<long>());
         Assert.Equal(1, outcome["refusedBy"]!["reading.replayed"]!.GetValue<long>());
         Assert.Equal(1, outcome["refusedBy"]!["reading.unknown_key"]!.GetValue<long>());
-        Assert.Equal(18, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id IN ({Streams(outcome)}) AND type = 'device-reading-recorded'"));
+        Assert.Equal(18, await api.Scalar($"SELECT count(*) {Readings} AND e.stream_id IN ({Streams(outcome)})"));
         Assert.Equal(3, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id IN ({Streams(outcome)}) AND type = 'device-confirmed'"));
     }
 
@@ -53,11 +54,11 @@ public sealed class simulating_devices(MqttApi fixture) : IClassFixture<MqttApi>
             "--devices", "2", "--readings", "6", "--anomaly", "short-weight", "--anomaly", "gate-out");
         Assert.Equal(12, outcome["acknowledged"]!.GetValue<long>());
         var first = $"device-{outcome["deviceIds"]![0]!.GetValue<string>()}";
-        await Eventually.WaitUntil(async () => await api.Scalar($"SELECT count(*) FROM events WHERE stream_id IN ({Streams(outcome)}) AND type = 'device-reading-recorded'") == 12, "twelve readings logged");
+        await Eventually.WaitUntil(async () => await api.Scalar($"SELECT count(*) {Readings} AND e.stream_id IN ({Streams(outcome)})") == 12, "twelve readings logged");
         // Halfway (reading 3) goods leave through the first device's gate; after it, it weighs 80 % of the receipt's 1200.5 bbl.
-        Assert.Equal("Out", await api.Text($"SELECT data->'measurements'->>'gate' FROM events WHERE stream_id = '{first}' AND type = 'device-reading-recorded' AND (data->>'counter')::int = 3"));
-        Assert.Equal("960.40", await api.Text($"SELECT data->'measurements'->>'weight' FROM events WHERE stream_id = '{first}' AND type = 'device-reading-recorded' AND (data->>'counter')::int = 6"));
-        Assert.Equal("1200.5", await api.Text($"SELECT data->'measurements'->>'weight' FROM events WHERE stream_id = '{first}' AND type = 'device-reading-recorded' AND (data->>'counter')::int = 2"));
+        Assert.Equal("Out", await api.Text($"SELECT r.reading->'measurements'->>'gate' {Readings} AND e.stream_id = '{first}' AND (r.reading->>'counter')::int = 3"));
+        Assert.Equal("960.40", await api.Text($"SELECT r.reading->'measurements'->>'weight' {Readings} AND e.stream_id = '{first}' AND (r.reading->>'counter')::int = 6"));
+        Assert.Equal("1200.5", await api.Text($"SELECT r.reading->'measurements'->>'weight' {Readings} AND e.stream_id = '{first}' AND (r.reading->>'counter')::int = 2"));
     }
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class simulating_devices(MqttApi fixture) : IClassFixture<MqttApi>
     {
         var outcome = await Simulate("--http", "--devices", "2", "--readings", "6", "--anomaly", "silence");
         var first = $"device-{outcome["deviceIds"]![0]!.GetValue<string>()}";
-        Assert.Equal(2, await api.Scalar($"SELECT count(*) FROM events WHERE stream_id = '{first}' AND type = 'device-reading-recorded'"));
+        Assert.Equal(2, await api.Scalar($"SELECT count(*) {Readings} AND e.stream_id = '{first}'"));
         Assert.Equal(8, outcome["accepted"]!.GetValue<long>());
     }
 }

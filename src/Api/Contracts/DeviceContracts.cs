@@ -28,10 +28,15 @@ public sealed record DeviceView(string Id, string Kind, string Site, string Make
         s.Readings, refused, s.Version);
 }
 
-/// <summary>Per reading: accepted (with its counter and log position) or refused (with the reason's code); the index is its place in the request.</summary>
+/// <summary>
+/// Per reading: accepted (with its counter, and the log position and hash of the one event that holds the request's
+/// accepted readings, and its leaf there) or refused (with the reason's code); the index is its place in the request.
+/// A request with refused readings still has the others logged: each reading stands or falls on its own.
+/// </summary>
 /// <param name="Alarms">Alarms these readings (or refusals) raised on watched assets; a critical one has frozen its asset.</param>
 public sealed record DeviceReadingsResult(IReadOnlyList<AcceptedReadingView> Accepted, IReadOnlyList<RefusedReadingView> Refused, IReadOnlyList<RaisedAlarmView> Alarms);
 
-public sealed record AcceptedReadingView(int Index, long Counter, long Position, string Hash);
+/// <param name="Leaf">The reading's place among the event's readings (from 0): its leaf under the event's Merkle root.</param>
+public sealed record AcceptedReadingView(int Index, long Counter, long Position, string Hash, int Leaf);
 
 public sealed record RefusedReadingView(int Index, string Code, string Detail);

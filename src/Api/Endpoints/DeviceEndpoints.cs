@@ -114,7 +114,7 @@ public static class DeviceEndpoints
         var outcome = await ingestion.Record(new RecordDeviceReadings(id, messages!, s.Actor, s.Now, s.Context()), ct);
         if (outcome.Error is { } error) return P.From(error);
         return TypedResults.Ok(new DeviceReadingsResult(
-            [.. outcome.Accepted.Select(a => new AcceptedReadingView(a.Index, a.Counter, a.Position, a.Hash))],
+            [.. outcome.Accepted.Select(a => new AcceptedReadingView(a.Index, a.Counter, a.Position, a.Hash, a.Leaf))],
             [.. outcome.Refused.Select(r => new RefusedReadingView(r.Index, r.Code, r.Detail))],
             [.. (outcome.Alarms ?? []).Select(a => new RaisedAlarmView(a.Asset.ToString(), a.AlarmId, a.RuleId, a.Severity.ToString(), a.Position))]));
     }

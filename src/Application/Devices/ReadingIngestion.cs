@@ -17,13 +17,16 @@ public sealed record RecordDeviceReadings(string Device, IReadOnlyList<string> M
 public sealed record ReadingsAnswer(DomainError? Error, IReadOnlyList<AcceptedReading> Accepted, IReadOnlyList<RefusedReading> Refused,
     IReadOnlyList<RaisedAlarm>? Alarms = null);
 
-public sealed record AcceptedReading(int Index, long Counter, long Position, string Hash);
+/// <param name="Position">The log position of the event that holds the reading with the rest of its batch (<see cref="Hash"/> its hash).</param>
+/// <param name="Leaf">The reading's place in that event, its leaf in the event's Merkle tree of readings.</param>
+public sealed record AcceptedReading(int Index, long Counter, long Position, string Hash, int Leaf);
 
 public sealed record RefusedReading(int Index, string Code, string Detail);
 
 /// <summary>
 /// Reads each message, checks its signature under the device's current key, lets the Domain judge the rest, and appends
-/// the accepted readings, one event each, in one append (one commit for the batch). Refusals change nothing but their
+/// the accepted readings as one event (<see cref="DeviceReadingsRecorded"/>, their Merkle root sealed by the Ledger)
+/// through the event store's group commit. Refusals change nothing but their
 /// count. Another instance appending to the same device first means judging the batch again against the new state.
 /// Not a command handler on the command service: a batch is many decisions, each reading accepted or refused on its own,
 /// where a command is one decision that stands or falls whole.
@@ -36,20 +39,12 @@ public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IRe
         {
             var device = await states.Load(request.Device, ct);
             if (!device.Exists) return new(DeviceErrors.NotFound(request.Device), [], []);
-            var refused = new List<RefusedReading>();
-            var readings = new List<(int Index, Reading Reading)>();
-            for (var i = 0; i < request.Messages.Count; i++)
-            {
-                var (reading, message, error) = SignedReadings.Open(request.Messages[i]);
-                // Only the current key is checked here; a reading under a retired or a stranger's key is refused by the Domain.
-                if (error is null && reading!.KeyId == device.KeyId && !SignedReadings.Verify(message!, device.PublicKeySpki)) error = ReadingErrors.BadSignature;
-                if (error is not null) refused.Add(new(i, error.Code, error.Message));
-                else readings.Add((i, reading!));
-            }
+            var (refused, readings) = Opened(request.Messages, device);
             var byKey = await WatchedByKey(device, readings.Select(r => r.Reading), ct);
-            var decision = DeviceDecider.Readings(device, new RecordReadings(device.Id, [.. readings.Select(r => r.Reading)], byKey, request.Actor, request.At));
+            var decision = ReadingBatches.Decide(device, new RecordReadings(device.Id, [.. readings.Select(r => r.Reading)], byKey, request.Actor, request.At));
             refused.AddRange(decision.Refused.Select(r => new RefusedReading(readings[r.Index].Index, r.Error.Code, r.Error.Message)));
-            var acceptedIndexes = readings.Select((r, i) => (r.Index, i)).Where(x => decision.Refused.All(f => f.Index != x.i)).Select(x => x.Index).ToList();
+            var refusedInBatch = decision.Refused.Select(r => r.Index).ToHashSet();
+            var acceptedIndexes = readings.Where((_, i) => !refusedInBatch.Contains(i)).Select(r => r.Index).ToList();
 
             var accepted = new List<AcceptedReading>();
             var after = device;
@@ -60,15 +55,45 @@ public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IRe
                 if (!result.Succeeded) return new(new DomainError("device.concurrency_conflict", "The readings could not be appended; retry.", ErrorKind.Conflict), [], []);
                 after = decision.Events.Aggregate(device, DeviceState.Evolve);
                 states.Remember(after);
-                accepted.AddRange(result.Events.Select((e, i) => new AcceptedReading(acceptedIndexes[i], ((DeviceReadingRecorded)decision.Events[i]).Counter, e.Position, e.Hash)));
+                var logged = result.Events[0];
+                accepted.AddRange(decision.Accepted.Select((r, leaf) => new AcceptedReading(acceptedIndexes[leaf], r.Counter, logged.Position, logged.Hash, leaf)));
             }
             if (refused.Count > 0) await refusals.Count(device.Id, refused.GroupBy(r => r.Code).ToDictionary(g => g.Key, g => g.Count()), ct);
             // The readings are logged whatever the rules find: an alarm is the asset's own later event, never a reason to lose a reading.
-            var raised = await alarms.AfterReadings(device, after, decision.Events.OfType<DeviceReadingRecorded>().ToList(), [.. refused.Select(r => (r.Code, request.Messages[r.Index]))], ct);
+            var raised = await alarms.AfterReadings(device, after, decision.Accepted, [.. refused.Select(r => (r.Code, request.Messages[r.Index]))], ct);
             return new(null, accepted, [.. refused.OrderBy(r => r.Index)], raised);
         }
         return new(new DomainError("device.concurrency_conflict", "The device kept changing; retry the readings (a repeat is refused as replayed, never recorded twice).", ErrorKind.Conflict), [], []);
     }
+
+    /// <summary>
+    /// Each message read and its signature checked under the device's current key, in parallel when there are many (an
+    /// ES256 verification is most of a reading's CPU): the refused ones with why, the rest as readings, both in request order.
+    /// Only the current key is checked here; a reading under a retired or a stranger's key is refused by the Domain.
+    /// </summary>
+    static (List<RefusedReading> Refused, List<(int Index, Reading Reading)> Readings) Opened(IReadOnlyList<string> messages, DeviceState device)
+    {
+        var opened = new (Reading? Reading, DomainError? Error)[messages.Count];
+        Parallel.For(0, messages.Count, new ParallelOptions { MaxDegreeOfParallelism = messages.Count < ParallelFrom ? 1 : Environment.ProcessorCount },
+            () => SignedReadings.KeyOf(device.PublicKeySpki),
+            (i, _, key) =>
+            {
+                var (reading, message, error) = SignedReadings.Open(messages[i]);
+                if (error is null && reading!.KeyId == device.KeyId && (key is null || !SignedReadings.Verify(message!, key))) error = ReadingErrors.BadSignature;
+                opened[i] = (reading, error);
+                return key;
+            },
+            key => key?.Dispose());
+        var refused = new List<RefusedReading>();
+        var readings = new List<(int Index, Reading Reading)>();
+        for (var i = 0; i < opened.Length; i++)
+            if (opened[i].Error is { } error) refused.Add(new(i, error.Code, error.Message));
+            else readings.Add((i, opened[i].Reading!));
+        return (refused, readings);
+    }
+
+    /// <summary>Below this many readings one thread verifies them: handing a few to others costs more than it saves.</summary>
+    const int ParallelFrom = 8;
 
     /// <summary>Watched assets by natural key (<c>receipt:wh-1:R-1</c>) or receipt number, read only when a reading names one that way.</summary>
     async Task<IReadOnlyDictionary<string, AssetId>> WatchedByKey(DeviceState device, IEnumerable<Reading> readings, CancellationToken ct)

@@ -77,24 +77,25 @@ public static class DeviceDecider
     }
 
     /// <summary>
-    /// Each reading accepted (an event) or refused (its index and why), in the order sent; a refused reading changes
-    /// nothing, so the next is judged against the last accepted counter.
+    /// Each reading accepted or refused (its index and why), in the order sent; a refused reading changes nothing, so the
+    /// next is judged against the last accepted counter. The accepted ones are one event, whose Merkle root the Ledger
+    /// seals (<c>ReadingBatches.Decide</c>); none accepted, no event.
     /// </summary>
     public static ReadingsDecision Readings(DeviceState s, RecordReadings c)
     {
-        var events = new List<IDeviceEvent>();
+        var accepted = new List<RecordedReading>();
         var refused = new List<(int Index, DomainError Error)>();
-        if (!s.Exists) return new(events, [.. c.Readings.Select((_, i) => (i, DeviceErrors.NotFound(c.Device)))]);
+        if (!s.Exists) return new([], [.. c.Readings.Select((_, i) => (i, DeviceErrors.NotFound(c.Device)))]);
         var last = s.LastCounter;
         for (var i = 0; i < c.Readings.Count; i++)
         {
             var r = c.Readings[i];
             var (asset, error) = Judge(s, r, last, c);
             if (error is not null) { refused.Add((i, error)); continue; }
-            events.Add(new DeviceReadingRecorded(s.Id, r.Counter, r.MeasuredAt, asset, r.Measurements, r.KeyId, r.Message, c.Actor.Id, c.At));
+            accepted.Add(new RecordedReading(r.Counter, r.MeasuredAt, asset, r.Measurements, r.KeyId, r.Message));
             last = r.Counter;
         }
-        return new(events, refused);
+        return new(accepted.Count == 0 ? [] : [new DeviceReadingsRecorded(s.Id, accepted, "", c.Actor.Id, c.At)], refused);
     }
 
     static (AssetId? Asset, DomainError? Error) Judge(DeviceState s, Reading r, long last, RecordReadings c)
@@ -130,5 +131,10 @@ public static class DeviceDecider
         : null;
 }
 
+/// <param name="Events">None, or one <see cref="DeviceReadingsRecorded"/> with every accepted reading, in the order sent.</param>
 /// <param name="Refused">Each refused reading's index in the request and why.</param>
-public sealed record ReadingsDecision(IReadOnlyList<IDeviceEvent> Events, IReadOnlyList<(int Index, DomainError Error)> Refused);
+public sealed record ReadingsDecision(IReadOnlyList<IDeviceEvent> Events, IReadOnlyList<(int Index, DomainError Error)> Refused)
+{
+    /// <summary>The accepted readings (those of the one event), in the order sent.</summary>
+    public IReadOnlyList<RecordedReading> Accepted => Events is [DeviceReadingsRecorded b] ? b.Readings : [];
+}

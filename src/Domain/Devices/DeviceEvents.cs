@@ -45,12 +45,33 @@ public sealed record DeviceReinstated(string Device, ParticipantId By, DateTimeO
 public sealed record DeviceDecommissioned(string Device, string Reason, ParticipantId By, DateTimeOffset At) : IDeviceEvent;
 
 /// <summary>
-/// One accepted reading: the signed message itself (COSE_Sign1, base64) so anyone can check it against the device's key
+/// One accepted reading, as the registry logged readings before it logged them a delivery at a time
+/// (<see cref="DeviceReadingsRecorded"/>): still read, replayed and verified, never written any more. The signed message itself (COSE_Sign1, base64) so anyone can check it against the device's key
 /// later, and what the registry read from it. <see cref="By"/> is who delivered it; the device signed it.
 /// </summary>
 [StoredEvent("device-reading-recorded")]
 public sealed record DeviceReadingRecorded(string Device, long Counter, DateTimeOffset MeasuredAt, AssetId? Asset, Measurements Measurements,
     string KeyId, string Message, ParticipantId By, DateTimeOffset At) : IDeviceEvent;
+
+/// <summary>
+/// The readings one device message (an MQTT message, or the readings the registry took from the broker for a device at
+/// once) or one HTTP batch delivered and the registry accepted, in the order sent: one event, so a reading costs the log a
+/// few hundred bytes instead of an event of its own. <paramref name="Root"/> is the RFC 9162 Merkle root (hex) over the
+/// readings' signed messages (each leaf the COSE_Sign1 bytes, hashed as the log hashes leaves), so one reading is proved
+/// by its path to that root and the event's inclusion proof, without showing the others. Sealed by the Ledger
+/// (<c>ReadingBatches</c>); readings refused in the same delivery are counted, not logged.
+/// </summary>
+[StoredEvent("device-readings-recorded")]
+public sealed record DeviceReadingsRecorded(string Device, IReadOnlyList<RecordedReading> Readings, string Root, ParticipantId By, DateTimeOffset At) : IDeviceEvent
+{
+    public bool Equals(DeviceReadingsRecorded? other) =>
+        other is not null && Device == other.Device && Readings.SequenceEqual(other.Readings) && Root == other.Root && By == other.By && At == other.At;
+
+    public override int GetHashCode() => HashCode.Combine(Device, Readings.Count, Root, By, At);
+}
+
+/// <summary>One accepted reading in a <see cref="DeviceReadingsRecorded"/>: what the registry read from its signed message, and the message.</summary>
+public sealed record RecordedReading(long Counter, DateTimeOffset MeasuredAt, AssetId? Asset, Measurements Measurements, string KeyId, string Message);
 
 public static class DeviceEventTypes
 {
@@ -58,5 +79,6 @@ public static class DeviceEventTypes
     [
         typeof(DeviceRegistered), typeof(DeviceBound), typeof(DeviceUnbound), typeof(DeviceConfirmed), typeof(DeviceKeyRotated),
         typeof(DeviceSuspended), typeof(DeviceReinstated), typeof(DeviceDecommissioned), typeof(DeviceReadingRecorded),
+        typeof(DeviceReadingsRecorded),
     ];
 }

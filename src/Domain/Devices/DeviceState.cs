@@ -57,6 +57,7 @@ public sealed record DeviceState
         DeviceReinstated => s with { Status = DeviceStatus.Registered, SuspendedBy = null },
         DeviceDecommissioned => s with { Status = DeviceStatus.Decommissioned },
         DeviceReadingRecorded r => s with { LastCounter = r.Counter, LastReadingAt = r.At, Readings = s.Readings + 1 },
+        DeviceReadingsRecorded b => s with { LastCounter = b.Readings.Count == 0 ? s.LastCounter : b.Readings[^1].Counter, LastReadingAt = b.At, Readings = s.Readings + b.Readings.Count },
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "No fold for this event."),
     }) with { Version = s.Version + 1 };
 }

@@ -40,11 +40,23 @@ public static class SignedReadings
     /// <summary>Whether the message's signature holds under the key (SubjectPublicKeyInfo, base64).</summary>
     public static bool Verify(CoseSign1Message message, string publicKeySpki)
     {
-        using var key = ECDsa.Create();
-        try { key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpki), out _); }
-        catch (Exception e) when (e is CryptographicException or FormatException) { return false; }
+        using var key = KeyOf(publicKeySpki);
+        return key is not null && Verify(message, key);
+    }
+
+    /// <summary>Whether the message's signature holds under <paramref name="key"/> (read once for many messages).</summary>
+    public static bool Verify(CoseSign1Message message, ECDsa key)
+    {
         try { return message.VerifyEmbedded(key); }
         catch (Exception e) when (e is CryptographicException or InvalidOperationException) { return false; }
+    }
+
+    /// <summary>The public key (SubjectPublicKeyInfo, base64), or null when it cannot be read; the caller disposes it.</summary>
+    public static ECDsa? KeyOf(string publicKeySpki)
+    {
+        var key = ECDsa.Create();
+        try { key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKeySpki), out _); return key; }
+        catch (Exception e) when (e is CryptographicException or FormatException) { key.Dispose(); return null; }
     }
 
     /// <summary>Opens and checks a message against a device's known keys; what a verifier does with a logged reading.</summary>

@@ -31,12 +31,18 @@ public static class DeviceScenario
     public static string Sign(ECDsa key, string device, long counter, string? asset, DateTimeOffset? at = null) =>
         SignedReadings.Sign(key, device, counter, at ?? DateTimeOffset.UtcNow.AddSeconds(-1), asset, Weight);
 
+    /// <summary>
+    /// The logged readings, one row each (<c>r.reading</c> its JSON, <c>r.leaf</c> its place from 1, <c>e</c> the batch
+    /// event): SQL to follow <c>SELECT … </c> and precede more <c>AND</c> conditions.
+    /// </summary>
+    public const string Readings = "FROM events e, jsonb_array_elements(e.data->'readings') WITH ORDINALITY AS r(reading, leaf) WHERE e.type = 'device-readings-recorded'";
+
     /// <summary>How many readings of the device the log holds.</summary>
     public static Task<long> Logged(ApiServer api, string device) =>
-        api.Scalar($"SELECT count(*) FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'");
+        api.Scalar($"SELECT count(*) {Readings} AND e.stream_id = 'device-{device}'");
 
     /// <summary>The logged readings' counters, in log order (a repeat would show twice).</summary>
     public static async Task<IReadOnlyList<long>> Counters(ApiServer api, string device) =>
-        (await api.Text($"SELECT coalesce(string_agg(data->>'counter', ',' ORDER BY version), '') FROM events WHERE stream_id = 'device-{device}' AND type = 'device-reading-recorded'"))
+        (await api.Text($"SELECT coalesce(string_agg(r.reading->>'counter', ',' ORDER BY e.version, r.leaf), '') {Readings} AND e.stream_id = 'device-{device}'"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
 }

@@ -29,8 +29,10 @@ public class recording_readings
     {
         var d = Record(Watching, R(1), R(2), R(7, asset: "R-1"));
         Assert.Empty(d.Refused);
-        Assert.Equal([1L, 2, 7], d.Events.Cast<DeviceReadingRecorded>().Select(e => e.Counter));
-        Assert.All(d.Events.Cast<DeviceReadingRecorded>(), e => Assert.Equal(Receipt, e.Asset));
+        // One event for the delivery, however many readings it carries.
+        var batch = Assert.IsType<DeviceReadingsRecorded>(Assert.Single(d.Events));
+        Assert.Equal([1L, 2, 7], batch.Readings.Select(e => e.Counter));
+        Assert.All(batch.Readings, e => Assert.Equal(Receipt, e.Asset));
     }
 
     [Fact]
@@ -38,7 +40,7 @@ public class recording_readings
     {
         var d = Record(Watching with { LastCounter = 10 }, R(10), R(11), R(11), R(9), R(12));
         Refused(d, 0, "reading.replayed"); Refused(d, 2, "reading.replayed"); Refused(d, 3, "reading.replayed");
-        Assert.Equal([11L, 12], d.Events.Cast<DeviceReadingRecorded>().Select(e => e.Counter));
+        Assert.Equal([11L, 12], d.Accepted.Select(e => e.Counter));
     }
 
     [Fact]
@@ -52,7 +54,7 @@ public class recording_readings
             new DeviceConfirmed("wb-1", KeyB, Venue.Id, T0));
         var d = Record(rotated, R(1, key: KeyA), R(2, key: new string('c', 64)), R(3, key: KeyB));
         Refused(d, 0, "reading.revoked_key"); Refused(d, 1, "reading.unknown_key");
-        Assert.Single(d.Events);
+        Assert.Equal([3L], d.Accepted.Select(e => e.Counter));
     }
 
     [Fact]
@@ -67,7 +69,7 @@ public class recording_readings
     {
         var d = Record(Watching, R(1, asset: Guid.CreateVersion7().ToString("N")), R(2, asset: "R-unknown"), R(3));
         Refused(d, 0, "reading.asset_not_watched"); Refused(d, 1, "reading.asset_not_watched");
-        Assert.Single(d.Events);
+        Assert.Equal([3L], d.Accepted.Select(e => e.Counter));
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public class recording_readings
     {
         var d = Record(Watching, R(1, at: T0.AddHours(-25)), R(2, at: T0.AddMinutes(3)), R(3, at: T0.AddHours(-23)));
         Refused(d, 0, "reading.outside_window"); Refused(d, 1, "reading.outside_window");
-        Assert.Equal(3, Assert.Single(d.Events.Cast<DeviceReadingRecorded>()).Counter);
+        Assert.Equal(3, Assert.Single(d.Accepted).Counter);
     }
 
     [Fact]
@@ -94,6 +96,22 @@ public class recording_readings
         Assert.Equal((4L, 1L), (after.LastCounter, after.Readings));
         Refused(Record(after, R(4)), 0, "reading.replayed");
     }
+
+    [Fact]
+    public void counters_stay_exact_within_a_batch_and_across_batches()
+    {
+        var first = Record(Watching, R(3), R(5), R(4), R(5), R(9));
+        Refused(first, 2, "reading.replayed"); Refused(first, 3, "reading.replayed");
+        var after = first.Events.Aggregate(Watching, DeviceState.Evolve);
+        Assert.Equal((9L, 3L, 1L), (after.LastCounter, after.Readings, after.Version - Watching.Version));
+        var second = Record(after, R(9), R(8), R(10));
+        Refused(second, 0, "reading.replayed"); Refused(second, 1, "reading.replayed");
+        Assert.Equal([10L], second.Accepted.Select(e => e.Counter));
+    }
+
+    [Fact]
+    public void a_delivery_with_nothing_accepted_is_no_event() =>
+        Assert.Empty(Record(Watching with { LastCounter = 5 }, R(4), R(5)).Events);
 }
 
 /// <summary>The tamper corpus, the Ledger's half: what never becomes a reading, whatever the device rules would say.</summary>

@@ -53,7 +53,7 @@ public sealed class logged_readings_are_checked_against_the_key_of_their_time
         var (keys, readings) = LoggedReadings.Check(History());
 
         Assert.Empty(keys);
-        Assert.Equal([(1L, (string?)null), (2L, null)], readings.Select(r => (r.Reading.Counter, r.Problem)));
+        Assert.Equal([(1L, (string?)null), (2L, null)], readings.Select(r => (r.Counter, r.Problem)));
     }
 
     [Fact]

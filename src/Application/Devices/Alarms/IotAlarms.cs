@@ -22,10 +22,10 @@ public sealed record RaisedAlarm(AssetId Asset, string AlarmId, string RuleId, A
 /// </summary>
 public sealed class IotAlarms(IEventStore store, AlarmRuleBooks books, ISender sender, IClock clock)
 {
-    /// <summary>How far back a rule that counts readings or minutes looks in the device's stream.</summary>
+    /// <summary>How far back (in events, each a delivery of readings) a rule that counts readings or minutes looks in the device's stream.</summary>
     public const int HistoryEvents = 1000;
 
-    public async Task<IReadOnlyList<RaisedAlarm>> AfterReadings(DeviceState before, DeviceState after, IReadOnlyList<DeviceReadingRecorded> accepted,
+    public async Task<IReadOnlyList<RaisedAlarm>> AfterReadings(DeviceState before, DeviceState after, IReadOnlyList<RecordedReading> accepted,
         IReadOnlyList<(string Code, string Message)> refusals, CancellationToken ct)
     {
         var rules = (await books.Load(ct)).Active.ToList();
@@ -115,8 +115,13 @@ public sealed class IotAlarms(IEventStore store, AlarmRuleBooks books, ISender s
     async Task<IReadOnlyList<(AssetId? Asset, ReadingFact Fact, string Message)>> History(DeviceState device, CancellationToken ct)
     {
         var events = await store.ReadStream(DeviceDecider.StreamOf(device.Id), Math.Max(1, device.Version - HistoryEvents + 1), HistoryEvents, ct);
-        return [.. events.Where(e => e.Type == "device-reading-recorded")
-            .Select(e => (DeviceReadingRecorded)EventSerializer.Instance.Deserialize(e.Type, e.Data))
+        return [.. events.Where(e => e.Type is "device-reading-recorded" or "device-readings-recorded")
+            .SelectMany(e => EventSerializer.Instance.Deserialize(e.Type, e.Data) switch
+            {
+                DeviceReadingsRecorded batch => batch.Readings,
+                DeviceReadingRecorded r => [new RecordedReading(r.Counter, r.MeasuredAt, r.Asset, r.Measurements, r.KeyId, r.Message)],
+                _ => [],
+            })
             .Select(r => (About(r.Asset, device), Fact(r), r.Message))];
     }
 
@@ -130,5 +135,5 @@ public sealed class IotAlarms(IEventStore store, AlarmRuleBooks books, ISender s
     /// <summary>The asset a reading is about: the one it names, else the device's only watched asset.</summary>
     static AssetId? About(AssetId? named, DeviceState device) => named ?? (device.Watched.Count == 1 ? new AssetId(device.Watched.Min) : null);
 
-    static ReadingFact Fact(DeviceReadingRecorded r) => new(r.Counter, r.MeasuredAt, r.Measurements);
+    static ReadingFact Fact(RecordedReading r) => new(r.Counter, r.MeasuredAt, r.Measurements);
 }

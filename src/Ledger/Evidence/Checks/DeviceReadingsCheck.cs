@@ -37,7 +37,7 @@ static class DeviceReadingsCheck
             foreach (var (i, problem) in keys) failures.Add($"{list[i].Where}: {problem}");
             foreach (var v in verdicts)
                 if (v.Problem is null) readings++;
-                else failures.Add($"{list[v.Index].Where}: reading {v.Reading.Counter}: {v.Problem}");
+                else failures.Add($"{list[v.Index].Where}: reading {v.Counter}: {v.Problem}");
         }
         return VerificationCheck.From("device readings", failures,
             $"{readings} readings of {devices} devices signed (COSE_Sign1, ES256) by the key each device held, confirmed and not revoked, when the reading was logged");
