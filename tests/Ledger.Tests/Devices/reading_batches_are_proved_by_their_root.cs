@@ -3,6 +3,8 @@ using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Devices;
 using AssetLedger.Ledger.Devices;
 
+using static AssetLedger.Ledger.Tests.Devices.DeviceFixture;
+
 namespace AssetLedger.Ledger.Tests.Devices;
 
 /// <summary>
@@ -12,16 +14,7 @@ namespace AssetLedger.Ledger.Tests.Devices;
 /// </summary>
 public sealed class reading_batches_are_proved_by_their_root
 {
-    const string Device = "wb-1";
-    static readonly ParticipantId Warehouse = new("wh-1"), Bank = new("bank-1");
-    static readonly AssetId Receipt = new(Guid.Parse("0193a1b2-0000-7000-8000-000000000001"));
-    static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_796_000_000_000);
-    static readonly Measurements Weight = new() { Weight = "1200.5", Unit = "bbl" };
-
     readonly ECDsa _first = ECDsa.Create(ECCurve.NamedCurves.nistP256), _second = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-    static string Spki(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
-    static string IdOf(ECDsa key) => SignedReadings.KeyIdOf(Spki(key))!;
 
     static string Message(ECDsa key, long counter) => SignedReadings.Sign(key, Device, counter, T0.AddMinutes(counter), Receipt.ToString(), Weight);
 
