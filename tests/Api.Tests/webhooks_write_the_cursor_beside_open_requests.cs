@@ -15,7 +15,9 @@ namespace AssetLedger.Api.Tests;
 /// </summary>
 public sealed class webhooks_write_the_cursor_beside_open_requests : IAsyncLifetime
 {
-    readonly ApiServer _api = new() { Settings = FastSettings(lease: "00:00:30", timeout: "00:00:10") };
+    // The service gives up a lock wait after 5 s (then resends the batch); the test holds its lock until all five arrive,
+    // which on a loaded machine can take longer, so its service waits a minute.
+    readonly ApiServer _api = new() { Settings = FastSettings(lease: "00:00:30", timeout: "00:00:10"), SessionOptions = "-c lock_timeout=60000" };
 
     public async Task InitializeAsync() { await _api.InitializeAsync(); await Cast(_api); }
     public Task DisposeAsync() => _api.DisposeAsync();

@@ -108,7 +108,10 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         async Task<bool> NextAnswer()
         {
             if (writing is { IsCompleted: true } && !await writing) return false;
-            var next = Task.WhenAny(Open());
+            // The request the caller saw open may have been answered since: then there is nothing to wait for.
+            var open = Open().ToArray();
+            if (open.Length == 0) { Settle(); return true; }
+            var next = Task.WhenAny(open);
             if (passed > written && writing is null or { IsCompleted: true } && await Task.WhenAny(next, Task.Delay(OpenRequestGrace, ct)) != next)
                 writing = Write();
             await next;

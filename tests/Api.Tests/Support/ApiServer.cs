@@ -39,6 +39,9 @@ public sealed class ApiServer : IAsyncLifetime
     /// <summary>Further configuration, e.g. an anchor target under AssetLedger:Chains:Evm (set before InitializeAsync).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>PostgreSQL session options for the service's own connections (e.g. <c>-c lock_timeout=60000</c>), which win over its defaults.</summary>
+    public string? SessionOptions { get; init; }
+
     /// <summary>Replaces or wraps services after the API registered its own (set before InitializeAsync).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
@@ -119,7 +122,9 @@ public sealed class ApiServer : IAsyncLifetime
             }
             ConnectionString = new NpgsqlConnectionStringBuilder(Server) { Database = _database }.ConnectionString;
         }
-        _factory = new Factory(ConnectionString, KeyDirectory, Settings, ConfigureServices);
+        var serviceConnection = SessionOptions is null ? ConnectionString
+            : new NpgsqlConnectionStringBuilder(ConnectionString) { Options = SessionOptions }.ConnectionString;
+        _factory = new Factory(serviceConnection, KeyDirectory, Settings, ConfigureServices);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
