@@ -85,6 +85,9 @@ public sealed class a_randomised_run_of_commands(Support.Ledger ledger, ITestOut
         cases.Add((new AssetFilter { Locked = AssetLock.Offered }, s => s.PendingOffer is not null));
         cases.Add((new AssetFilter { Locked = AssetLock.None }, s => !s.IsLocked));
         cases.Add((new AssetFilter { Kind = AssetKind.WarehouseReceipt, Status = AssetStatus.Active, Locked = AssetLock.None }, s => s.Kind == AssetKind.WarehouseReceipt && s.Status == AssetStatus.Active && !s.IsLocked));
+        // The console's "to confirm" candidates: pending, with a slot of the current round still open that admits the caller.
+        cases.AddRange(Callers().Select(c => (new AssetFilter { SlotOpenTo = c },
+            (Func<AssetState, bool>)(s => s.Status == AssetStatus.Pending && s.RequiredConfirmers.Any(r => !s.Confirmations.ContainsKey(r.Slot) && r.Admits(c))))));
 
         foreach (var (filter, matches) in cases)
         {
@@ -103,6 +106,41 @@ public sealed class a_randomised_run_of_commands(Support.Ledger ledger, ITestOut
         }
         Assert.Contains(states, s => s.IsFrozen);
         Assert.Contains(states, s => s.IsOut);
+        Assert.Contains(states, s => s.Status == AssetStatus.Pending && s.Confirmations.Count > 0);
+    }
+
+    /// <summary>
+    /// The dashboard judges only the candidates <see cref="AssetFilter.SlotOpenTo"/> lists, so that list must hold every
+    /// asset the decider would take the caller's confirmation for: none may be missed, whoever asks.
+    /// </summary>
+    [Fact]
+    public async Task every_asset_the_decider_would_take_a_confirmation_for_is_a_candidate_of_that_caller()
+    {
+        await new ProjectionRunner(ledger.Db.DataSource, ledger.Store).CatchUp(default);
+        var queries = new AssetQueries(ledger.Db.DataSource);
+        var states = new List<AssetState>();
+        foreach (var id in ledger.Assets)
+            if (await AssetStreams.Load(ledger.Store, id, default) is { Exists: true } s) states.Add(s);
+        var checkedSome = 0;
+        foreach (var caller in Callers())
+        {
+            var candidates = new HashSet<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await queries.List(new AssetFilter { SlotOpenTo = caller }, cursor, AssetQueries.MaxLimit, default);
+                candidates.UnionWith(page.Items.Select(v => v.Id));
+                cursor = page.NextCursor;
+            } while (cursor is not null);
+            foreach (var s in states)
+            {
+                // Judged just after its last event, so a pending one has not expired yet.
+                if (!AssetActions.Allowed(caller, s, s.PendingSince ?? DateTimeOffset.UnixEpoch).Contains(AssetAction.Confirm)) continue;
+                Assert.Contains(s.Id.Value.ToString("N"), candidates);
+                checkedSome++;
+            }
+        }
+        Assert.True(checkedSome > 10, $"only {checkedSome} confirmable (caller, asset) pairs in the run");
     }
 
     /// <summary>Migration 0010 empties the asset read models and sets only their checkpoint to 0: the runner rebuilds them alone.</summary>

@@ -62,6 +62,16 @@ public sealed class AssetQueries(NpgsqlDataSource db)
         if (filter.Commodity is { } commodity) Where("commodity = @commodity", "commodity", commodity);
         if (filter.ParentId is { } parent) Where("parent_id = @parent", "parent", parent);
         if (filter.OfferedTo is { } offeredTo) Where("offered AND offered_to = @offeredTo", "offeredTo", offeredTo);
+        if (filter.SlotOpenTo is { } confirmer)
+        {
+            // required_confirmers is [{slot, role, named}], confirmed_by {slot: participant} for the current round.
+            Where("""
+                status = 'Pending' AND EXISTS (SELECT 1 FROM jsonb_array_elements(required_confirmers) c
+                    WHERE (confirmed_by -> (c->>'slot')) IS NULL
+                      AND (c->>'named' = @confirmer OR (c->>'named' IS NULL AND c->>'role' = ANY(@confirmerRoles))))
+                """, "confirmer", confirmer.Id.Value);
+            args.Add("confirmerRoles", confirmer.Roles.Select(r => r.ToString()).ToArray());
+        }
         if (filter.VisibleTo is { } reader && !AssetAccess.SeesAll(reader))
         {
             // The projection stored AssetAccess's audience of each asset: who may see it, and which roles may.

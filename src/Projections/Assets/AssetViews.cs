@@ -74,6 +74,12 @@ public sealed record AssetFilter
     /// <summary>The parts split from this receipt.</summary>
     public Guid? ParentId { get; init; }
     public AssetLock? Locked { get; init; }
+    /// <summary>
+    /// Pending assets with an open confirmer slot (not filled in the current round) that admits this actor, as
+    /// <see cref="AssetLedger.Domain.Assets.ConfirmerRequirement.Admits"/> reads a slot: named for it, or open to one of
+    /// its roles. Only a narrowing from the stored slots: the decider still judges each one (the console's "to confirm").
+    /// </summary>
+    public Actor? SlotOpenTo { get; init; }
     /// <summary>Only assets this actor may read, as <see cref="AssetLedger.Application.Assets.AssetAccess"/> decides.</summary>
     public Actor? VisibleTo { get; init; }
 }
