@@ -119,6 +119,10 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
             return true;
         }
 
+        // One request at a time on the lane's own thread: each is sent and answered blocking (no pool queue in the round
+        // trip), and the answers before it are written beside it every so often, as the grace does for an open request.
+        var blocking = options.InFlight <= 1 && LaneThread.OnLane;
+        var sinceWrite = Stopwatch.StartNew();
         var leaseKept = true;
         foreach (var e in events)
         {
@@ -129,8 +133,19 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
                 if (!leaseKept || Failing()) break;
                 // Every request must end (answer or time-out) while the lease still runs: renew before starting one that could outlast it.
                 if (_renewed.Elapsed + options.Timeout >= options.Lease * 0.8 && !(leaseKept = await Write())) break;
+                if (blocking)
+                {
+                    // A write started beside finishes on this thread: let it, between two requests.
+                    if (writing is { IsCompleted: false }) await Task.Yield();
+                    if (writing is { IsCompleted: true } && !await writing) { leaseKept = false; break; }
+                    if (passed > written && writing is null or { IsCompleted: true } && sinceWrite.Elapsed >= WriteWhileSending)
+                    {
+                        writing = Write();
+                        sinceWrite.Restart();
+                    }
+                }
             }
-            window.Enqueue((e, admitted ? sender.Send(s, e, ct) : null));
+            window.Enqueue((e, !admitted ? null : blocking ? Task.FromResult(sender.SendBlocking(s, e, ct)) : sender.Send(s, e, ct)));
             Settle();
         }
         while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
@@ -147,6 +162,9 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
 
     /// <summary>How long a request may stay open before the answers before it are written (so a crash then resends little).</summary>
     static readonly TimeSpan OpenRequestGrace = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often a lane that sends blocking writes the answers it has while the batch goes on.</summary>
+    static readonly TimeSpan WriteWhileSending = TimeSpan.FromMilliseconds(100);
 
     async Task<bool> Advance(WebhookSubscription s, long passed, List<WebhookAttempt> attempts, CancellationToken ct)
     {

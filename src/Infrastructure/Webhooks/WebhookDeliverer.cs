@@ -7,7 +7,8 @@ namespace AssetLedger.Infrastructure.Webhooks;
 /// <summary>
 /// Sends the event log to each subscription from its cursor, in log order. Every instance runs it; a lease per
 /// subscription (<see cref="WebhookLeases"/>) makes one the deliverer, and up to <see cref="WebhookOptions.Lanes"/>
-/// subscriptions are served at once (<see cref="HeldSubscription"/>), so a slow or failing endpoint holds up only its own.
+/// subscriptions are served at once (<see cref="HeldSubscription"/>), each on a thread of its own (<see cref="LaneThread"/>), so a slow
+/// or failing endpoint holds up only its own, and command load on the thread pool does not stretch a lane's round trips.
 /// It wakes on a commit (<see cref="WebhookWakeups"/>), when a retry falls due, when a lane frees, and at the latest after
 /// <see cref="WebhookOptions.PollInterval"/>. A stop or a kill mid-request leaves the lease to run out and the cursor
 /// where it was, so the next holder sends the same events again with the same <c>webhook-id</c>: never a gap.
@@ -28,7 +29,7 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory
                 var wake = wakeups.Next();
                 lanes.RemoveAll(t => t.IsCompleted);
                 while (lanes.Count < width && await leases.TakeDue(options.Lease, ct) is var (s, lease))
-                    lanes.Add(Task.Run(() => Serve(s, lease, ct), CancellationToken.None));
+                    lanes.Add(LaneThread.Run(() => Serve(s, lease, ct), "webhook-lane"));
                 var idle = options.PollInterval;
                 if (lanes.Count < width && await leases.UntilNextDue(ct) is { } due && due < idle)
                     idle = due < MinimumPause ? MinimumPause : due;

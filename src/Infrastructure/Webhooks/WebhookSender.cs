@@ -38,6 +38,20 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
     }
 
     /// <summary>
+    /// <see cref="Send"/>, blocking the calling thread until the answer: for a lane on its own thread
+    /// (<see cref="LaneThread"/>), where the wait costs no pool thread and the answer needs no pool queue to be seen.
+    /// </summary>
+    internal WebhookAttempt SendBlocking(WebhookSubscription s, PreparedEvent e, CancellationToken ct)
+    {
+        var at = clock.UtcNow;
+        var m = Signed(e, at);
+        var signature = WebhookSignature.V1(s.Secret, m.SignedContent) + " " + m.V1a;
+        using var request = Request(s, e.Event.EventId.ToString(), m.Timestamp, m.Body, signature);
+        var (status, error, latency) = Outcome(() => _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct), ct);
+        return new WebhookAttempt(e.Position, e.Event.EventId, at, error is null, status, error, latency, null);
+    }
+
+    /// <summary>
     /// The event's message, built and signed once for all its subscribers: reused while its timestamp is within
     /// <see cref="SharedFor"/> of now (well inside the receivers' five-minute tolerance), built anew for a later retry.
     /// </summary>
@@ -59,23 +73,49 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
     async Task<(int? Status, string? Error, int LatencyMs)> Post(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature,
         CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new ReadOnlyMemoryContent(body) };
+        using var request = Request(s, id, ts, body, signature);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return Answered(response, watch);
+        }
+        catch (Exception ex) when (Failed(ex, ct) is { } error) { return (null, error, (int)watch.ElapsedMilliseconds); }
+    }
+
+    (int? Status, string? Error, int LatencyMs) Outcome(Func<HttpResponseMessage> send, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = send();
+            return Answered(response, watch);
+        }
+        catch (Exception ex) when (Failed(ex, ct) is { } error) { return (null, error, (int)watch.ElapsedMilliseconds); }
+    }
+
+    static (int? Status, string? Error, int LatencyMs) Answered(HttpResponseMessage response, Stopwatch watch)
+    {
+        var status = (int)response.StatusCode;
+        return (status, response.IsSuccessStatusCode ? null : $"answered {status}", (int)watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>Why a request had no answer, as the attempt records it; null for a stop of the service (not the endpoint's fault).</summary>
+    string? Failed(Exception ex, CancellationToken ct) => ex switch
+    {
+        HttpRequestException => ex.Message,
+        TaskCanceledException or OperationCanceledException when !ct.IsCancellationRequested => $"no answer within {options.Timeout.TotalSeconds:0.#} s",
+        _ => null,
+    };
+
+    static HttpRequestMessage Request(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WebhookMessage.ContentType, "utf-8");
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", signature);
-        var watch = Stopwatch.StartNew();
-        int? status = null;
-        string? error = null;
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode) error = $"answered {status}";
-        }
-        catch (HttpRequestException ex) { error = ex.Message; }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { error = $"no answer within {options.Timeout.TotalSeconds:0.#} s"; }
-        return (status, error, (int)watch.ElapsedMilliseconds);
+        return request;
     }
 
     /// <summary>
