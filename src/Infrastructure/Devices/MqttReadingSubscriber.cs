@@ -61,7 +61,7 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
             client.DisconnectedAsync += _ => { lost.TrySetResult(); return Task.CompletedTask; };
             try
             {
-                var connect = MqttOptions.Connection(options.Url!, options.Username, options.Password, options.ClientId)
+                var connect = MqttOptions.Connection(options.Url!, options.Username, options.Password, options.ClientId, options.TlsFiles)
                     .WithCleanStart(false)
                     .WithSessionExpiryInterval((uint)Math.Min(uint.MaxValue, options.SessionExpiry.TotalSeconds))
                     .WithReceiveMaximum(options.ReceiveMaximum)
