@@ -5,6 +5,9 @@
 # is in the Merkle log, provable on its own: one event per delivery (MQTT message, or what the registry took from the
 # broker for a device at once; HTTP request), each reading a leaf under that event's Merkle root. The clock runs from the first reading sent to the last one
 # logged (MQTT: polled in the database; HTTP: the answers say). The load average is printed with every figure.
+# Batch 1 (the default) is what a real device does: every simulated device publishes each reading as a message of its
+# own, all devices at once round by round, so the registry has many devices' single readings at a time (their events
+# share the event store's group commit); a larger batch packs that many readings into each message.
 # Then critical reading -> freeze committed: p50 and p99 over one short weight per simulated weighbridge, by MQTT and HTTP.
 # Usage: scripts/bench-iot.sh [readings per device at 100 devices, default 50] [at 1,000 devices, default 10] [batch, default 1]
 #        [freezes per transport, default 20]

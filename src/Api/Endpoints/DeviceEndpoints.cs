@@ -109,8 +109,9 @@ public static class DeviceEndpoints
         if (messages.Count > DeviceLimits.BatchMax) return P.From(Invalid("readings", $"At most {DeviceLimits.BatchMax} readings per request; send the rest in another."));
         if (messages.FirstOrDefault(m => m!.Length > DeviceLimits.MessageMaxLength) is not null)
             return P.From(Invalid("readings", $"A signed reading is at most {DeviceLimits.MessageMaxLength} characters of base64."));
-        if (await devices.Visible(id, s.Actor, ct) is not { } device) return P.From(DeviceErrors.NotFound(id));
-        if (!DeviceReader.MayDeliver(device, s.Actor)) return P.From(DeviceErrors.NotHost(id));
+        var (device, mayDeliver) = await devices.ForDelivery(id, s.Actor, ct);
+        if (device is null) return P.From(DeviceErrors.NotFound(id));
+        if (!mayDeliver) return P.From(DeviceErrors.NotHost(id));
         var outcome = await ingestion.Record(new RecordDeviceReadings(id, messages!, s.Actor, s.Now, s.Context()), ct);
         if (outcome.Error is { } error) return P.From(error);
         return TypedResults.Ok(new DeviceReadingsResult(

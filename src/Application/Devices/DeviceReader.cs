@@ -22,6 +22,19 @@ public sealed class DeviceReader(IEventStore store, DeviceStates states)
         return null;
     }
 
+    /// <summary>
+    /// The device as whoever delivers its readings sees it (null: no such device for them) and whether they may deliver
+    /// them. A device's host is set when it is registered and never changes, so the state this instance cached answers for
+    /// its host and the operator without a read (the readings themselves are then judged against the stream's version);
+    /// anyone else is checked against the stream.
+    /// </summary>
+    public async Task<(DeviceState? Device, bool MayDeliver)> ForDelivery(string device, Actor actor, CancellationToken ct)
+    {
+        if (DeviceLimits.IsWellFormedId(device) && states.Cached(device) is { } known && MayDeliver(known, actor)) return (known, true);
+        var visible = await Visible(device, actor, ct);
+        return (visible, visible is not null && MayDeliver(visible, actor));
+    }
+
     /// <summary>Who may deliver a device's readings: its host (or a platform acting with the host's user) and the operator.</summary>
     public static bool MayDeliver(DeviceState s, Actor actor) => actor.Id == s.Host || actor.Has(Role.Operator);
 }

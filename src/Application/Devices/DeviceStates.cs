@@ -29,6 +29,12 @@ public sealed class DeviceStates(IEventStore store)
         return state;
     }
 
+    /// <summary>
+    /// The state this instance last folded or appended, without reading the stream: possibly behind it, so only for a
+    /// decision whose append names its version (the store refuses it if the stream moved on). Null when unknown here.
+    /// </summary>
+    public DeviceState? Cached(string device) => _known.TryGetValue(device, out var state) ? state : null;
+
     /// <summary>Keeps a state this instance has just appended to (the append's answer is as final as a read).</summary>
     public void Remember(DeviceState state)
     {

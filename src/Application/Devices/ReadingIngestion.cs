@@ -30,18 +30,30 @@ public sealed record RefusedReading(int Index, string Code, string Detail);
 /// count. Another instance appending to the same device first means judging the batch again against the new state.
 /// Not a command handler on the command service: a batch is many decisions, each reading accepted or refused on its own,
 /// where a command is one decision that stands or falls whole.
+/// <para>
+/// A batch is judged first against the state this instance last knew of the device (<see cref="DeviceStates.Cached"/>),
+/// without reading the stream: the append names that state's version, so if anything was appended since (a reading by
+/// another instance, a key rotated, a suspension) the store refuses it and the batch is judged again from a fresh read.
+/// Only a batch that would be refused in part, whose refusals are final without any append to check them, is judged
+/// from a read first. So the common case, many devices each sending one reading, costs each device one append and no read,
+/// and the appends of every device recorded at once share one transaction of the group commit.
+/// </para>
 /// </summary>
 public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals, IotAlarms alarms)
 {
     public async Task<ReadingsAnswer> Record(RecordDeviceReadings request, CancellationToken ct)
     {
+        var trustCache = true;
         for (var attempt = 1; attempt <= CommandService.MaxAttempts; attempt++)
         {
-            var device = await states.Load(request.Device, ct);
+            var cached = trustCache ? states.Cached(request.Device) : null;
+            var device = cached ?? await states.Load(request.Device, ct);
             if (!device.Exists) return new(DeviceErrors.NotFound(request.Device), [], []);
             var (refused, readings) = Opened(request.Messages, device);
             var byKey = await WatchedByKey(device, readings.Select(r => r.Reading), ct);
             var decision = ReadingBatches.Decide(device, new RecordReadings(device.Id, [.. readings.Select(r => r.Reading)], byKey, request.Actor, request.At));
+            // A refusal is final and no append checks it: judge it against the stream as it is, not as this instance last saw it.
+            if (cached is not null && (refused.Count > 0 || decision.Refused.Count > 0)) { trustCache = false; attempt--; continue; }
             refused.AddRange(decision.Refused.Select(r => new RefusedReading(readings[r.Index].Index, r.Error.Code, r.Error.Message)));
             var refusedInBatch = decision.Refused.Select(r => r.Index).ToHashSet();
             var acceptedIndexes = readings.Where((_, i) => !refusedInBatch.Contains(i)).Select(r => r.Index).ToList();
@@ -51,7 +63,7 @@ public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IRe
             if (decision.Events.Count > 0)
             {
                 var result = await store.Append(new AppendRequest(DeviceDecider.StreamOf(device.Id), device.Version, CommandService.ToAppend(decision.Events, request.Actor, request.Context)), ct);
-                if (result.Status == AppendStatus.WrongExpectedVersion) continue;
+                if (result.Status == AppendStatus.WrongExpectedVersion) { trustCache = false; continue; }
                 if (!result.Succeeded) return new(new DomainError("device.concurrency_conflict", "The readings could not be appended; retry.", ErrorKind.Conflict), [], []);
                 after = decision.Events.Aggregate(device, DeviceState.Evolve);
                 states.Remember(after);

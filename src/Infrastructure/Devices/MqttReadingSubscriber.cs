@@ -18,6 +18,15 @@ namespace AssetLedger.Infrastructure.Devices;
 /// means the broker sends it again, never that it is lost; a reading sent twice is refused as replayed, never recorded twice.
 /// MQTTnet hands messages over one at a time, so the handler only queues them: a batch of whatever has arrived is then
 /// grouped by device, each device's messages recorded in one append, devices in parallel.
+/// <para>
+/// Grouping across devices is the event store's group commit: up to <see cref="MqttOptions.Parallelism"/> devices are
+/// recorded at once, each judged against its cached state without a read (<see cref="ReadingIngestion"/>), and the
+/// appends that arrive while one transaction commits are the next transaction, so a thousand devices each publishing
+/// single readings make a few transactions of hundreds of events, not a thousand round trips. The window is the commit
+/// in flight, not a timer: an idle registry records a lone reading (a critical one freezes its asset) at once. A device
+/// stays one event per delivery, or per whatever piled up for it meanwhile: its stream is what orders its counters, holds
+/// the key each reading was checked under and goes whole into an asset's evidence bundle, so its readings stay in it.
+/// </para>
 /// A shared subscription hands a device's consecutive messages to different instances, which may then record them out
 /// of order: the later one first, the earlier refused as replayed. So an instance holding a device's reading whose
 /// counter skips ahead of the log waits (up to <see cref="MqttOptions.ReorderWait"/>) for the readings before it to land.
@@ -52,7 +61,7 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
             client.DisconnectedAsync += _ => { lost.TrySetResult(); return Task.CompletedTask; };
             try
             {
-                var connect = MqttOptions.Connection(options.Url!, options.Username, options.Password, options.ClientId)
+                var connect = MqttOptions.Connection(options.Url!, options.Username, options.Password, options.ClientId, options.TlsFiles)
                     .WithCleanStart(false)
                     .WithSessionExpiryInterval((uint)Math.Min(uint.MaxValue, options.SessionExpiry.TotalSeconds))
                     .WithReceiveMaximum(options.ReceiveMaximum)
@@ -123,9 +132,9 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
     {
         if (ReadingTopics.DeviceOf(topic) is { } device && DeviceLimits.IsWellFormedId(device))
         {
-            foreach (var run in Runs(deliveries))
+            foreach (var (first, run) in Runs(deliveries))
             {
-                await AwaitPredecessors(device, run[0], ct);
+                await AwaitPredecessors(device, first, ct);
                 foreach (var chunk in run.Chunk(DeviceLimits.BatchMax)) await RecordUntilDone(device, chunk, ct);
             }
         }
@@ -143,31 +152,35 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
     /// The messages' readings cut where a counter skips ahead of the one before: the readings in between may be held by
     /// another instance, and recording past them would leave them to be refused as replayed.
     /// </summary>
-    static List<List<string>> Runs(IReadOnlyList<Delivery> deliveries)
+    static List<(long? First, List<string> Messages)> Runs(IReadOnlyList<Delivery> deliveries)
     {
-        var runs = new List<List<string>>();
+        var runs = new List<(long? First, List<string> Messages)>();
         long? last = null;
         foreach (var d in deliveries)
         {
             var messages = ReadingTopics.Messages(d.Payload);
-            if (runs.Count == 0 || (CounterOf(messages[0]) is { } first && last is { } before && first > before + 1)) runs.Add([]);
-            runs[^1].AddRange(messages);
-            last = CounterOf(messages[^1]) ?? last;
+            var first = CounterOf(messages[0]);
+            if (runs.Count == 0 || (first is { } f && last is { } before && f > before + 1)) runs.Add((first, []));
+            runs[^1].Messages.AddRange(messages);
+            last = (messages.Count == 1 ? first : CounterOf(messages[^1])) ?? last;
         }
         return runs;
     }
 
     static long? CounterOf(string message) => SignedReadings.Open(message).Reading?.Counter;
 
-    /// <summary>Waits while the device's log ends before the first reading's counter less one, as another instance may be about to fill the gap.</summary>
-    async Task AwaitPredecessors(string device, string first, CancellationToken ct)
+    /// <summary>
+    /// Waits while the device's log ends before the first reading's counter less one, as another instance may be about to
+    /// fill the gap. The cached state is never ahead of the log, so when it already shows no gap there is nothing to read.
+    /// </summary>
+    async Task AwaitPredecessors(string device, long? first, CancellationToken ct)
     {
-        if (SignedReadings.Open(first).Reading is not { } reading) return;
+        if (first is not { } counter || (states.Cached(device) is { } known && counter <= known.LastCounter + 1)) return;
         var deadline = DateTime.UtcNow + options.ReorderWait;
         while (DateTime.UtcNow < deadline)
         {
             var state = await states.Load(device, ct);
-            if (!state.Exists || reading.Counter <= state.LastCounter + 1) return;
+            if (!state.Exists || counter <= state.LastCounter + 1) return;
             await Task.Delay(20, ct);
         }
     }

@@ -10,12 +10,12 @@ public sealed class ReadingPublisher : IAsyncDisposable
 
     ReadingPublisher(IMqttClient client) => _client = client;
 
-    public static async Task<ReadingPublisher> Connect(string url, string? username, string? password, string clientId, CancellationToken ct)
+    public static async Task<ReadingPublisher> Connect(string url, string? username, string? password, string clientId, CancellationToken ct, MqttTls? tls = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         try
         {
-            await client.ConnectAsync(MqttOptions.Connection(url, username, password, clientId).WithCleanStart(true).Build(), ct);
+            await client.ConnectAsync(MqttOptions.Connection(url, username, password, clientId, tls).WithCleanStart(true).Build(), ct);
             return new ReadingPublisher(client);
         }
         catch { client.Dispose(); throw; }

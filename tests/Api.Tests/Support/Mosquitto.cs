@@ -50,6 +50,27 @@ public sealed class Mosquitto : IAsyncDisposable
         ["AssetLedger:Mqtt:SharedGroup"] = group,
     };
 
+    /// <summary>The TLS listener (client certificates required), <c>mqtts://127.0.0.1:port</c>.</summary>
+    public string TlsUrl => _env["MQTT_TLS_URL"];
+    /// <summary>The broker's own CA (PEM), which signed its server certificate and the clients' certificates.</summary>
+    public string CaFile => _env["MQTT_CA_FILE"];
+
+    /// <summary>The service's settings to subscribe over TLS, presenting the registry's client certificate instead of a password.</summary>
+    public Dictionary<string, string> ServiceSettingsOverTls(string clientId, string group) => new()
+    {
+        ["AssetLedger:Mqtt:Url"] = TlsUrl,
+        ["AssetLedger:Mqtt:CaFile"] = CaFile,
+        ["AssetLedger:Mqtt:CertificateFile"] = _env["MQTT_REGISTRY_CERT_FILE"],
+        ["AssetLedger:Mqtt:KeyFile"] = _env["MQTT_REGISTRY_KEY_FILE"],
+        ["AssetLedger:Mqtt:ClientId"] = clientId,
+        ["AssetLedger:Mqtt:SharedGroup"] = group,
+    };
+
+    /// <summary>A client over TLS presenting the certificate <c>tls/{certificate}.crt</c> (devices, registry or stranger), no password.</summary>
+    public Task<ReadingPublisher> PublisherOverTls(string certificate) =>
+        ReadingPublisher.Connect(TlsUrl, null, null, "test-tls-" + Guid.NewGuid().ToString("N")[..8], CancellationToken.None,
+            new MqttTls(CaFile, Path.Combine(Directory, "tls", certificate + ".crt"), Path.Combine(Directory, "tls", certificate + ".key")));
+
     /// <summary>A device-side client, as the `devices` user.</summary>
     public Task<ReadingPublisher> Publisher() =>
         ReadingPublisher.Connect(Url, DevicesUser, DevicesPassword, "test-publisher-" + Guid.NewGuid().ToString("N")[..8], CancellationToken.None);
