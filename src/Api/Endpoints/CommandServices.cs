@@ -26,7 +26,7 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
         var h = Http.Request.Headers;
         Guid? correlation = Guid.TryParse(h["X-Correlation-Id"].ToString(), out var c) ? c : null;
         return new CommandContext(Http.User.Login(), correlation ?? Guid.CreateVersion7(), null, Idempotency.IdempotencyMiddleware.KeyOf(Http),
-            Http.Items[SignedCommands.ItemKey] as string);
+            Http.Items[SignedCommands.ItemKey] as string, Claim: Http.Items[Idempotency.IdempotencyMiddleware.ClaimItem] as IdempotencyClaim);
     }
 
     /// <summary>Runs an asset command and answers 200 with the new version, or the problem that refused it.</summary>

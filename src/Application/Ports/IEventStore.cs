@@ -67,7 +67,14 @@ public static class ExpectedVersion
 
 /// <param name="ExpectedVersion">The stream's current version (number of events), <see cref="ExpectedVersion.NoStream"/> or <see cref="ExpectedVersion.Any"/>.</param>
 /// <param name="UniqueKeys">Keys this append claims for ever (e.g. an asset's natural key); the append fails if any is taken.</param>
-public sealed record AppendRequest(string StreamId, long ExpectedVersion, IReadOnlyList<EventToAppend> Events, IReadOnlyList<string>? UniqueKeys = null);
+public sealed record AppendRequest(string StreamId, long ExpectedVersion, IReadOnlyList<EventToAppend> Events, IReadOnlyList<string>? UniqueKeys = null)
+{
+    /// <summary>
+    /// The request's Idempotency-Key, reserved in the same transaction as the events: when another request holds it, nothing
+    /// of this append is written and it answers <see cref="AppendStatus.KeyTaken"/> with <see cref="IdempotencyClaim.TakenKey"/>.
+    /// </summary>
+    public IdempotencyClaim? Claim { get; init; }
+}
 
 /// <param name="Data">The event's JSON.</param>
 /// <param name="Metadata">JSON object: actor, correlation, causation, idempotency key, signature.</param>
