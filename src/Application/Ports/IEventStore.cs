@@ -47,6 +47,26 @@ public interface IEventStore
         return read;
     }
 
+    /// <summary>
+    /// The log's head, and as of that same head the events after <paramref name="afterPosition"/> of the streams whose ids
+    /// start with one of <paramref name="streamPrefixes"/>, in log order; no events (null) when <paramref name="afterPosition"/>
+    /// is negative or more than <paramref name="maxGap"/> behind the head.
+    /// </summary>
+    async Task<(long Head, IReadOnlyList<StoredEvent>? Events)> ReadSince(long afterPosition, IReadOnlyList<string> streamPrefixes, long maxGap, CancellationToken ct)
+    {
+        var head = await HeadPosition(ct);
+        if (afterPosition < 0 || head - afterPosition > maxGap) return (head, null);
+        var found = new List<StoredEvent>();
+        for (var position = afterPosition; position < head;)
+        {
+            var page = await ReadAll(position, 500, ct);
+            if (page.Count == 0) break;
+            found.AddRange(page.Where(e => e.Position <= head && streamPrefixes.Any(p => e.StreamId.StartsWith(p, StringComparison.Ordinal))));
+            position = page[^1].Position;
+        }
+        return (head, found);
+    }
+
     /// <summary>Events with position &gt; <paramref name="afterPosition"/>, in log order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct);
 
