@@ -14,7 +14,9 @@ public static class AssetCommandEndpoints
 {
     public static RouteGroupBuilder MapAssetCommands(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/v1/assets").WithTags("Asset commands").RequireAuthorization().WithCommandProblems();
+        var g = app.MapGroup("/api/v1/assets").WithTags("Asset commands").RequireAuthorization().WithCommandProblems()
+            // Every endpoint here writes one command's append and nothing else: its Idempotency-Key rides in that append.
+            .WithMetadata(Idempotency.IdempotencyMiddleware.ReservedByTheAppend.Instance);
         g.MapPost("/", Register).WithSummary("Register an asset (warehouse receipt, receivable or intangible)").Accepts<RegisterAssetRequest>("application/json");
         g.MapPost("/{id}/confirmations", Confirm).WithSummary("Confirm (确权) or reject a pending asset, as one of its required confirmers");
         g.MapPost("/{id}/amendments", Amend).WithSummary("Amend an active, unlocked asset; a material change returns it to Pending");

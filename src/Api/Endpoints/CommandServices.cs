@@ -26,7 +26,7 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
         var h = Http.Request.Headers;
         Guid? correlation = Guid.TryParse(h["X-Correlation-Id"].ToString(), out var c) ? c : null;
         return new CommandContext(Http.User.Login(), correlation ?? Guid.CreateVersion7(), null, Idempotency.IdempotencyMiddleware.KeyOf(Http),
-            Http.Items[SignedCommands.ItemKey] as string);
+            Http.Items[SignedCommands.ItemKey] as string, Claim: Http.Items[Idempotency.IdempotencyMiddleware.ClaimItem] as IdempotencyClaim);
     }
 
     /// <summary>Runs an asset command and answers 200 with the new version, or the problem that refused it.</summary>
@@ -50,7 +50,10 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
         }
         var command = build(Actor, Now);
         if (command.Error is { } invalid) return (null, P.From(invalid));
-        var outcome = await mediator.Send(new ExecuteAssetCommand(command.Value!, Context(), ifMatch.Value), ct);
+        var outcome = await mediator.Send(new ExecuteAssetCommand(command.Value!, Context(), ifMatch.Value)
+        {
+            NewStream = command.Value is RegisterAsset r && r.Asset == _made,
+        }, ct);
         if (outcome.Error is { } error) return (null, P.From(error));
         Http.Response.Headers.ETag = $"\"{outcome.Version}\"";
         var state = outcome.State!;
@@ -58,7 +61,10 @@ public sealed class CommandServices(IMediator mediator, IClock clock, IHttpConte
     }
 
     /// <summary>The id a registration creates: the one its signature names, else a new one.</summary>
-    public AssetId NewAssetId => Http.Items[SignedCommands.AssetItem] is AssetId signed ? signed : AssetId.New();
+    public AssetId NewAssetId => Http.Items[SignedCommands.AssetItem] is AssetId signed ? signed : (_made = AssetId.New()).Value;
+
+    /// <summary>The id <see cref="NewAssetId"/> made here (not a signed one): its stream cannot exist yet.</summary>
+    AssetId? _made;
 
     public static Result<AssetId> AssetIdOf(string id) =>
         AssetId.TryParse(id, out var a) ? a : ResourceErrors.NotAnAssetId(id);

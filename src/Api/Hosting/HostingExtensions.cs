@@ -52,6 +52,7 @@ public static class HostingExtensions
         s.AddSingleton<IDatabaseFaults, Infrastructure.PostgresFaults>();
         s.AddSingleton<PostgresEventStore>();
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        s.AddSingleton<CallerStreamView>();
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
         s.AddApplication();
         // Registered after AddApplication's default, so the configured windows are the ones the command handler gets.

@@ -20,6 +20,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>The request's <see cref="IdempotencyClaim"/> in <see cref="HttpContext.Items"/>, on endpoints marked <see cref="ReservedByTheAppend"/>.</summary>
+    public const string ClaimItem = "assetledger.idempotency-claim";
+
+    /// <summary>
+    /// Endpoint metadata: the endpoint's only write is one command's append (the asset commands), so its key is reserved by
+    /// that append instead of a transaction of its own beforehand (<see cref="Folded"/>).
+    /// </summary>
+    public sealed class ReservedByTheAppend
+    {
+        public static readonly ReservedByTheAppend Instance = new();
+    }
+
     public async Task InvokeAsync(HttpContext http)
     {
         var key = KeyOf(http) ?? "";
@@ -47,6 +59,78 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         var reservation = new IdempotencyKey(participant, key);
         // A request of this key that ended here while the database was away: settle it first, so this retry finds its answer or a free key.
         await unsettled.Settle(reservation, CancellationToken.None);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<ReservedByTheAppend>() is not null && await Folded(http, reservation, hash, clientGone))
+            return;
+        await Reserved(http, reservation, hash, clientGone);
+    }
+
+    /// <summary>
+    /// The request runs with its key's claim (<see cref="ClaimItem"/>), which its command's append reserves in the event store's
+    /// group-commit batch; its answer is then stored in a later batch, and a refusal (nothing appended) with one statement that
+    /// reserves and answers at once. So a keyed command costs no commit of its own. False when the key turned out to be held by
+    /// another request: nothing was written, the response was reset, and the request goes the way of <see cref="Reserved"/>.
+    /// </summary>
+    async Task<bool> Folded(HttpContext http, IdempotencyKey reservation, byte[] hash, CancellationToken clientGone)
+    {
+        IdempotencyClaim claim;
+        using (Stages.Start(Stages.IdempotencyReserve))
+            http.Items[ClaimItem] = claim = new IdempotencyClaim(reservation, hash);
+        // What the pipeline set before the endpoint (security headers, the request's id): a restart keeps it, and only it.
+        var headers = http.Response.Headers.ToArray();
+        var original = http.Response.Body;
+        await using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        http.RequestAborted = CancellationToken.None;
+        var completed = false;
+        try
+        {
+            await next(http);
+            completed = true;
+        }
+        finally
+        {
+            http.RequestAborted = clientGone;
+            http.Response.Body = original;
+            http.Items.Remove(ClaimItem);
+            if (!completed && claim.Written) await Release(reservation);
+            else if (!completed && claim.Sent && !claim.Taken) await Settle(reservation, hash);
+        }
+        var answerable = http.Response.StatusCode < 500 && http.Response.StatusCode != StatusCodes.Status429TooManyRequests;
+        if (claim.Taken) return Restart(http, headers);
+        if (claim.Written)
+        {
+            if (answerable) await Complete(reservation, http.Response, buffer.ToArray());
+            else await Release(reservation);
+        }
+        else if (claim.Sent && !answerable)
+            await Settle(reservation, hash);
+        else if (answerable)
+        {
+            bool stored;
+            using (Stages.Start(Stages.IdempotencyAnswer))
+                stored = await store.Answer(reservation, hash, AnswerOf(http.Response, buffer.ToArray()), CancellationToken.None);
+            if (!stored) return Restart(http, headers);
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, clientGone);
+        return true;
+    }
+
+    /// <summary>Forgets the answer made while the key was held by another request (nothing of it was written).</summary>
+    static bool Restart(HttpContext http, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
+    {
+        http.Response.Clear();
+        foreach (var (name, value) in headers) http.Response.Headers[name] = value;
+        http.Request.Body.Position = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// The key is reserved in the store before the command runs: any POST may write more than events, so this serialises
+    /// retries for every write, and takes over an expired or abandoned reservation.
+    /// </summary>
+    async Task Reserved(HttpContext http, IdempotencyKey reservation, byte[] hash, CancellationToken clientGone)
+    {
         // Not cancelled by the client: a reservation made but not seen would hold the key for nothing.
         IdempotentEntry? existing;
         using (Stages.Start(Stages.IdempotencyReserve))
@@ -129,10 +213,23 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         if (answer.Body is { Length: > 0 } body) await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
+    static IdempotentAnswer AnswerOf(HttpResponse response, byte[] body) => new(response.StatusCode, response.ContentType,
+        OrNull(response.Headers.Location.ToString()), OrNull(response.Headers.ETag.ToString()), body);
+
+    /// <summary>After a request whose append carried its key failed without knowing whether it committed (see <see cref="IIdempotencyStore.Settle"/>).</summary>
+    async Task Settle(IdempotencyKey key, byte[] hash)
+    {
+        try { await store.Settle(key, hash, AnswerLost, CancellationToken.None); }
+        catch (Exception ex)
+        {
+            // If it committed, a retry after the reservation is abandoned finds its events (IIdempotencyStore.Reserve).
+            log.LogWarning("Could not settle Idempotency-Key {Key} ({Error})", key.Key, ex.Message);
+        }
+    }
+
     async Task Complete(IdempotencyKey key, HttpResponse response, byte[] body)
     {
-        var answer = new IdempotentAnswer(response.StatusCode, response.ContentType,
-            OrNull(response.Headers.Location.ToString()), OrNull(response.Headers.ETag.ToString()), body);
+        var answer = AnswerOf(response, body);
         try
         {
             using var stage = Stages.Start(Stages.IdempotencyAnswer);

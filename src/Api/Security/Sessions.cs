@@ -21,7 +21,7 @@ public static class Sessions
         using var stage = Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.Session);
         // The user's and the participant's streams in one round trip.
         var (user, participant) = await CallerStreams.Read(services.GetRequiredService<IEventStore>(), services.GetRequiredService<IParticipantDirectory>(),
-            login, new ParticipantId(participantId), ct);
+            login, new ParticipantId(participantId), ct, services.GetService<Application.Participants.CallerStreamView>());
         if (!user.Exists || user.Disabled || user.Participant.Value != participantId) return (null, "The token's user is disabled or no longer exists.");
         if (participant is null) return (null, "The token's participant no longer exists.");
         // The two streams just read give the current session version: no further query, no cache, so no

@@ -8,7 +8,14 @@ namespace AssetLedger.Application.Assets;
 
 /// <summary>Run one asset command: load, decide, append with the expected version, retry on a conflict.</summary>
 /// <param name="IfMatchVersion">When set, the asset must be at exactly this version (HTTP If-Match), or the command fails with 412.</param>
-public sealed record ExecuteAssetCommand(IAssetCommand Command, CommandContext Context, long? IfMatchVersion = null) : ICommand<CommandOutcome<AssetState>>;
+public sealed record ExecuteAssetCommand(IAssetCommand Command, CommandContext Context, long? IfMatchVersion = null) : ICommand<CommandOutcome<AssetState>>
+{
+    /// <summary>
+    /// A registration whose asset id was just made by this service (a new UUIDv7, not one a client chose or signed): its stream
+    /// cannot exist, so it is decided on the empty state without a read; the append's "no stream yet" check confirms it.
+    /// </summary>
+    public bool NewStream { get; init; }
+}
 
 /// <param name="directory">Resolves the participants a command names; without one (domain-level tests) names are taken as given.</param>
 public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy policy, IParticipantDirectory? directory = null)
@@ -17,7 +24,7 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
     readonly CommandService<ExecuteAssetCommand, AssetState, IAssetEvent> _commands = new(store, new()
     {
         Stream = r => r.Command.Asset.StreamId,
-        Load = (r, ct) => AssetStreams.Load(store, r.Command.Asset, ct),
+        Load = (r, ct) => r is { NewStream: true, Command: RegisterAsset } ? Task.FromResult(AssetState.Initial) : AssetStreams.Load(store, r.Command.Asset, ct),
         Decide = (s, r) => AssetDecider.Decide(s, r.Command, policy),
         Evolve = AssetState.Evolve,
         Version = s => s.Version,

@@ -5,6 +5,13 @@ using AssetLedger.Ledger.Serialization;
 
 namespace AssetLedger.Application.Commands;
 
+/// <summary>The refusal of a command whose Idempotency-Key another request held when it was to be appended.</summary>
+public static class IdempotencyClaims
+{
+    public static readonly DomainError Held = new("idempotency.in_progress",
+        "Another request with this Idempotency-Key was carried out or is running; nothing was written by this one.", ErrorKind.Conflict);
+}
+
 public static class CommandService
 {
     /// <summary>Attempts before a version conflict is reported to the caller.</summary>
@@ -56,7 +63,17 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
             AppendResult result;
             IReadOnlyList<AppendedEvent> appended;
             using (Stages.Start(Stages.Append)) (primary, result, appended) = await Append(request, version, decision.Events, actor, context, ct);
-            if (result.Succeeded) return new(null, result.StreamVersion, appended, primary.Aggregate(state, table.Evolve));
+            if (result.Succeeded)
+            {
+                context.Claim?.MarkWritten();
+                return new(null, result.StreamVersion, appended, primary.Aggregate(state, table.Evolve));
+            }
+            if (result.Status == AppendStatus.KeyTaken && result.TakenKey == IdempotencyClaim.TakenKey)
+            {
+                // Another request holds the key: nothing was written, and the caller answers as that request's key says.
+                context.Claim?.MarkTaken();
+                return CommandOutcome<TState>.Failed(IdempotencyClaims.Held);
+            }
             if (result.Status == AppendStatus.KeyTaken && result.TakenKey?.StartsWith(SignedCommandClaims.Prefix, StringComparison.Ordinal) == true)
                 return CommandOutcome<TState>.Failed(SignedCommandClaims.Replayed);
             if (result.Status == AppendStatus.KeyTaken && table.KeyTaken is { } taken) return CommandOutcome<TState>.Failed(taken(result.TakenKey ?? "?"));
@@ -79,7 +96,10 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
         // The signed payload is claimed once, by the request's own stream.
         IReadOnlyList<string>? keys = table.UniqueKeys?.Invoke(primary);
         if (SignedCommandClaims.KeyOf(context) is { } signed) keys = [.. keys ?? [], signed];
-        var own = new AppendRequest(stream, version, CommandService.ToAppend(primary, metadata), keys);
+        // The request's Idempotency-Key is reserved by its own stream's append, once: a second append of the request does not carry it.
+        var claim = context.Claim is { Written: false } c ? c : null;
+        var own = new AppendRequest(stream, version, CommandService.ToAppend(primary, metadata), keys) { Claim = claim };
+        claim?.MarkSent();
         if (groups.Count <= 1)
         {
             var result = await store.Append(own, ct);

@@ -9,9 +9,21 @@ namespace AssetLedger.Application.Participants;
 /// Answers "who is this participant, which roles does it hold" from its own event stream, so a decision
 /// never waits for a projection to catch up and a revoked role or a suspension takes effect at once, on every instance.
 /// </summary>
-public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirectory
+/// <param name="view">With it, participants come from this instance's view fed by the log, exact as of the request (issue 21).</param>
+public sealed class ParticipantDirectory(IEventStore store, CallerStreamView? view = null) : IParticipantDirectory
 {
     static readonly AsyncLocal<System.Collections.Concurrent.ConcurrentDictionary<ParticipantId, ParticipantInfo?>?> RequestScope = new();
+    /// <summary>Set once the request's scope has synced the view: the rest of the request reads it as of that sync.</summary>
+    static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<bool>?> ScopeSynced = new();
+
+    /// <summary>Whether this request's scope has already waited for the view (see <see cref="CallerStreamView.Sync"/>).</summary>
+    public static bool Synced => ScopeSynced.Value?.Value == true;
+
+    /// <summary>The request's scope has synced the view.</summary>
+    public static void MarkSynced()
+    {
+        if (ScopeSynced.Value is { } box) box.Value = true;
+    }
 
     /// <summary>
     /// Within the returned scope (one HTTP request) each participant is read once: authentication, the signature
@@ -20,18 +32,31 @@ public sealed class ParticipantDirectory(IEventStore store) : IParticipantDirect
     public static IDisposable BeginScope()
     {
         RequestScope.Value = new System.Collections.Concurrent.ConcurrentDictionary<ParticipantId, ParticipantInfo?>();
+        ScopeSynced.Value = new System.Runtime.CompilerServices.StrongBox<bool>(false);
         return new ScopeEnd();
     }
 
     sealed class ScopeEnd : IDisposable
     {
-        public void Dispose() => RequestScope.Value = null;
+        public void Dispose() => (RequestScope.Value, ScopeSynced.Value) = (null, null);
     }
 
     public async Task<ParticipantInfo?> Find(ParticipantId id, CancellationToken ct)
     {
         var scope = RequestScope.Value;
         if (scope is not null && scope.TryGetValue(id, out var known)) return known;
+        if (view is not null && ParticipantId.IsWellFormed(id.Value))
+        {
+            var stream = ParticipantDecider.StreamOf(id);
+            var read = await view.Read([stream], Synced, ct);
+            MarkSynced();
+            if (read[stream] is { } folded)
+            {
+                var found = InfoOf((ParticipantState)folded.State, folded.Hash);
+                if (scope is not null) scope[id] = found;
+                return found;
+            }
+        }
         var (s, head) = ParticipantId.IsWellFormed(id.Value)
             ? await EventStreams.FoldToHead<ParticipantState, IParticipantEvent>(store, ParticipantDecider.StreamOf(id), ParticipantState.Initial, ParticipantState.Evolve, p => p.Version, ct)
             : (ParticipantState.Initial, null);

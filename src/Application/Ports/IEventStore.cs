@@ -47,6 +47,26 @@ public interface IEventStore
         return read;
     }
 
+    /// <summary>
+    /// The log's head, and as of that same head the events after <paramref name="afterPosition"/> of the streams whose ids
+    /// start with one of <paramref name="streamPrefixes"/>, in log order; no events (null) when <paramref name="afterPosition"/>
+    /// is negative or more than <paramref name="maxGap"/> behind the head.
+    /// </summary>
+    async Task<(long Head, IReadOnlyList<StoredEvent>? Events)> ReadSince(long afterPosition, IReadOnlyList<string> streamPrefixes, long maxGap, CancellationToken ct)
+    {
+        var head = await HeadPosition(ct);
+        if (afterPosition < 0 || head - afterPosition > maxGap) return (head, null);
+        var found = new List<StoredEvent>();
+        for (var position = afterPosition; position < head;)
+        {
+            var page = await ReadAll(position, 500, ct);
+            if (page.Count == 0) break;
+            found.AddRange(page.Where(e => e.Position <= head && streamPrefixes.Any(p => e.StreamId.StartsWith(p, StringComparison.Ordinal))));
+            position = page[^1].Position;
+        }
+        return (head, found);
+    }
+
     /// <summary>Events with position &gt; <paramref name="afterPosition"/>, in log order.</summary>
     Task<IReadOnlyList<StoredEvent>> ReadAll(long afterPosition, int maxCount, CancellationToken ct);
 
@@ -67,7 +87,14 @@ public static class ExpectedVersion
 
 /// <param name="ExpectedVersion">The stream's current version (number of events), <see cref="ExpectedVersion.NoStream"/> or <see cref="ExpectedVersion.Any"/>.</param>
 /// <param name="UniqueKeys">Keys this append claims for ever (e.g. an asset's natural key); the append fails if any is taken.</param>
-public sealed record AppendRequest(string StreamId, long ExpectedVersion, IReadOnlyList<EventToAppend> Events, IReadOnlyList<string>? UniqueKeys = null);
+public sealed record AppendRequest(string StreamId, long ExpectedVersion, IReadOnlyList<EventToAppend> Events, IReadOnlyList<string>? UniqueKeys = null)
+{
+    /// <summary>
+    /// The request's Idempotency-Key, reserved in the same transaction as the events: when another request holds it, nothing
+    /// of this append is written and it answers <see cref="AppendStatus.KeyTaken"/> with <see cref="IdempotencyClaim.TakenKey"/>.
+    /// </summary>
+    public IdempotencyClaim? Claim { get; init; }
+}
 
 /// <param name="Data">The event's JSON.</param>
 /// <param name="Metadata">JSON object: actor, correlation, causation, idempotency key, signature.</param>

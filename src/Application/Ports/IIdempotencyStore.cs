@@ -18,10 +18,48 @@ public interface IIdempotencyStore
     Task Complete(IdempotencyKey key, IdempotentAnswer answer, CancellationToken ct);
 
     /// <summary>
+    /// Reserves the key and stores its answer at once, for a request that wrote nothing (a refusal): false, with nothing
+    /// stored, when the key is held (by a request that ran meanwhile, or an old entry to take over as <see cref="Reserve"/> does).
+    /// </summary>
+    Task<bool> Answer(IdempotencyKey key, byte[] requestHash, IdempotentAnswer answer, CancellationToken ct);
+
+    /// <summary>
+    /// After a request whose append carried its key (<see cref="IdempotencyClaim"/>) ended without knowing whether the append
+    /// committed: when the key is held for this request and its events are stored, stores the answer <paramref name="answerLost"/>
+    /// makes of them. Never frees a key: one not held for this request may be another request's.
+    /// </summary>
+    Task Settle(IdempotencyKey key, byte[] requestHash, Func<CommittedRequest, IdempotentAnswer> answerLost, CancellationToken ct);
+
+    /// <summary>
     /// Frees the key of a request that failed, so that a retry runs it; but when the request committed events before it
     /// failed, stores the answer <paramref name="answerLost"/> makes of them instead.
     /// </summary>
     Task Release(IdempotencyKey key, Func<CommittedRequest, IdempotentAnswer> answerLost, CancellationToken ct);
+}
+
+/// <summary>
+/// An Idempotency-Key reserved by the append that carries the command's events (<see cref="AppendRequest.Claim"/>), so that a
+/// keyed command is one commit: its reservation is in the event store's group-commit batch, and its answer rides in a later one.
+/// The command reports what became of the claim: <see cref="Written"/> once an append carrying it committed, <see cref="Taken"/>
+/// when another request held the key (nothing was written; the request then goes the way of <see cref="IIdempotencyStore.Reserve"/>).
+/// </summary>
+public sealed class IdempotencyClaim(IdempotencyKey key, byte[] requestHash)
+{
+    /// <summary>The <see cref="AppendResult.TakenKey"/> of an append refused because its claim's key was held.</summary>
+    public const string TakenKey = "idempotency-key";
+
+    public IdempotencyKey Key { get; } = key;
+    public byte[] RequestHash { get; } = requestHash;
+
+    int _state;
+    /// <summary>Handed to the store in an append, whose outcome may be unknown (the append failed): the key may be held for this request.</summary>
+    public bool Sent => Volatile.Read(ref _state) >= 1;
+    public bool Written => Volatile.Read(ref _state) == 2;
+    public bool Taken => Volatile.Read(ref _state) == 3;
+
+    public void MarkSent() => Interlocked.CompareExchange(ref _state, 1, 0);
+    public void MarkWritten() => Volatile.Write(ref _state, 2);
+    public void MarkTaken() => Volatile.Write(ref _state, 3);
 }
 
 /// <summary>A key is the participant's own: two participants may use the same key.</summary>

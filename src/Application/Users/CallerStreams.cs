@@ -18,13 +18,25 @@ public static class CallerStreams
     /// <summary>Events per stream in the one read; a longer stream is folded the usual way, a page at a time.</summary>
     const int Page = 1000;
 
+    /// <param name="view">With it, both come from this instance's view fed by the log, exact as of this call (issue 21).</param>
     public static async Task<(UserState User, ParticipantInfo? Participant)> Read(IEventStore store, IParticipantDirectory directory, string login,
-        ParticipantId participant, CancellationToken ct)
+        ParticipantId participant, CancellationToken ct, CallerStreamView? view = null)
     {
         if (!UserDecider.IsWellFormedLogin(login) || !ParticipantId.IsWellFormed(participant.Value))
             return (await UserCommandHandler.Load(store, login, ct), await directory.Find(participant, ct));
         var userStream = UserDecider.StreamOf(login);
         var participantStream = ParticipantDecider.StreamOf(participant);
+        if (view is not null)
+        {
+            var viewed = await view.Read([userStream, participantStream], ParticipantDirectory.Synced, ct);
+            ParticipantDirectory.MarkSynced();
+            if (viewed[userStream] is { } u && viewed[participantStream] is { } p)
+            {
+                var known = ParticipantDirectory.InfoOf((ParticipantState)p.State, p.Hash);
+                ParticipantDirectory.Remember(participant, known);
+                return ((UserState)u.State, known);
+            }
+        }
         var read = await store.ReadStreams([userStream, participantStream], Page, ct);
         var userEvents = read.GetValueOrDefault(userStream) ?? [];
         var participantEvents = read.GetValueOrDefault(participantStream) ?? [];

@@ -8,6 +8,9 @@ sealed record PreparedEvent(EventToAppend Source, byte[] CanonicalData, byte[] C
 
 sealed record PendingAppend(AppendRequest Request, PreparedEvent[] Events, TaskCompletionSource<AppendResult> Completion);
 
+/// <summary>The answer of a keyed request whose append committed, to store in the next batch.</summary>
+sealed record PendingAnswer(IdempotencyKey Key, IdempotentAnswer Answer, TaskCompletionSource Completion);
+
 /// <summary>
 /// Hands the pending appends of this process to its writers in batches. Several batches may be in flight at
 /// once (one writing, the next already sent and waiting for the sequence lock), so each batch holds its
@@ -21,27 +24,50 @@ sealed class AppendQueue
     readonly List<PendingAppend> _held = [];
     readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     readonly AppendSignal _released = new();
+    readonly System.Collections.Concurrent.ConcurrentQueue<PendingAnswer> _answers = new();
+    readonly AppendSignal _answered = new();
 
     public bool TryAdd(PendingAppend p) => _channel.Writer.TryWrite(p);
 
+    /// <summary>Queues an answer for the next batch (or, with no append waiting, a statement of answers alone).</summary>
+    public bool TryAdd(PendingAnswer a)
+    {
+        if (_channel.Reader.Completion.IsCompleted) return false;
+        _answers.Enqueue(a);
+        _answered.Pulse();
+        return true;
+    }
+
+    /// <summary>The answers waiting, up to <paramref name="max"/>: the batch taken with them stores them.</summary>
+    public List<PendingAnswer> TakeAnswers(int max)
+    {
+        var taken = new List<PendingAnswer>();
+        while (taken.Count < max && _answers.TryDequeue(out var a)) taken.Add(a);
+        return taken;
+    }
+
     public void Complete() => _channel.Writer.TryComplete();
 
-    /// <summary>The next batch, or null once the queue is completed and empty.</summary>
+    /// <summary>
+    /// The next batch (empty when only answers wait: see <see cref="TakeAnswers"/>), or null once the queue is completed and
+    /// empty.
+    /// </summary>
     public async Task<List<PendingAppend>?> Take(int maxAppends, int maxEvents, CancellationToken ct)
     {
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var released = _released.Next();
+            var answered = _answered.Next();
             lock (_gate)
             {
                 var batch = Fill(maxAppends, maxEvents);
-                if (batch.Count > 0) return batch;
+                if (batch.Count > 0 || !_answers.IsEmpty) return batch;
                 if (_channel.Reader.Completion.IsCompleted && _held.Count == 0) return null;
             }
-            // Nothing free to take: wait for a new append, or for a batch to release the streams of held ones.
-            if (_channel.Reader.Completion.IsCompleted) await released.WaitAsync(ct);
-            else await Task.WhenAny(_channel.Reader.WaitToReadAsync(ct).AsTask(), released);
+            // Nothing free to take: wait for a new append or answer, or for a batch to release the streams of held ones.
+            if (_channel.Reader.Completion.IsCompleted) await Task.WhenAny(released, answered).WaitAsync(ct);
+            else await Task.WhenAny(_channel.Reader.WaitToReadAsync(ct).AsTask(), released, answered);
         }
     }
 
@@ -86,5 +112,6 @@ sealed class AppendQueue
             _held.Clear();
         }
         while (_channel.Reader.TryRead(out var p)) p.Completion.TrySetException(ex);
+        while (_answers.TryDequeue(out var a)) a.Completion.TrySetException(ex);
     }
 }

@@ -8,7 +8,8 @@ sealed record StoredState(
     long LastPosition,
     Dictionary<string, Head> Heads,
     Dictionary<Guid, (string Stream, AppendedEvent Event)> Events,
-    HashSet<string> TakenKeys);
+    HashSet<string> TakenKeys,
+    HashSet<IdempotencyKey> TakenClaims);
 
 /// <summary>
 /// Decides a batch of appends: the rows to write and what each append answers. Two ways:
@@ -35,6 +36,7 @@ sealed class BatchPlan
     readonly Dictionary<string, Head> _heads = new(StringComparer.Ordinal);
     readonly Dictionary<Guid, (string Stream, Planned Event)> _written = [];
     readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+    readonly HashSet<IdempotencyKey> _claimedKeys = [];
     readonly HashSet<string> _touched = new(StringComparer.Ordinal);
 
     public AppendRows Rows { get; } = new();
@@ -59,6 +61,7 @@ sealed class BatchPlan
             }
             if (!plan.KnownHead(req, hints, out var head) || req.ExpectedVersion != head.Version) return null;
             if ((req.UniqueKeys ?? []).Any(plan._claimed.Contains)) return null;
+            if (req.Claim is { } claim && plan._claimedKeys.Contains(claim.Key)) return null;
             plan._outcomes[i] = plan.Write(req, events, head);
         }
         return plan;
@@ -79,6 +82,8 @@ sealed class BatchPlan
                 plan._outcomes[i] = new Outcome(AppendStatus.WrongExpectedVersion, head.Version, []);
             else if ((req.UniqueKeys ?? []).FirstOrDefault(k => db.TakenKeys.Contains(k) || plan._claimed.Contains(k)) is { } taken)
                 plan._outcomes[i] = new Outcome(AppendStatus.KeyTaken, head.Version, [], taken);
+            else if (req.Claim is { } claim && (db.TakenClaims.Contains(claim.Key) || plan._claimedKeys.Contains(claim.Key)))
+                plan._outcomes[i] = new Outcome(AppendStatus.KeyTaken, head.Version, [], IdempotencyClaim.TakenKey);
             else
                 plan._outcomes[i] = plan.Write(req, events, head);
         }
@@ -116,6 +121,11 @@ sealed class BatchPlan
         {
             _claimed.Add(k);
             Rows.AddKey(k, req.StreamId, planned[0].Ordinal);
+        }
+        if (req.Claim is { } claim)
+        {
+            _claimedKeys.Add(claim.Key);
+            Rows.AddClaim(claim);
         }
         _heads[req.StreamId] = new Head(version, previous);
         _touched.Add(req.StreamId);

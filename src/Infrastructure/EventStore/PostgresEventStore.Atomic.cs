@@ -37,7 +37,7 @@ public sealed partial class PostgresEventStore
                 ?? (decided.Any(r => r.Status == AppendStatus.AlreadyAppended) ? new AppendResult(AppendStatus.WrongExpectedVersion, 0, []) : null);
             if (refused is not null)
                 return [.. decided.Select(r => refused with { StreamVersion = r.StreamVersion, Events = [] })];
-            plan.Rows.Bind(append);
+            plan.Rows.Bind(append, []);
             try
             {
                 // Handed to the database: committed or refused whatever the caller does now (as a queued append).

@@ -54,6 +54,34 @@ public sealed partial class PostgresEventStore
         return await ReadEvents(cmd, ct);
     }
 
+    public async Task<(long Head, IReadOnlyList<StoredEvent>? Events)> ReadSince(long afterPosition, IReadOnlyList<string> streamPrefixes, long maxGap,
+        CancellationToken ct)
+    {
+        // One statement, so one snapshot: event_sequence's last position moves in the transaction that inserts its events,
+        // so every event up to it is visible here. The range is walked by position (the key); the prefixes filter it.
+        await using var cmd = _db.CreateCommand($"""
+            SELECT s.last_position, e.* FROM event_sequence s
+            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= $3 AND position > $1 AND position <= s.last_position
+                               AND stream_id LIKE ANY ($2) ORDER BY position) e ON true
+            WHERE s.id = 1
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamPrefixes.Select(p => p + "%").ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = maxGap });
+        var head = 0L;
+        var list = new List<StoredEvent>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                head = r.GetInt64(0);
+                if (r.IsDBNull(1)) continue;
+                list.Add(new StoredEvent(r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetString(5), r.GetInt32(6),
+                    r.GetString(7), r.GetString(8), r.GetFieldValue<DateTimeOffset>(9), EventHasher.Hex((byte[])r[10]),
+                    r.IsDBNull(11) ? null : EventHasher.Hex((byte[])r[11])));
+            }
+        return (head, afterPosition < 0 || head - afterPosition > maxGap ? null : list);
+    }
+
     public async Task<long> HeadPosition(CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand("SELECT coalesce(max(position), 0) FROM events");

@@ -14,14 +14,14 @@ public sealed partial class PostgresEventStore
     /// database refuses it (a stale head, a retried append, a taken key), nothing was written and the batch
     /// is decided again on the checked path.
     /// </summary>
-    async Task<AppendResult[]> WriteBatch(WriterConnection conn, List<PendingAppend> batch, CancellationToken ct)
+    async Task<AppendResult[]> WriteBatch(WriterConnection conn, List<PendingAppend> batch, List<PendingAnswer> answers, CancellationToken ct)
     {
         if (BatchPlan.FromHints(batch, _heads) is { } plan)
         {
             try
             {
                 var append = await conn.Append(ct);
-                plan.Rows.Bind(append);
+                plan.Rows.Bind(append, answers);
                 var basePosition = (long)(await append.ExecuteScalarAsync(ct))!;
                 _heads.Observe(plan.NewHeads);
                 return plan.Results(basePosition);
@@ -32,7 +32,7 @@ public sealed partial class PostgresEventStore
                 _log.LogDebug(ex, "The database refused a batch decided from known heads; deciding it from reads.");
             }
         }
-        return await WriteChecked(conn, batch, ct);
+        return await WriteChecked(conn, batch, ct, answers);
     }
 
     /// <summary>Attempts of the checked path before its last refusal is the batch's error.</summary>
@@ -44,7 +44,8 @@ public sealed partial class PostgresEventStore
     /// it in between; then read and decide again. No lock is held while this process turns around, so a writer that
     /// stops here (a GC pause, a VM stall, SIGSTOP) holds up no other instance.
     /// </summary>
-    async Task<AppendResult[]> WriteChecked(WriterConnection conn, List<PendingAppend> batch, CancellationToken ct)
+    /// <param name="answers">Stored in the write's transaction; when nothing is to be written, by a statement of their own.</param>
+    async Task<AppendResult[]> WriteChecked(WriterConnection conn, List<PendingAppend> batch, CancellationToken ct, List<PendingAnswer>? answers = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -53,8 +54,16 @@ public sealed partial class PostgresEventStore
             // What was read is true of committed events: later fast batches on these streams need no read.
             _heads.Observe(stored.Heads);
             var plan = BatchPlan.FromStored(batch, stored);
-            if (plan.Rows.Count == 0) return plan.Results(stored.LastPosition);
-            plan.Rows.Bind(append);
+            if (plan.Rows.Count == 0)
+            {
+                if (answers is { Count: > 0 })
+                {
+                    await using var alone = AppendRows.CreateAnswersCommand(append.Connection!, answers);
+                    await alone.ExecuteNonQueryAsync(ct);
+                }
+                return plan.Results(stored.LastPosition);
+            }
+            plan.Rows.Bind(append, answers ?? []);
             try
             {
                 var basePosition = (long)(await append.ExecuteScalarAsync(ct))!;
@@ -77,7 +86,8 @@ public sealed partial class PostgresEventStore
         var streamIds = batch.Select(p => p.Request.StreamId).Distinct().ToArray();
         var eventIds = batch.SelectMany(p => p.Events.Select(e => e.Source.EventId)).ToArray();
         var keys = batch.SelectMany(p => p.Request.UniqueKeys ?? []).Distinct().ToArray();
-        var stored = new StoredState(0, new Dictionary<string, Head>(StringComparer.Ordinal), [], new HashSet<string>(StringComparer.Ordinal));
+        var claims = batch.Select(p => p.Request.Claim).OfType<IdempotencyClaim>().Select(c => c.Key).Distinct().ToArray();
+        var stored = new StoredState(0, new Dictionary<string, Head>(StringComparer.Ordinal), [], new HashSet<string>(StringComparer.Ordinal), []);
 
         await using var lookup = new NpgsqlBatch(conn);
         lookup.BatchCommands.Add(new NpgsqlBatchCommand("SELECT last_position FROM event_sequence WHERE id = 1"));
@@ -88,6 +98,10 @@ public sealed partial class PostgresEventStore
             """, (object)streamIds));
         lookup.BatchCommands.Add(Command("SELECT event_id, stream_id, version, position, hash FROM events WHERE event_id = ANY($1::uuid[])", eventIds));
         lookup.BatchCommands.Add(Command("SELECT key FROM unique_keys WHERE key = ANY($1::text[])", (object)keys));
+        if (claims.Length > 0)
+            lookup.BatchCommands.Add(Command(
+                "SELECT i.participant_id, i.key FROM unnest($1::text[], $2::text[]) AS c(participant_id, key) JOIN idempotency_keys i USING (participant_id, key)",
+                claims.Select(c => c.Participant).ToArray(), claims.Select(c => c.Key).ToArray()));
         await using var r = await lookup.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         stored = stored with { LastPosition = r.GetInt64(0) };
@@ -98,6 +112,11 @@ public sealed partial class PostgresEventStore
             stored.Events[r.GetGuid(0)] = (r.GetString(1), new AppendedEvent(r.GetGuid(0), r.GetInt64(2), r.GetInt64(3), EventHasher.Hex((byte[])r[4])));
         await r.NextResultAsync(ct);
         while (await r.ReadAsync(ct)) stored.TakenKeys.Add(r.GetString(0));
+        if (claims.Length > 0)
+        {
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) stored.TakenClaims.Add(new IdempotencyKey(r.GetString(0), r.GetString(1)));
+        }
         return stored;
     }
 

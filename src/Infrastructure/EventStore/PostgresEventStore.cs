@@ -94,7 +94,13 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         {
             while (await _queue.Take(MaxBatchAppends, MaxBatchEvents, _stop.Token) is { } batch)
             {
-                var outcomes = await WriteWithIsolation(conn, batch);
+                var answers = _queue.TakeAnswers(MaxBatchAppends);
+                if (batch.Count == 0)
+                {
+                    await WriteAnswers(conn, answers);
+                    continue;
+                }
+                var outcomes = await WriteWithIsolation(conn, batch, answers);
                 // Heads are already cached; free the streams before waking the callers, whose next appends may follow at once.
                 _queue.Release(batch);
                 ThreadPool.UnsafeQueueUserWorkItem(Complete, (batch, outcomes), preferLocal: false);
@@ -117,17 +123,21 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a batch; if it fails, writes each append alone so one bad append cannot fail the others.</summary>
-    async Task<(AppendResult? Result, Exception? Error)[]> WriteWithIsolation(WriterConnection conn, List<PendingAppend> batch)
+    /// <summary>
+    /// Writes a batch, with the answers of earlier keyed requests in its transaction; if it fails, stores the answers alone
+    /// and writes each append alone so one bad append cannot fail the others.
+    /// </summary>
+    async Task<(AppendResult? Result, Exception? Error)[]> WriteWithIsolation(WriterConnection conn, List<PendingAppend> batch, List<PendingAnswer> answers)
     {
         var outcomes = new (AppendResult?, Exception?)[batch.Count];
         try
         {
             AppendResult[] results;
             using (Application.Diagnostics.Stages.Start(Application.Diagnostics.Stages.GroupCommit))
-                results = await WriteBatch(conn, batch, _stop.Token);
+                results = await WriteBatch(conn, batch, answers, _stop.Token);
             Application.Diagnostics.Stages.Batch(batch.Count);
             for (var i = 0; i < batch.Count; i++) outcomes[i] = (results[i], null);
+            foreach (var a in answers) a.Completion.TrySetResult();
             _signal.Pulse();
             return outcomes;
         }
@@ -135,11 +145,13 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         {
             await conn.ResetUnless(ex);
             _log.LogWarning(ex, "A batch of {Count} appends failed; retrying them one by one.", batch.Count);
+            await WriteAnswers(conn, answers);
         }
         catch (Exception ex)
         {
             await conn.ResetUnless(ex);
             outcomes[0] = (null, ex);
+            await WriteAnswers(conn, answers);
             return outcomes;
         }
         for (var i = 0; i < batch.Count; i++)
@@ -156,6 +168,36 @@ public sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
             }
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Stores the answer of a keyed request whose append has committed (so its key's row exists): in the transaction of the
+    /// next batch of appends, or with the other answers waiting when no append waits. Completes once committed.
+    /// </summary>
+    public Task StoreAnswer(IdempotencyKey key, IdempotentAnswer answer)
+    {
+        var pending = new PendingAnswer(key, answer, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        EnsureWriters();
+        if (!_queue.TryAdd(pending)) throw new ObjectDisposedException(nameof(PostgresEventStore));
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Answers alone, in one statement; each fails with its error if it could not be stored.</summary>
+    async Task WriteAnswers(WriterConnection conn, List<PendingAnswer> answers)
+    {
+        if (answers.Count == 0) return;
+        try
+        {
+            var append = await conn.Append(_stop.Token);
+            await using var cmd = AppendRows.CreateAnswersCommand(append.Connection!, answers);
+            await cmd.ExecuteNonQueryAsync(_stop.Token);
+            foreach (var a in answers) a.Completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            await conn.ResetUnless(ex);
+            foreach (var a in answers) a.Completion.TrySetException(ex);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -6,8 +6,12 @@ namespace AssetLedger.Infrastructure.Idempotency;
 /// <summary>
 /// Idempotency keys in PostgreSQL (idempotency_keys), and the events a request committed, found by the participant and key
 /// that every event's metadata carries: both tables are the event store's, so both queries live here.
+/// <para>
+/// With <paramref name="events"/>, answers are stored by the event store's writer, in the transaction of its next batch of
+/// appends (issue 21: a keyed command is then one commit of its own, the append that reserved its key), and awaited.
+/// </para>
 /// </summary>
-public sealed class PostgresIdempotencyStore(NpgsqlDataSource db) : IIdempotencyStore
+public sealed class PostgresIdempotencyStore(NpgsqlDataSource db, EventStore.PostgresEventStore? events = null) : IIdempotencyStore
 {
     static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     /// <summary>A reservation older than this whose request never finished (a crashed instance) may be taken over.</summary>
@@ -43,11 +47,34 @@ public sealed class PostgresIdempotencyStore(NpgsqlDataSource db) : IIdempotency
 
     public async Task Complete(IdempotencyKey key, IdempotentAnswer answer, CancellationToken ct)
     {
+        if (events is not null)
+        {
+            await events.StoreAnswer(key, answer).WaitAsync(ct);
+            return;
+        }
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = Command(conn,
             "UPDATE idempotency_keys SET completed_at = now(), status_code = $3, content_type = $4, location = $5, etag = $6, body = $7 WHERE participant_id = $1 AND key = $2",
             key, answer.Status, answer.ContentType, answer.Location, answer.ETag, answer.Body);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<bool> Answer(IdempotencyKey key, byte[] requestHash, IdempotentAnswer answer, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = Command(conn, """
+            INSERT INTO idempotency_keys (participant_id, key, request_hash, completed_at, status_code, content_type, location, etag, body)
+            VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+            """, key, requestHash, answer.Status, answer.ContentType, answer.Location, answer.ETag, answer.Body);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task Settle(IdempotencyKey key, byte[] requestHash, Func<CommittedRequest, IdempotentAnswer> answerLost, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var reserved = Command(conn,
+            "SELECT reserved_at FROM idempotency_keys WHERE participant_id = $1 AND key = $2 AND completed_at IS NULL AND request_hash = $3", key, requestHash);
+        if (await reserved.ExecuteScalarAsync(ct) is DateTimeOffset at) await StoreAnswerLost(conn, key, at, answerLost, ct);
     }
 
     public async Task Release(IdempotencyKey key, Func<CommittedRequest, IdempotentAnswer> answerLost, CancellationToken ct)

@@ -15,7 +15,13 @@ public sealed class migrating_with_one_folder_per_owner
         "events_device_bound_asset", "events_device_registered", "devices"];
 
     static IEnumerable<string> WithoutTablesAddedSinceTheMove(IEnumerable<string> schema) =>
-        schema.Where(line => !AddedSinceTheMove.Any(table => line.Contains(table, StringComparison.Ordinal)));
+        WithoutChangedSinceTheMove(schema.Where(line => !AddedSinceTheMove.Any(table => line.Contains(table, StringComparison.Ordinal))));
+
+    /// <summary>Objects the old scripts made that a later migration replaced (0030: event_store_append reserves idempotency keys).</summary>
+    static readonly string[] ChangedSinceTheMove = ["FUNCTION public.event_store_append("];
+
+    static IEnumerable<string> WithoutChangedSinceTheMove(IEnumerable<string> schema) =>
+        schema.Where(line => !ChangedSinceTheMove.Any(o => line.Contains(o, StringComparison.Ordinal)));
 
     [Fact]
     public async Task a_fresh_database_gets_the_schema_the_old_scripts_made()
@@ -29,7 +35,7 @@ public sealed class migrating_with_one_folder_per_owner
         var expected = await old.Schema();
         Assert.Contains(expected, l => l.StartsWith("column assets.", StringComparison.Ordinal));
         Assert.Contains(expected, l => l.StartsWith("index assets_text_trgm ", StringComparison.Ordinal));
-        Assert.Equal(string.Join('\n', expected), string.Join('\n', WithoutTablesAddedSinceTheMove(await fresh.Schema())));
+        Assert.Equal(string.Join('\n', WithoutChangedSinceTheMove(expected)), string.Join('\n', WithoutTablesAddedSinceTheMove(await fresh.Schema())));
     }
 
     [Fact]

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Participants;
+using AssetLedger.Domain.Users;
+using AssetLedger.Ledger.Serialization;
+
+namespace AssetLedger.Application.Participants;
+
+/// <summary>
+/// This instance's view of the user and participant streams that its requests read on every call (who is calling, with which
+/// roles, is it suspended), fed by the log, so that a request reads no stream of its own (issue 21).
+/// <para>
+/// Exact as of the request: <see cref="Sync"/> completes only after a round that began after it was called, and a round reads,
+/// in one statement, the log's head and every user and participant event since the previous round's head (positions are
+/// final and gap-free, so nothing committed before the call, on any instance, is missed). Concurrent requests share a round,
+/// so under load one statement serves many. A stream is loaded whole the first time it is asked for, and kept only when no
+/// round completed while it was read (then the next round, starting at or before what that read saw, brings whatever follows).
+/// Streams that do not exist are not kept (ids in request bodies are the caller's to choose).
+/// </para>
+/// </summary>
+public sealed class CallerStreamView(IEventStore store)
+{
+    /// <summary>Events per stream when one is loaded; a longer stream is not kept (the caller folds it the usual way).</summary>
+    public const int Page = 1000;
+
+    /// <summary>A view this far behind the head drops what it holds and starts at the head, instead of scanning the gap.</summary>
+    const long MaxGap = 20_000;
+
+    static readonly string[] Prefixes = [UserDecider.StreamOf(""), ParticipantDecider.StreamOf(new Domain.Common.ParticipantId(""))];
+
+    /// <summary>A stream folded to <paramref name="Version"/>, whose event has <paramref name="Hash"/>.</summary>
+    public sealed record Folded(object State, long Version, string? Hash);
+
+    readonly ConcurrentDictionary<string, Folded> _streams = new(StringComparer.Ordinal);
+    readonly Lock _gate = new();
+    long _position = -1;
+    long _rounds;
+    bool _busy;
+    TaskCompletionSource? _current, _next;
+
+    /// <summary>Completes once every event committed before this call is in the view.</summary>
+    public Task Sync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_busy)
+            {
+                _busy = true;
+                _current = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var started = _current.Task;
+                _ = Task.Run(Rounds, CancellationToken.None);
+                return started.WaitAsync(ct);
+            }
+            // A round is running, begun before this call: wait for the one after it.
+            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _next.Task.WaitAsync(ct);
+        }
+    }
+
+    async Task Rounds()
+    {
+        while (true)
+        {
+            TaskCompletionSource round;
+            lock (_gate) round = _current!;
+            try
+            {
+                await Round();
+                round.TrySetResult();
+            }
+            catch (Exception ex) { round.TrySetException(ex); }
+            lock (_gate)
+            {
+                if (_next is null)
+                {
+                    (_busy, _current) = (false, null);
+                    return;
+                }
+                (_current, _next) = (_next, null);
+            }
+        }
+    }
+
+    async Task Round()
+    {
+        var after = Volatile.Read(ref _position);
+        var (head, events) = await store.ReadSince(after, Prefixes, MaxGap, CancellationToken.None);
+        if (after < 0 || head - after > MaxGap || events is null)
+            _streams.Clear(); // a first round, or too far behind: start at the head, and load streams as they are asked for
+        else
+            foreach (var e in events)
+            {
+                if (!_streams.TryGetValue(e.StreamId, out var known) || e.Version <= known.Version) continue;
+                if (e.Version == known.Version + 1) _streams[e.StreamId] = new Folded(Evolve(known.State, e), e.Version, e.Hash);
+                else _streams.TryRemove(e.StreamId, out _); // cannot happen with a gap-free log; loaded afresh when asked for
+            }
+        lock (_gate)
+        {
+            Volatile.Write(ref _position, head);
+            _rounds++;
+        }
+    }
+
+    /// <summary>
+    /// The streams folded as of a round that began after <paramref name="synced"/> was false (else as of the request's earlier
+    /// sync): null for a stream too long to keep, or one with no events.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Folded?>> Read(IReadOnlyList<string> streamIds, bool synced, CancellationToken ct)
+    {
+        if (!synced) await Sync(ct);
+        var found = new Dictionary<string, Folded?>(StringComparer.Ordinal);
+        List<string>? missing = null;
+        foreach (var id in streamIds)
+            if (_streams.TryGetValue(id, out var f)) found[id] = f;
+            else (missing ??= []).Add(id);
+        if (missing is null) return found;
+        long rounds;
+        lock (_gate) rounds = _rounds;
+        var read = await store.ReadStreams(missing, Page, ct);
+        foreach (var id in missing)
+        {
+            var events = read.GetValueOrDefault(id) ?? [];
+            if (events.Count == 0 || events.Count >= Page)
+            {
+                found[id] = null;
+                continue;
+            }
+            var state = Initial(id);
+            foreach (var e in events) state = Evolve(state, e);
+            var folded = new Folded(state, events[^1].Version, events[^1].Hash);
+            found[id] = folded;
+            lock (_gate)
+                if (_rounds == rounds) _streams.TryAdd(id, folded);
+        }
+        return found;
+    }
+
+    static object Initial(string stream) => stream.StartsWith(Prefixes[0], StringComparison.Ordinal) ? UserState.Initial : ParticipantState.Initial;
+
+    static object Evolve(object state, StoredEvent e) => state switch
+    {
+        UserState u => UserState.Evolve(u, (IUserEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)),
+        ParticipantState p => ParticipantState.Evolve(p, (IParticipantEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)),
+        _ => throw new InvalidOperationException($"No fold for {e.StreamId}."),
+    };
+}
