@@ -68,6 +68,7 @@ if [ "$MODE" = mixed ]; then
     mixed_run "mixed_2x$c" "$c" "$API_PID" "$API2_PID" -- "$URL" "$URL2"
   done
   cat "$DIR"/api*.log | grep -c " 500 \|fail: " | sed 's/^/server_errors_logged=/' || true
+  cat "$DIR"/api*.log | grep -m5 -A4 " 500 \|fail: " | sed 's/^/  server error: /' || true
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
@@ -85,4 +86,6 @@ as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c \
 echo "== GET /api/v1/assets/{id}: $CONNS connections, ${SECS}s over $(wc -l < "$DIR/ids.txt") assets"
 IDS_FILE="$DIR/ids.txt" measured get_asset -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/get-assets.lua "$URL"
 grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
+# What they were (the log goes with the run's directory): the first five, with the lines after each.
+grep -m5 -A4 " 500 \|fail: " "$DIR/api.log" | sed 's/^/  server error: /' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
