@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -176,6 +177,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         var generatedAt = CheckpointBody.Truncate(_clock.UtcNow);
         using var zip = new BundleWriter(output, generatedAt);
 
+        // Each numbered step below is a stage (README, "Seeing where a command's time goes"): one ends where the next begins.
+        var stage = Stages.Start(Stages.EvidenceEvents);
         // 1. The subject's events, as EventHasher hashes them.
         var main = new List<Logged>();
         var states = new SortedDictionary<string, AssetState>(StringComparer.Ordinal);
@@ -198,6 +201,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                     if (timeline.Count < EvidenceReport.MaxTimelineRows) timeline.Add(row);
                 }
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceParticipants);
         // 2. The participant streams of the asset events' actors (and venues): their keys and roles at each event.
         var participantEvents = await WholeStreams([.. actors.Select(ParticipantStream)], treeSize, ct);
         participantEvents.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -218,6 +223,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         using (var file = zip.Open(BundleFormat.Devices))
             foreach (var e in deviceEvents) file.WriteLine(Line(e));
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceProofs);
         // 3. Inclusion proofs in the checkpoint, and the checkpoint that first logged each event.
         var sizes = main.Count == 0 ? [] : await CheckpointSizes(main.Min(m => m.Position), treeSize, ct);
         var firstOf = new Dictionary<long, long>();
@@ -247,6 +254,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 }
             }
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceCheckpoints);
         // 4. Checkpoints, consistency proofs from the earlier ones, anchor receipts, witness cosignatures.
         var checkpoints = new List<SignedCheckpoint> { checkpoint };
         checkpoints.AddRange(await CheckpointsOf(earlier, ct));
@@ -272,6 +281,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.State, StateJson(states));
         if (subject.SearchJson is { } answer) zip.Write(BundleFormat.SearchAnswer, answer);
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceReport);
         // 6. For people.
         for (var i = 0; i < timeline.Count; i++)
             if (firstOf.TryGetValue(timeline[i].Position, out var by)) timeline[i] = timeline[i] with { LoggedBy = by };
@@ -287,10 +298,13 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.ReportMarkdown, EvidenceReport.Markdown(model));
         zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceManifest);
         // 7. The manifest, and the ledger key's signature over it.
         var manifest = ManifestJson(subject, generatedAt, checkpoint, main.Count, participantEvents.Count, deviceEvents.Count, checkpoints.Count, zip.Files);
         zip.Write(BundleFormat.Manifest, manifest, listed: false);
         zip.Write(BundleFormat.ManifestSignature, SignedNote.Sign(BundleFormat.SignatureText(_keys.Ledger.Name, zip.LastUnlistedHash!), _keys.Ledger), listed: false);
+        stage.Dispose();
         return new EvidenceExport(treeSize, main.Count, participantEvents.Count, checkpoints.Count, subject.FileName);
     }
 }
