@@ -240,12 +240,20 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         }
         var earlier = firstOf.Values.Where(s => s < treeSize).Distinct().Order().ToList();
         var positions = main.Select(m => m.Position).Concat(participantEvents.Select(e => e.Position)).Concat(deviceEvents.Select(e => e.Position)).Distinct().Order().ToList();
+        // The consistency proofs' subtrees are read with the first page of inclusion proofs: one read of the tiles, and
+        // the upper tiles they share hashed once.
+        var consistencyPlans = earlier.Select(s => TreePlan.Consistency(s, treeSize)).ToList();
+        var consistencyRanges = consistencyPlans.SelectMany(r => r).ToList();
+        byte[][]? consistencyHashes = null;
         using (var file = zip.Open(BundleFormat.Proofs))
             for (var start = 0; start < positions.Count; start += Page)
             {
                 var chunk = positions.Skip(start).Take(Page).ToList();
                 var plans = chunk.Select(p => TreePlan.Inclusion(p - 1, treeSize)).ToList();
-                var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+                var ranges = plans.SelectMany(r => r).ToList();
+                if (start == 0) ranges.AddRange(consistencyRanges);
+                var hashes = await MerkleProofs.Resolve(ranges, _tree, ct);
+                if (start == 0) consistencyHashes = hashes[(ranges.Count - consistencyRanges.Count)..];
                 var offset = 0;
                 for (var i = 0; i < chunk.Count; i++)
                 {
@@ -262,13 +270,12 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         foreach (var c in checkpoints.OrderBy(c => c.TreeSize)) zip.Write(BundleFormat.CheckpointFile(c.TreeSize), c.Note);
         using (var file = zip.Open(BundleFormat.Consistency))
         {
-            var plans = earlier.Select(s => TreePlan.Consistency(s, treeSize)).ToList();
-            var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+            var hashes = consistencyHashes ?? await MerkleProofs.Resolve(consistencyRanges, _tree, ct);
             var offset = 0;
             for (var i = 0; i < earlier.Count; i++)
             {
-                file.WriteLine(BundleFormat.ConsistencyLine(earlier[i], treeSize, hashes.AsSpan(offset, plans[i].Count).ToArray()));
-                offset += plans[i].Count;
+                file.WriteLine(BundleFormat.ConsistencyLine(earlier[i], treeSize, hashes.AsSpan(offset, consistencyPlans[i].Count).ToArray()));
+                offset += consistencyPlans[i].Count;
             }
         }
         var receipts = await Receipts(checkpoints.Select(c => c.TreeSize).ToArray(), ct);
