@@ -8,7 +8,8 @@
 #            (BENCH_LEDGER_MAX_SECONDS stops waiting and reports the rate so far; a later run continues where it stopped)
 #   registrations  after the ledger phase (a certificate needs anchored checkpoints), reads only, 1 connection: the
 #            registrations search and the search certificate (ZIP, its first page of 25 matches) by debtor credit code,
-#            debtor name and asset key, and by credit code with pages of 100: p50/p99
+#            debtor name and asset key, and by credit code with pages of 100: p50/p99, and the CPU per request of the API
+#            and of PostgreSQL (less bent by a loaded machine than the wall time)
 # Usage: scripts/bench-trace.sh [assets, default 1000000] [seconds per wrk run, default 20]
 # BENCH_DIR=/path keeps the cluster and results there and reuses them: a phase whose marker file exists is skipped,
 # so the api phase can run again on a seeded cluster. BENCH_PHASES="seed catchup api" chooses phases.
@@ -157,7 +158,16 @@ if has registrations; then
   done
   # A certificate proves one page of the answer (25 matches by default); the largest page, 100, for what a full page costs.
   sed "s|^$R?|$R/certificate?wait=0\&pageSize=100\&|" "$P/reg-credit-code.txt" > "$P/cert-credit-code-page100.txt"
-  run() { local out; out="$(PATHS_FILE="$2" wrk -t1 -c1 -d"${SECS}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"; log "$1 connections=1 ${out#RESULT }"; }
+  # CPU per request as well as wall time: on a shared, loaded machine the wall time is mostly waiting for a core, while the
+  # CPU the API process and the cluster's processes spent (utime+stime, clock ticks) is the work a request costs.
+  ticks() { awk '{ s += $14 + $15 } END { print s }' "/proc/$API_PID/stat"; }
+  pg_ticks() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; for p in "$pm" $(pgrep -P "$pm"); do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ s += $14 + $15 } END { print s }'; }
+  run() {
+    local out a0 p0 a1 p1 n hz; hz="$(getconf CLK_TCK)"; a0="$(ticks)"; p0="$(pg_ticks)"
+    out="$(PATHS_FILE="$2" wrk -t1 -c1 -d"${SECS}s" -s scripts/bench/wrk/get-paths.lua "$URL" | grep RESULT)"
+    a1="$(ticks)"; p1="$(pg_ticks)"; n="$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$out")"; n="${n:-0}"; [ "$n" -gt 0 ] || n=1
+    log "$1 connections=1 ${out#RESULT } api_cpu_ms_per_req=$(( (a1 - a0) * 1000 / hz / n )) pg_cpu_ms_per_req=$(( (p1 - p0) * 1000 / hz / n )) load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
+  }
   run warmup "$P/reg-credit-code.txt" >/dev/null
   for f in reg-credit-code reg-debtor-name reg-asset-key cert-credit-code cert-debtor-name cert-asset-key cert-credit-code-page100; do run "registrations_$f" "$P/$f.txt"; done
   log "server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"

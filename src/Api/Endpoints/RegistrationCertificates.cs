@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Problems;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Domain.Participants;
@@ -42,14 +43,16 @@ public static class RegistrationCertificates
         if (wait is < 0 or > EvidenceEndpoints.MaxWaitSeconds) return P.From(EvidenceEndpoints.WaitOutOfRange);
         if (pageSize is < 1 or > RegistrationLimits.MaxCertificatePageSize)
             return P.From(RequestErrors.Invalid("pageSize", $"pageSize is 1 to {RegistrationLimits.MaxCertificatePageSize} entries."));
-        var found = await queries.Search(criteria.Value!, ct);
+        EncumbranceSearch found;
+        using (Stages.Start(Stages.CertificateSearch)) found = await queries.Search(criteria.Value!, ct);
         var paging = CertificatePage.Take(found, page ?? 1, pageSize ?? RegistrationLimits.CertificatePageSize);
         if (paging is null)
             return P.From(RequestErrors.Invalid("page", $"page is 1 to {CertificatePage.PagesOf(found, pageSize ?? RegistrationLimits.CertificatePageSize)} for this answer."));
         var answer = found with { Registrations = paging.Registrations, Pledges = paging.Pledges };
         // Everything the answer says comes from events at or before the read models' position: the checkpoint must hold it.
         var needed = Math.Max(1, answer.ProjectedThrough);
-        var size = await exporter.WaitForAnchored(needed, TimeSpan.FromSeconds(wait ?? EvidenceEndpoints.DefaultWaitSeconds), ct);
+        long size;
+        using (Stages.Start(Stages.CertificateAnchored)) size = await exporter.WaitForAnchored(needed, TimeSpan.FromSeconds(wait ?? EvidenceEndpoints.DefaultWaitSeconds), ct);
         if (size < needed) return EvidenceEndpoints.NotAnchored(http, $"The search's read models (log position {needed})", size);
         var streams = answer.Registrations.Select(r => new RegistrationId(r.RegistrationId).StreamId).ToList();
         var buffer = new MemoryStream();

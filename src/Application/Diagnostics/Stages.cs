@@ -34,6 +34,16 @@ public static class Stages
     public const string Projections = "projections.batch";
     /// <summary>Prefix of the ledger worker's steps: "ledger.append leaves", "ledger.cut a checkpoint", "ledger.anchor checkpoints".</summary>
     public const string Ledger = "ledger.";
+    /// <summary>A search certificate's search (the read models, one snapshot) and its wait for an anchored checkpoint.</summary>
+    public const string CertificateSearch = "certificate.search";
+    public const string CertificateAnchored = "certificate.anchored";
+    /// <summary>An evidence bundle's steps, in the order the exporter takes them.</summary>
+    public const string EvidenceEvents = "evidence.events";
+    public const string EvidenceParticipants = "evidence.participants";
+    public const string EvidenceProofs = "evidence.proofs";
+    public const string EvidenceCheckpoints = "evidence.checkpoints";
+    public const string EvidenceReport = "evidence.report";
+    public const string EvidenceManifest = "evidence.manifest";
 
     /// <summary>Starts a stage; dispose it when the stage ends.</summary>
     public static Stage Start(string stage) => new(stage, Source.StartActivity(stage), Stopwatch.GetTimestamp());

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -176,6 +177,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         var generatedAt = CheckpointBody.Truncate(_clock.UtcNow);
         using var zip = new BundleWriter(output, generatedAt);
 
+        // Each numbered step below is a stage (README, "Seeing where a command's time goes"): one ends where the next begins.
+        var stage = Stages.Start(Stages.EvidenceEvents);
         // 1. The subject's events, as EventHasher hashes them.
         var main = new List<Logged>();
         var states = new SortedDictionary<string, AssetState>(StringComparer.Ordinal);
@@ -198,6 +201,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                     if (timeline.Count < EvidenceReport.MaxTimelineRows) timeline.Add(row);
                 }
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceParticipants);
         // 2. The participant streams of the asset events' actors (and venues): their keys and roles at each event.
         var participantEvents = await WholeStreams([.. actors.Select(ParticipantStream)], treeSize, ct);
         participantEvents.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -218,6 +223,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         using (var file = zip.Open(BundleFormat.Devices))
             foreach (var e in deviceEvents) file.WriteLine(Line(e));
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceProofs);
         // 3. Inclusion proofs in the checkpoint, and the checkpoint that first logged each event.
         var sizes = main.Count == 0 ? [] : await CheckpointSizes(main.Min(m => m.Position), treeSize, ct);
         var firstOf = new Dictionary<long, long>();
@@ -233,12 +240,20 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         }
         var earlier = firstOf.Values.Where(s => s < treeSize).Distinct().Order().ToList();
         var positions = main.Select(m => m.Position).Concat(participantEvents.Select(e => e.Position)).Concat(deviceEvents.Select(e => e.Position)).Distinct().Order().ToList();
+        // The consistency proofs' subtrees are read with the first page of inclusion proofs: one read of the tiles, and
+        // the upper tiles they share hashed once.
+        var consistencyPlans = earlier.Select(s => TreePlan.Consistency(s, treeSize)).ToList();
+        var consistencyRanges = consistencyPlans.SelectMany(r => r).ToList();
+        byte[][]? consistencyHashes = null;
         using (var file = zip.Open(BundleFormat.Proofs))
             for (var start = 0; start < positions.Count; start += Page)
             {
                 var chunk = positions.Skip(start).Take(Page).ToList();
                 var plans = chunk.Select(p => TreePlan.Inclusion(p - 1, treeSize)).ToList();
-                var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+                var ranges = plans.SelectMany(r => r).ToList();
+                if (start == 0) ranges.AddRange(consistencyRanges);
+                var hashes = await MerkleProofs.Resolve(ranges, _tree, ct);
+                if (start == 0) consistencyHashes = hashes[(ranges.Count - consistencyRanges.Count)..];
                 var offset = 0;
                 for (var i = 0; i < chunk.Count; i++)
                 {
@@ -247,19 +262,20 @@ public sealed partial class EvidenceExporter : IEvidenceExport
                 }
             }
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceCheckpoints);
         // 4. Checkpoints, consistency proofs from the earlier ones, anchor receipts, witness cosignatures.
         var checkpoints = new List<SignedCheckpoint> { checkpoint };
         checkpoints.AddRange(await CheckpointsOf(earlier, ct));
         foreach (var c in checkpoints.OrderBy(c => c.TreeSize)) zip.Write(BundleFormat.CheckpointFile(c.TreeSize), c.Note);
         using (var file = zip.Open(BundleFormat.Consistency))
         {
-            var plans = earlier.Select(s => TreePlan.Consistency(s, treeSize)).ToList();
-            var hashes = await MerkleProofs.Resolve(plans.SelectMany(r => r).ToList(), _tree, ct);
+            var hashes = consistencyHashes ?? await MerkleProofs.Resolve(consistencyRanges, _tree, ct);
             var offset = 0;
             for (var i = 0; i < earlier.Count; i++)
             {
-                file.WriteLine(BundleFormat.ConsistencyLine(earlier[i], treeSize, hashes.AsSpan(offset, plans[i].Count).ToArray()));
-                offset += plans[i].Count;
+                file.WriteLine(BundleFormat.ConsistencyLine(earlier[i], treeSize, hashes.AsSpan(offset, consistencyPlans[i].Count).ToArray()));
+                offset += consistencyPlans[i].Count;
             }
         }
         var receipts = await Receipts(checkpoints.Select(c => c.TreeSize).ToArray(), ct);
@@ -272,6 +288,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.State, StateJson(states));
         if (subject.SearchJson is { } answer) zip.Write(BundleFormat.SearchAnswer, answer);
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceReport);
         // 6. For people.
         for (var i = 0; i < timeline.Count; i++)
             if (firstOf.TryGetValue(timeline[i].Position, out var by)) timeline[i] = timeline[i] with { LoggedBy = by };
@@ -287,10 +305,13 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         zip.Write(BundleFormat.ReportMarkdown, EvidenceReport.Markdown(model));
         zip.Write(BundleFormat.ReportHtml, EvidenceReport.Html(model));
 
+        stage.Dispose();
+        stage = Stages.Start(Stages.EvidenceManifest);
         // 7. The manifest, and the ledger key's signature over it.
         var manifest = ManifestJson(subject, generatedAt, checkpoint, main.Count, participantEvents.Count, deviceEvents.Count, checkpoints.Count, zip.Files);
         zip.Write(BundleFormat.Manifest, manifest, listed: false);
         zip.Write(BundleFormat.ManifestSignature, SignedNote.Sign(BundleFormat.SignatureText(_keys.Ledger.Name, zip.LastUnlistedHash!), _keys.Ledger), listed: false);
+        stage.Dispose();
         return new EvidenceExport(treeSize, main.Count, participantEvents.Count, checkpoints.Count, subject.FileName);
     }
 }

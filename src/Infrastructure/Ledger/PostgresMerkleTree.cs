@@ -23,12 +23,15 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, byte[]>? _cache;
     volatile Tuple<TileId, byte[]>? _edgeLeafTile;
     const int MaxCachedTiles = 8192;
+    // The inner hashes of full tiles above the leaves, kept with them: every proof rehashes up to 255 entries of each upper
+    // tile it passes through, and at millions of leaves a certificate's proofs pass through dozens of level-1 tiles.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tiles.Hasher>? _upperHashers;
 
     /// <param name="cacheTiles">Off for the integrity check, which must read what is stored now.</param>
     public PostgresMerkleTree(NpgsqlDataSource db, bool cacheTiles = true)
     {
         _db = db;
-        if (cacheTiles) _cache = new();
+        if (cacheTiles) (_cache, _upperHashers) = (new(), new());
     }
 
     public async Task<long> Size(CancellationToken ct)
@@ -160,10 +163,18 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
         foreach (var (node, at) in located)
         {
             if (!tiles.TryGetValue(at.Tile, out var tile)) throw new InvalidOperationException($"Subtree {node} is not in the stored tree (tile {at.Tile} is missing).");
-            if (!hashers.TryGetValue(at.Tile, out var hasher)) hashers[at.Tile] = hasher = new Tiles.Hasher(tile);
+            if (!hashers.TryGetValue(at.Tile, out var hasher)) hashers[at.Tile] = hasher = HasherOf(at.Tile, tile);
             result[node] = hasher.Hash(at.Offset, at.Count);
         }
         return result;
+    }
+
+    Tiles.Hasher HasherOf(TileId id, byte[] tile)
+    {
+        if (_upperHashers is null || id.Level == 0 || tile.Length != FullBytes) return new Tiles.Hasher(tile);
+        if (_upperHashers.TryGetValue(id, out var kept)) return kept;
+        var hasher = new Tiles.Hasher(tile);
+        return _upperHashers.Count < MaxCachedTiles ? _upperHashers.GetOrAdd(id, hasher) : hasher;
     }
 
     byte[]? Cached(TileId id) =>

@@ -44,10 +44,11 @@ public static class Tiles
     /// <summary>
     /// Complete subtrees of one tile, each inner node hashed once however many subtrees share it: the hundreds of inclusion
     /// proofs of a search certificate meet in the same upper tiles, where one proof alone rehashes up to 255 entries.
+    /// Safe to share between threads, so that a full tile's hasher (whose hashes never change) can serve every later read.
     /// </summary>
     public sealed class Hasher(byte[] tile)
     {
-        readonly Dictionary<(int Offset, int Count), byte[]> _inner = [];
+        readonly System.Collections.Concurrent.ConcurrentDictionary<(int Offset, int Count), byte[]> _inner = [];
 
         /// <summary>The same hash as <see cref="Tiles.Hash"/> of this tile.</summary>
         public byte[] Hash(int offset, int count)
@@ -56,7 +57,8 @@ public static class Tiles
             if (count == 1) return tile.AsSpan(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
             if (_inner.TryGetValue((offset, count), out var known)) return known;
             var half = count / 2;
-            return _inner[(offset, count)] = MerkleHash.Node(Hash(offset, half), Hash(offset + half, half));
+            // Two threads may hash the same node at once: both get the same bytes, and the first stored is kept.
+            return _inner.GetOrAdd((offset, count), MerkleHash.Node(Hash(offset, half), Hash(offset + half, half)));
         }
     }
 }
