@@ -67,6 +67,8 @@ public sealed class asset_commands_over_http(ApiServer api) : IClassFixture<ApiS
     [InlineData("""{"kind":"Intangible","ownerId":"owner-a","title":"x","contentSha256":"ABC","mediaType":"image/png"}""", "asset.invalid", "contentSha256")]
     public async Task invalid_registrations_are_422_naming_the_field_and_write_nothing(string body, string code, string field)
     {
+        // The caller's fixture user is made (events of its own) on its first request: before counting, not between.
+        await api.Token("owner-a");
         var before = await api.Scalar("SELECT count(*) FROM events");
         var r = await api.Post("/api/v1/assets", "owner-a", body);
         Problem(r, HttpStatusCode.UnprocessableEntity, code);
