@@ -22,6 +22,7 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = exe, Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
         Directory.CreateDirectory(Screenshots);
+        Assertions.SetDefaultExpectTimeout(30_000);
     }
 
     public async Task DisposeAsync()
@@ -35,6 +36,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
     {
         await api.Token(participant);
         var context = await Browser.NewContextAsync(new() { BaseURL = api.BaseAddress.ToString(), Locale = locale, TimezoneId = "Asia/Shanghai" });
+        // Waits, not speed checks: a page on a machine busy with other work may take longer than Playwright's 30 s.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/console/login");
         await page.GetByLabel(locale.StartsWith("zh") ? "登录名" : "Login", new() { Exact = true }).FillAsync(ApiServer.LoginOf(participant));
