@@ -10,6 +10,7 @@ namespace AssetLedger.Api.Tests;
 /// confirm, pledge, return, offer, accept, freeze, unfreeze, cancel, trace, download the bundle; every page scanned by
 /// axe-core and photographed; the same page in both languages; only the buttons the rules allow.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) : IClassFixture<ApiServer>, IClassFixture<ConsoleBrowser>, IAsyncLifetime
 {
     public Task InitializeAsync() => Cast(api);

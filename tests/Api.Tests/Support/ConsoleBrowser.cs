@@ -44,7 +44,12 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.GetByLabel(locale.StartsWith("zh") ? "登录名" : "Login", new() { Exact = true }).FillAsync(ApiServer.LoginOf(participant));
         await page.GetByLabel(locale.StartsWith("zh") ? "密码" : "Password", new() { Exact = true }).FillAsync(participant == "operator" ? ApiServer.OperatorPassword : ApiServer.UserPassword);
         await page.Locator("main button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/console");
+        try { await page.WaitForURLAsync("**/console", new() { Timeout = 30_000 }); }
+        catch (TimeoutException)
+        {
+            // Say where the sign-in ended and what the page said, not only that a wait ran out.
+            throw new Xunit.Sdk.XunitException($"Signing in as {participant} did not reach /console; at {page.Url}: {await page.Locator("body").InnerTextAsync()}");
+        }
         return page;
     }
 
