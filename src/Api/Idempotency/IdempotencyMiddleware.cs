@@ -95,7 +95,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
             if (!completed && claim.Written) await Release(reservation);
             else if (!completed && claim.Sent && !claim.Taken) await Settle(reservation, hash);
         }
-        var answerable = http.Response.StatusCode < 500 && http.Response.StatusCode != StatusCodes.Status429TooManyRequests;
+        var answerable = Answerable(http.Response);
         if (claim.Taken) return Restart(http, headers);
         if (claim.Written)
         {
@@ -115,6 +115,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         await buffer.CopyToAsync(original, clientGone);
         return true;
     }
+
+    /// <summary>Whether a response is an outcome to keep for the key: not a server error, and not a 429 ("not now").</summary>
+    static bool Answerable(HttpResponse response) =>
+        response.StatusCode < 500 && response.StatusCode != StatusCodes.Status429TooManyRequests;
 
     /// <summary>Forgets the answer made while the key was held by another request (nothing of it was written).</summary>
     static bool Restart(HttpContext http, KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] headers)
@@ -157,7 +161,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
             http.RequestAborted = clientGone;
             http.Response.Body = original;
             // A 429 says "not now", not an outcome: kept, it would answer every retry with the same refusal.
-            if (completed && http.Response.StatusCode < 500 && http.Response.StatusCode != StatusCodes.Status429TooManyRequests)
+            if (completed && Answerable(http.Response))
                 await Complete(reservation, http.Response, buffer.ToArray());
             else
                 await Release(reservation);
