@@ -15,7 +15,7 @@ SQL
 }
 
 # cpu_ticks PID...: user+system clock ticks those processes used so far.
-cpu_ticks() { local p; for p in "$@"; do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END{print s+0}'; }
+cpu_ticks() { local p; for p in "$@"; do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s+=$1} END{print s+0}'; }
 
 # pg_pids: the cluster's postmaster on $DIR/pg and its backends and workers.
 pg_pids() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; echo "$pm" $(pgrep -P "$pm"); }
