@@ -109,15 +109,4 @@ public sealed class webhooks_over_http(WebhookServer server) : IClassFixture<Web
         Assert.Equal(HttpStatusCode.NoContent, (await Api.Send(HttpMethod.Delete, $"/api/v1/webhooks/{sub.Id}", "bank-1", null)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Api.Get($"/api/v1/webhooks/{sub.Id}", "bank-1")).Status);
     }
-
-    static async Task<Reply> Eventually(Func<Task<Reply>> get, Func<Reply, bool> done)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var r = await get();
-            if (r.Status == HttpStatusCode.OK && done(r)) return r;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the subscription did not reach the expected state in 30 s: " + await get());
-    }
 }

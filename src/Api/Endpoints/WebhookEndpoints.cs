@@ -37,7 +37,7 @@ public static class WebhookEndpoints
     static async Task<Results<Created<CreatedWebhookView>, ProblemHttpResult>> Create(CreateWebhookRequest body, ClaimsPrincipal user, WebhookManagement webhooks, CancellationToken ct)
     {
         var actor = user.ToActor();
-        var made = await webhooks.Subscribe(actor, user.Login() ?? actor.Id.Value, body.Url, body.EventTypes, body.AssetKinds, body.ParticipantId, body.FromPosition, ct);
+        var made = await webhooks.Subscribe(actor, user.Login() ?? actor.Id.Value, body.Url, body.EventTypes, body.AssetKinds, body.ParticipantId, body.FromPosition, body.MaxEventsPerRequest, ct);
         if (made.Error is { } e) return P.From(e);
         var (w, secret) = made.Value;
         return TypedResults.Created($"/api/v1/webhooks/{w.Subscription.Id}", new CreatedWebhookView(ViewOf(w, webhooks), secret));

@@ -25,13 +25,18 @@ public interface IWebhookSubscriptions
 
 /// <param name="Position">The cursor: every event up to here was delivered or is not for this subscription.</param>
 /// <param name="Failures">Failed attempts in a row at the head event.</param>
+/// <param name="MaxEventsPerRequest">1: one structured CloudEvent per request; more: a CloudEvents JSON batch of up to that many, in log order.</param>
 public sealed record WebhookSubscription(Guid Id, string Owner, string Url, string Secret, IReadOnlyList<string> EventTypes,
     IReadOnlyList<string> AssetKinds, long Position, bool Active, string? DisabledReason, DateTimeOffset? DisabledAt, int Failures,
-    DateTimeOffset? FailingSince, DateTimeOffset NextAttemptAt, DateTimeOffset? LastDeliveredAt, string CreatedBy, DateTimeOffset CreatedAt);
+    DateTimeOffset? FailingSince, DateTimeOffset NextAttemptAt, DateTimeOffset? LastDeliveredAt, string CreatedBy, DateTimeOffset CreatedAt,
+    int MaxEventsPerRequest = 1);
 
+/// <param name="Position">The log position of the (first) event the request carried.</param>
+/// <param name="EventId">That event's id.</param>
 /// <param name="StatusCode">The endpoint's answer; null when none came (refused, timed out).</param>
+/// <param name="Events">How many events the request carried: 1, or a batch's size.</param>
 public sealed record WebhookAttempt(long Position, Guid EventId, DateTimeOffset AttemptedAt, bool Succeeded, int? StatusCode, string? Error,
-    int LatencyMs, DateTimeOffset? NextAttemptAt);
+    int LatencyMs, DateTimeOffset? NextAttemptAt, int Events = 1);
 
 /// <param name="OldestPendingAt">When the oldest event after the cursor was recorded (null when at the head).</param>
 public sealed record WebhookLag(long Head, long Events, DateTimeOffset? OldestPendingAt);

@@ -18,10 +18,11 @@ public sealed class WebhookManagement(IWebhookSubscriptions store, IParticipantD
 
     /// <param name="forParticipant">Whose subscription (the operator's choice); null: the caller's own.</param>
     /// <param name="fromPosition">The first log position to deliver; null: only events after now.</param>
+    /// <param name="maxEventsPerRequest">Most events per request (a CloudEvents batch when more than 1); null: 1.</param>
     public async Task<Result<(ManagedWebhook Webhook, string Secret)>> Subscribe(Actor actor, string createdBy, string? url, IReadOnlyList<string>? eventTypes,
-        IReadOnlyList<string>? assetKinds, string? forParticipant, long? fromPosition, CancellationToken ct)
+        IReadOnlyList<string>? assetKinds, string? forParticipant, long? fromPosition, int? maxEventsPerRequest, CancellationToken ct)
     {
-        if (WebhookRules.Check(url, eventTypes, assetKinds) is { } invalid) return invalid;
+        if (WebhookRules.Check(url, eventTypes, assetKinds, maxEventsPerRequest) is { } invalid) return invalid;
         var owner = forParticipant ?? actor.Id.Value;
         if (owner != actor.Id.Value && (!actor.Has(Role.Operator) || !ParticipantId.IsWellFormed(owner) || await participants.Find(new ParticipantId(owner), ct) is null))
             return WebhookRules.OwnerRefused(owner);
@@ -29,7 +30,7 @@ public sealed class WebhookManagement(IWebhookSubscriptions store, IParticipantD
         if (fromPosition is { } from && (from < 1 || from > head + 1)) return WebhookRules.BadPosition(from, head);
         var now = clock.UtcNow;
         var s = new WebhookSubscription(Guid.CreateVersion7(), owner, url!, WebhookSignature.NewSecret(), eventTypes ?? [], assetKinds ?? [],
-            fromPosition is { } first ? first - 1 : head, true, null, null, 0, null, now, null, createdBy, now);
+            fromPosition is { } first ? first - 1 : head, true, null, null, 0, null, now, null, createdBy, now, maxEventsPerRequest ?? 1);
         if (!await store.Create(s, WebhookLimits.PerOwner, ct)) return WebhookRules.TooMany(owner);
         return (new ManagedWebhook(s, await store.Lag(s.Id, ct)), s.Secret);
     }

@@ -19,6 +19,16 @@ public static class WebhookSignature
 
     public static byte[] SignedContent(string id, long timestamp, string body) => Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}");
 
+    /// <summary><see cref="SignedContent(string, long, string)"/> over a body already in UTF-8, without decoding it.</summary>
+    public static byte[] SignedContent(string id, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var head = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
+        var content = new byte[head.Length + body.Length];
+        head.CopyTo(content, 0);
+        body.CopyTo(content.AsSpan(head.Length));
+        return content;
+    }
+
     public static string V1(string secret, string id, long timestamp, string body) => V1(secret, SignedContent(id, timestamp, body));
 
     /// <summary>The <c>v1</c> entry over content already built (<see cref="SignedContent"/>), so one event's content serves every subscriber.</summary>

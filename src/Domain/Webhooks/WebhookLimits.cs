@@ -10,6 +10,11 @@ public static class WebhookLimits
     public const int AssetKinds = 3;
     /// <summary>Subscriptions one participant may hold at once: each costs a deliverer's round.</summary>
     public const int PerOwner = 20;
+    /// <summary>
+    /// Most events one request may carry for a subscription that takes batches (a CloudEvents JSON batch): enough to
+    /// cut the requests a busy log needs a hundredfold, small enough that one request stays well under a megabyte.
+    /// </summary>
+    public const int EventsPerRequest = 100;
     /// <summary>Attempts one page shows.</summary>
     public const int AttemptsPage = 100;
 }

@@ -6,8 +6,10 @@ namespace AssetLedger.Domain.Webhooks;
 /// <summary>What a subscription may name: an absolute http(s) URL without credentials, known event types, known asset kinds.</summary>
 public static class WebhookRules
 {
-    public static DomainError? Check(string? url, IReadOnlyList<string>? eventTypes, IReadOnlyList<string>? assetKinds)
+    public static DomainError? Check(string? url, IReadOnlyList<string>? eventTypes, IReadOnlyList<string>? assetKinds, int? maxEventsPerRequest = null)
     {
+        if (maxEventsPerRequest is < 1 or > WebhookLimits.EventsPerRequest)
+            return Invalid("maxEventsPerRequest", $"maxEventsPerRequest must be between 1 (one CloudEvent per request, the default) and {WebhookLimits.EventsPerRequest} (a CloudEvents batch of up to that many).");
         if (string.IsNullOrWhiteSpace(url) || url.Length > WebhookLimits.Url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) ||
             uri.Scheme is not ("https" or "http") || uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
             return Invalid("url", $"url must be an absolute https or http URL of at most {WebhookLimits.Url} characters, with neither credentials nor a fragment.");

@@ -76,7 +76,8 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
                 window.Dequeue();
                 if (head.Sending is null) { if (failure is null) passed = head.Event.Position; continue; }
                 var attempt = head.Sending.Result;
-                attempts.Add(attempt);
+                // A batch's events share one attempt: it is recorded once.
+                if (attempts.Count == 0 || !ReferenceEquals(attempts[^1], attempt)) attempts.Add(attempt);
                 if (failure is not null) continue;
                 if (attempt.Succeeded) { passed = head.Event.Position; deliveredBefore = true; }
                 else failure = attempt;
@@ -84,7 +85,7 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         }
 
         bool Failing() => failure is not null || window.Any(w => w.Sending is { IsCompletedSuccessfully: true } t && !t.Result.Succeeded);
-        IEnumerable<Task<WebhookAttempt>> Open() => window.Where(w => w.Sending is { IsCompleted: false }).Select(w => w.Sending!);
+        IEnumerable<Task<WebhookAttempt>> Open() => window.Where(w => w.Sending is { IsCompleted: false }).Select(w => w.Sending!).Distinct();
 
         // A cursor write started beside an open request; any later write waits for it, so writes land in order.
         Task<bool>? writing = null;
@@ -124,9 +125,9 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
         var blocking = options.InFlight <= 1 && LaneThread.OnLane;
         var sinceWrite = Stopwatch.StartNew();
         var leaseKept = true;
-        foreach (var e in events)
+        foreach (var request in Requests(s, actor, events))
         {
-            var admitted = WebhookSender.Admits(s, actor, e);
+            var admitted = request.Sent.Count > 0;
             if (admitted)
             {
                 while (leaseKept && Open().Count() >= Math.Max(1, options.InFlight)) leaseKept = await NextAnswer();
@@ -145,7 +146,8 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
                     }
                 }
             }
-            window.Enqueue((e, !admitted ? null : blocking ? Task.FromResult(sender.SendBlocking(s, e, ct)) : sender.Send(s, e, ct)));
+            var sending = !admitted ? null : blocking ? Task.FromResult(sender.SendBlocking(s, request.Sent, ct)) : sender.Send(s, request.Sent, ct);
+            foreach (var (e, sent) in request.Events) window.Enqueue((e, sent ? sending : null));
             Settle();
         }
         while (leaseKept && Open().Any()) leaseKept = await NextAnswer();
@@ -158,6 +160,35 @@ sealed class HeldSubscription(WebhookLeases leases, IParticipantDirectory partic
                 : deliveredBefore ? s with { Position = passed, Failures = 0, FailingSince = null } : s with { Position = passed };
         await Fail(s, passed, attempts, failure, deliveredBefore ? 0 : s.Failures, ct);
         return null;
+    }
+
+    /// <summary>
+    /// The batch's events cut into requests, in log order: each request carries up to the subscription's
+    /// <see cref="WebhookSubscription.MaxEventsPerRequest"/> events for it, with the events not for it that lie between
+    /// (they pass with the request). A subscription of one event per request gets one request per event for it; a batch
+    /// is sent as soon as it is full or the read ends, never held back waiting for more.
+    /// </summary>
+    static IEnumerable<(List<(PreparedEvent Event, bool Sent)> Events, List<PreparedEvent> Sent)> Requests(WebhookSubscription s, Actor actor,
+        IReadOnlyList<PreparedEvent> events)
+    {
+        var most = Math.Max(1, s.MaxEventsPerRequest);
+        var current = (Events: new List<(PreparedEvent Event, bool Sent)>(), Sent: new List<PreparedEvent>());
+        foreach (var e in events)
+        {
+            var admitted = WebhookSender.Admits(s, actor, e);
+            // An event not for it, after a request's events, waits behind that request; before any, it passes alone.
+            if (!admitted && current.Sent.Count == 0)
+            {
+                yield return ([(e, false)], []);
+                continue;
+            }
+            current.Events.Add((e, admitted));
+            if (admitted) current.Sent.Add(e);
+            if (current.Sent.Count < most) continue;
+            yield return current;
+            current = ([], []);
+        }
+        if (current.Events.Count > 0) yield return current;
     }
 
     /// <summary>How long a request may stay open before the answers before it are written (so a crash then resends little).</summary>

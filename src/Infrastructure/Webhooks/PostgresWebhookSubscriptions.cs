@@ -3,11 +3,11 @@ using Npgsql;
 
 namespace AssetLedger.Infrastructure.Webhooks;
 
-/// <summary>The subscriptions' and attempts' tables (migration 0022), as the API sees them.</summary>
+/// <summary>The subscriptions' and attempts' tables (migrations 0022 and 0033), as the API sees them.</summary>
 public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhookSubscriptions
 {
     internal const string Columns = "id, owner, url, secret, event_types, asset_kinds, position, active, disabled_reason, disabled_at, failures, " +
-        "failing_since, next_attempt_at, last_delivered_at, created_by, created_at";
+        "failing_since, next_attempt_at, last_delivered_at, created_by, created_at, max_events_per_request";
 
     public async Task<bool> Create(WebhookSubscription s, int limit, CancellationToken ct)
     {
@@ -18,15 +18,15 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
             await lockOwner.ExecuteNonQueryAsync(ct);
         await using var cmd = new NpgsqlCommand(
             """
-            INSERT INTO webhook_subscriptions (id, owner, url, secret, event_types, asset_kinds, position, created_by, created_at)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE (SELECT count(*) FROM webhook_subscriptions WHERE owner = $2) < $10
+            INSERT INTO webhook_subscriptions (id, owner, url, secret, event_types, asset_kinds, position, created_by, created_at, max_events_per_request)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $11 WHERE (SELECT count(*) FROM webhook_subscriptions WHERE owner = $2) < $10
             """, conn)
         {
             Parameters =
             {
                 new() { Value = s.Id }, new() { Value = s.Owner }, new() { Value = s.Url }, new() { Value = s.Secret },
                 new() { Value = s.EventTypes.ToArray() }, new() { Value = s.AssetKinds.ToArray() }, new() { Value = s.Position },
-                new() { Value = s.CreatedBy }, new() { Value = s.CreatedAt }, new() { Value = (long)limit },
+                new() { Value = s.CreatedBy }, new() { Value = s.CreatedAt }, new() { Value = (long)limit }, new() { Value = s.MaxEventsPerRequest },
             },
         };
         var created = await cmd.ExecuteNonQueryAsync(ct) == 1;
@@ -77,7 +77,7 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
     {
         await using var cmd = db.CreateCommand(
             """
-            SELECT position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at
+            SELECT position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at, events
             FROM webhook_attempts WHERE subscription_id = $1 ORDER BY id DESC LIMIT $2
             """);
         cmd.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -87,7 +87,7 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
         while (await r.ReadAsync(ct))
             list.Add(new WebhookAttempt(r.GetInt64(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2), r.GetBoolean(3),
                 r.IsDBNull(4) ? null : r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6),
-                r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7)));
+                r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.GetInt32(8)));
         return list;
     }
 
@@ -115,7 +115,7 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
                 r.GetFieldValue<string[]>(5), r.GetInt64(6), r.GetBoolean(7), r.IsDBNull(8) ? null : r.GetString(8),
                 r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.GetInt32(10), r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
                 r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.GetString(14),
-                r.GetFieldValue<DateTimeOffset>(15)));
+                r.GetFieldValue<DateTimeOffset>(15), r.GetInt32(16)));
         return list;
     }
 }

@@ -17,6 +17,9 @@ public sealed class PreparedEvent(StoredEvent e, string? type, AssetState? befor
     public AssetState? Before { get; } = before;
     public AssetState? After { get; } = after;
 
+    /// <summary>Its structured CloudEvent (UTF-8 JSON), the same for every subscriber and every timestamp; built on first use.</summary>
+    internal byte[]? Body { get; set; }
+
     /// <summary>The signed message last built for it; lanes racing to build it may both do so, and either is right.</summary>
     internal SignedMessage? Signed { get; set; }
 }

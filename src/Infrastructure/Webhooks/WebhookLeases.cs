@@ -130,11 +130,11 @@ public sealed class WebhookLeases(NpgsqlDataSource db)
     /// <summary>The attempts (parameters <paramref name="first"/> on, one array per column) as rows of the subscription the statement moved, in the order made.</summary>
     static string InsertAttempts(int first) =>
         $"""
-        INSERT INTO webhook_attempts (subscription_id, position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at)
-        SELECT moved.id, a.position, a.event_id, a.attempted_at, a.succeeded, a.status_code, a.error, a.latency_ms, a.next_attempt_at
+        INSERT INTO webhook_attempts (subscription_id, position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at, events)
+        SELECT moved.id, a.position, a.event_id, a.attempted_at, a.succeeded, a.status_code, a.error, a.latency_ms, a.next_attempt_at, a.events
         FROM moved, unnest(${first}::bigint[], ${first + 1}::uuid[], ${first + 2}::timestamptz[], ${first + 3}::boolean[], ${first + 4}::int[],
-                           ${first + 5}::text[], ${first + 6}::int[], ${first + 7}::timestamptz[])
-             WITH ORDINALITY AS a(position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at, n)
+                           ${first + 5}::text[], ${first + 6}::int[], ${first + 7}::timestamptz[], ${first + 8}::int[])
+             WITH ORDINALITY AS a(position, event_id, attempted_at, succeeded, status_code, error, latency_ms, next_attempt_at, events, n)
         ORDER BY a.n
         """;
 
@@ -142,7 +142,7 @@ public sealed class WebhookLeases(NpgsqlDataSource db)
     {
         Add(cmd, attempts.Select(a => a.Position).ToArray(), attempts.Select(a => a.EventId).ToArray(), attempts.Select(a => a.AttemptedAt).ToArray(),
             attempts.Select(a => a.Succeeded).ToArray(), attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.Error).ToArray(),
-            attempts.Select(a => a.LatencyMs).ToArray(), attempts.Select(a => a.NextAttemptAt).ToArray());
+            attempts.Select(a => a.LatencyMs).ToArray(), attempts.Select(a => a.NextAttemptAt).ToArray(), attempts.Select(a => a.Events).ToArray());
     }
 
     static void Add(NpgsqlCommand cmd, params object[] values)

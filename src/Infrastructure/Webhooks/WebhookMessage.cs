@@ -63,4 +63,31 @@ public static class WebhookMessage
     }
 
     public const string ContentType = "application/cloudevents+json";
+
+    /// <summary>The CloudEvents JSON batch format: a JSON array of structured events (a subscription that takes batches).</summary>
+    public const string BatchContentType = "application/cloudevents-batch+json";
+
+    /// <summary>
+    /// The <c>webhook-id</c> of a batch: its first and last events' ids. A batch sent again after a failure starts with
+    /// the same event, and carries the same id when it carries the same events; a receiver deduplicates by each
+    /// CloudEvent's <c>id</c> inside, which is the unit that never changes.
+    /// </summary>
+    public static string BatchId(Guid first, Guid last) => $"batch_{first:N}_{last:N}";
+
+    /// <summary>The batch's body: the events' structured bodies (each built once per instance) joined into one JSON array.</summary>
+    public static byte[] Batch(IReadOnlyList<byte[]> bodies)
+    {
+        var length = 2 + bodies.Sum(b => b.Length) + Math.Max(0, bodies.Count - 1);
+        var batch = new byte[length];
+        var at = 0;
+        batch[at++] = (byte)'[';
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            if (i > 0) batch[at++] = (byte)',';
+            bodies[i].CopyTo(batch, at);
+            at += bodies[i].Length;
+        }
+        batch[at] = (byte)']';
+        return batch;
+    }
 }

@@ -27,29 +27,51 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
         && (s.AssetKinds.Count == 0 || s.AssetKinds.Contains(after.Kind.ToString()))
         && WebhookAudience.Admits(actor, before, after);
 
-    /// <summary>Sends <paramref name="e"/> to the subscription; the attempt as the subscription's attempts list shows it.</summary>
-    internal async Task<WebhookAttempt> Send(WebhookSubscription s, PreparedEvent e, CancellationToken ct)
+    /// <summary>
+    /// Sends <paramref name="events"/> (in log order) to the subscription in one request: one structured CloudEvent, or,
+    /// for a subscription that takes batches, a CloudEvents JSON batch. The attempt as the attempts list shows it.
+    /// </summary>
+    internal async Task<WebhookAttempt> Send(WebhookSubscription s, IReadOnlyList<PreparedEvent> events, CancellationToken ct)
     {
         var at = clock.UtcNow;
-        var m = Signed(e, at);
+        var (id, m, contentType) = Message(s, events, at);
         var signature = WebhookSignature.V1(s.Secret, m.SignedContent) + " " + m.V1a;
-        var (status, error, latency) = await Post(s, e.Event.EventId.ToString(), m.Timestamp, m.Body, signature, ct);
-        return new WebhookAttempt(e.Position, e.Event.EventId, at, error is null, status, error, latency, null);
+        var (status, error, latency) = await Post(s, id, m.Timestamp, m.Body, signature, ct, contentType);
+        return new WebhookAttempt(events[0].Position, events[0].Event.EventId, at, error is null, status, error, latency, null, events.Count);
     }
 
     /// <summary>
     /// <see cref="Send"/>, blocking the calling thread until the answer: for a lane on its own thread
     /// (<see cref="LaneThread"/>), where the wait costs no pool thread and the answer needs no pool queue to be seen.
     /// </summary>
-    internal WebhookAttempt SendBlocking(WebhookSubscription s, PreparedEvent e, CancellationToken ct)
+    internal WebhookAttempt SendBlocking(WebhookSubscription s, IReadOnlyList<PreparedEvent> events, CancellationToken ct)
     {
         var at = clock.UtcNow;
-        var m = Signed(e, at);
+        var (id, m, contentType) = Message(s, events, at);
         var signature = WebhookSignature.V1(s.Secret, m.SignedContent) + " " + m.V1a;
-        using var request = Request(s, e.Event.EventId.ToString(), m.Timestamp, m.Body, signature);
+        using var request = Request(s, id, m.Timestamp, m.Body, signature, contentType);
         var (status, error, latency) = Outcome(() => _http.Send(request, HttpCompletionOption.ResponseHeadersRead, ct), ct);
-        return new WebhookAttempt(e.Position, e.Event.EventId, at, error is null, status, error, latency, null);
+        return new WebhookAttempt(events[0].Position, events[0].Event.EventId, at, error is null, status, error, latency, null, events.Count);
     }
+
+    /// <summary>The request's <c>webhook-id</c>, signed message and content type: one event's shared message, or a batch signed for this request.</summary>
+    (string Id, SignedMessage Message, string ContentType) Message(WebhookSubscription s, IReadOnlyList<PreparedEvent> events, DateTimeOffset at)
+    {
+        if (s.MaxEventsPerRequest <= 1)
+        {
+            if (events.Count != 1) throw new ArgumentException("A subscription that takes one event per request gets one at a time.", nameof(events));
+            return (events[0].Event.EventId.ToString(), Signed(events[0], at), WebhookMessage.ContentType);
+        }
+        var id = WebhookMessage.BatchId(events[0].Event.EventId, events[^1].Event.EventId);
+        var ts = at.ToUnixTimeSeconds();
+        var body = WebhookMessage.Batch(events.Select(BodyOf).ToList());
+        var content = WebhookSignature.SignedContent(id, ts, body);
+        return (id, new SignedMessage(ts, body, content, WebhookSignature.V1a(m => keys.Ledger.Sign(m), content)), WebhookMessage.BatchContentType);
+    }
+
+    /// <summary>The event's structured CloudEvent, built once per instance for every subscriber and batch.</summary>
+    byte[] BodyOf(PreparedEvent e) =>
+        e.Body ??= Encoding.UTF8.GetBytes(WebhookMessage.Body(e.Event, e.After!.Id.ToString(), _source, options.PublicUrl));
 
     /// <summary>
     /// The event's message, built and signed once for all its subscribers: reused while its timestamp is within
@@ -59,9 +81,9 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
     {
         var ts = now.ToUnixTimeSeconds();
         if (e.Signed is { } shared && Math.Abs(ts - shared.Timestamp) <= SharedFor.TotalSeconds) return shared;
-        var body = WebhookMessage.Body(e.Event, e.After!.Id.ToString(), _source, options.PublicUrl);
+        var body = BodyOf(e);
         var content = WebhookSignature.SignedContent(e.Event.EventId.ToString(), ts, body);
-        var signed = new SignedMessage(ts, Encoding.UTF8.GetBytes(body), content, WebhookSignature.V1a(m => keys.Ledger.Sign(m), content));
+        var signed = new SignedMessage(ts, body, content, WebhookSignature.V1a(m => keys.Ledger.Sign(m), content));
         e.Signed = signed;
         return signed;
     }
@@ -71,9 +93,9 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
 
     /// <summary>One signed POST: the endpoint's status, or why there was none, and how long it took.</summary>
     async Task<(int? Status, string? Error, int LatencyMs)> Post(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature,
-        CancellationToken ct)
+        CancellationToken ct, string contentType = WebhookMessage.ContentType)
     {
-        using var request = Request(s, id, ts, body, signature);
+        using var request = Request(s, id, ts, body, signature, contentType);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -108,10 +130,10 @@ public sealed class WebhookSender(IWebhookSubscriptions subscriptions, LedgerKey
         _ => null,
     };
 
-    static HttpRequestMessage Request(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature)
+    static HttpRequestMessage Request(WebhookSubscription s, string id, long ts, ReadOnlyMemory<byte> body, string signature, string contentType)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, s.Url) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(WebhookMessage.ContentType, "utf-8");
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType, "utf-8");
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", signature);

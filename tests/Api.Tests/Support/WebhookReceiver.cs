@@ -16,9 +16,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     public enum Answer { Ok, Error, Gone, Slow, Hang, LateError }
 
-    public sealed record Delivery(string Id, string Timestamp, string Signature, string Body, Answer AnsweredWith)
+    public sealed record Delivery(string Id, string Timestamp, string Signature, string Body, Answer AnsweredWith, string ContentType = "")
     {
         public JsonObject Event => JsonNode.Parse(Body)!.AsObject();
+        /// <summary>The CloudEvents the request carried: the one structured event, or a batch's, in order.</summary>
+        public IReadOnlyList<JsonObject> Events => JsonNode.Parse(Body) is JsonArray batch ? [.. batch.Select(e => e!.AsObject())] : [Event];
         public long Position => long.Parse(Event["logposition"]!.GetValue<string>());
     }
 
@@ -59,7 +61,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
         var answer = _script.TryDequeue(out var a) ? a : Answer.Ok;
         var h = http.Request.Headers;
-        lock (_received) _received.Add(new Delivery(h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(), h["webhook-signature"].ToString(), body, answer));
+        lock (_received) _received.Add(new Delivery(h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(), h["webhook-signature"].ToString(), body, answer,
+            http.Request.ContentType ?? ""));
         if (answer == Answer.Slow) await Delay(SlowFor);
         if (answer == Answer.Hang) await Delay(Timeout.InfiniteTimeSpan);
         if (answer == Answer.LateError) await _late.Task.WaitAsync(_stop.Token).ContinueWith(_ => { });

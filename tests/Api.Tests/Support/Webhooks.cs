@@ -103,4 +103,16 @@ public static class Webhooks
         while (await r.ReadAsync()) ids.Add(r.GetString(0));
         return ids;
     }
+
+    /// <summary>Reads the subscription until it answers 200 in the state <paramref name="done"/> wants, at most 30 s.</summary>
+    public static async Task<Reply> Eventually(Func<Task<Reply>> get, Func<Reply, bool> done)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var r = await get();
+            if (r.Status == HttpStatusCode.OK && done(r)) return r;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the subscription did not reach the expected state in 30 s: " + await get());
+    }
 }
