@@ -26,7 +26,8 @@ public sealed partial class console_for_webhooks_and_witnesses(ApiServer api) : 
         await using var receiver = await WebhookReceiver.Start();
         using var bank = await ConsoleClient.SignedIn(api, "bank-1");
         var page = await bank.Get("/console/webhooks");
-        var made = await bank.Post("/console/webhooks?handler=create", page.Form("subscribe"), ("url", receiver.Url.ToString()), ("assetKinds", "WarehouseReceipt"));
+        var made = await bank.Post("/console/webhooks?handler=create", page.Form("subscribe"), ("url", receiver.Url.ToString()), ("assetKinds", "WarehouseReceipt"),
+            ("maxEventsPerRequest", "10"));
         Assert.True(made.Status == HttpStatusCode.OK, made.ToString());
         var shown = SecretPattern().Match(made.Html).Groups[1].Value; // as the page writes it (HTML-encoded)
         var secret = WebUtility.HtmlDecode(shown);
@@ -35,12 +36,14 @@ public sealed partial class console_for_webhooks_and_witnesses(ApiServer api) : 
         // Shown once: the list drawn again does not carry it.
         var listed = await bank.Get("/console/webhooks");
         Assert.Contains($"data-webhook=\"{id}\"", listed.Html);
+        Assert.Contains("data-per-request=\"10\"", listed.Html);
         Assert.DoesNotContain(shown, listed.Html);
 
         // What the bank then receives is signed with that secret (Standard Webhooks v1).
         var receipt = await Active(api);
         await Ok(api.Post($"/api/v1/assets/{receipt}/transfer-out", "owner-a", new { venueId = "bank-1", purpose = "Financing" }));
         var delivery = (await receiver.Until(d => d.Count > 0))[0];
+        Assert.StartsWith("application/cloudevents-batch+json", delivery.ContentType); // the form's 10 events per request
         using var hmac = new HMACSHA256(Convert.FromBase64String(secret["whsec_".Length..]));
         var expected = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{delivery.Id}.{delivery.Timestamp}.{delivery.Body}")));
         Assert.Contains(expected, delivery.Signature.Split(' '));

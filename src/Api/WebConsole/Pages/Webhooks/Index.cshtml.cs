@@ -21,10 +21,10 @@ public sealed class IndexModel(WebhookManagement webhooks) : ConsolePage
 
     public async Task OnGet(CancellationToken ct) => Subscriptions = await webhooks.List(Viewer, ct);
 
-    public async Task<IActionResult> OnPostCreate(string? url, string[]? eventTypes, string[]? assetKinds, string? participantId, long? fromPosition, CancellationToken ct)
+    public async Task<IActionResult> OnPostCreate(string? url, string[]? eventTypes, string[]? assetKinds, string? participantId, long? fromPosition, int? maxEventsPerRequest, CancellationToken ct)
     {
         var made = await webhooks.Subscribe(Viewer, User.Login() ?? Viewer.Id.Value, url, eventTypes ?? [], assetKinds ?? [],
-            participantId is { Length: > 0 } ? participantId : null, fromPosition, null, ct);
+            participantId is { Length: > 0 } ? participantId : null, fromPosition, maxEventsPerRequest, ct);
         await OnGet(ct);
         if (made.Error is { } e) return Refused(e);
         // Shown in the answer, not after a redirect: the secret must not sit in a cookie or a reloadable page.
