@@ -8,7 +8,8 @@ namespace AssetLedger.Api.Tests;
 /// <summary>
 /// Issue 19 item 1: two API processes deliver, each event to each subscription once, and a SIGKILL to the one that is
 /// in the middle of a delivery costs at most that event again, with the same id: no gap, no reorder. The API the test
-/// talks to delivers nothing itself, so every delivery comes from the two processes.
+/// talks to delivers nothing itself, so every delivery comes from the two processes. The bank's audit system takes
+/// batches of up to 3 events (maxEventsPerRequest): its CloudEvent ids arrive the same way, in log order, none skipped.
 /// </summary>
 public sealed class webhooks_across_instances : IAsyncLifetime
 {
@@ -25,7 +26,7 @@ public sealed class webhooks_across_instances : IAsyncLifetime
         await using var bankAudit = await WebhookReceiver.Start();
         await using var regulator = await WebhookReceiver.Start();
         var bankSub = await Subscribe(_api, "bank-1", bank.Url);
-        var auditSub = await Subscribe(_api, "bank-1", bankAudit.Url);
+        var auditSub = await Subscribe(_api, "bank-1", bankAudit.Url, new { maxEventsPerRequest = 3 });
         var regSub = await Subscribe(_api, "operator", regulator.Url, new { participantId = "reg-1" });
         bank.Then(Answer.Ok, Answer.Ok, Answer.Hang);
         await using var first = await ApiProcess.Start(_api, Delivery);
@@ -48,11 +49,11 @@ public sealed class webhooks_across_instances : IAsyncLifetime
         var bankExpected = await LoggedIds(_api, bankSub.Position, "'asset-transferred-out', 'asset-returned'", streams);
         var regExpected = await LoggedIds(_api, regSub.Position, string.Join(", ", AssetLedger.Domain.Webhooks.WebhookEventTypes.ByStoredName.Keys.Select(t => $"'{t}'")));
         var bankGot = await bank.Until(r => InOrderAtLeastOnce(r).Count == bankExpected.Count, 60);
-        var auditGot = await bankAudit.Until(r => InOrderAtLeastOnce(r).Count == bankExpected.Count, 60);
+        var auditGot = await bankAudit.Until(r => EventsInOrderAtLeastOnce(r).Count == bankExpected.Count, 60);
         var regGot = await regulator.Until(r => InOrderAtLeastOnce(r).Count == regExpected.Count, 60);
 
         Assert.Equal(bankExpected, InOrderAtLeastOnce(bankGot));
-        Assert.Equal(bankExpected, InOrderAtLeastOnce(auditGot));
+        Assert.Equal(bankExpected, EventsInOrderAtLeastOnce(auditGot));
         Assert.Equal(regExpected, InOrderAtLeastOnce(regGot));
         Assert.True(bankGot.Count(d => d.Id == hung.Id) >= 2, "the event in flight at the kill is delivered again, with its id");
         foreach (var d in bankGot) await AssertSigned(_api, bankSub.Secret, d);

@@ -58,15 +58,21 @@ public static class Webhooks
     /// the same event again (a retry), the next one, or the start of such a resend; never a skip, so a receiver that
     /// drops the ids it has seen gets every event once, in log order.
     /// </summary>
-    public static List<string> InOrderAtLeastOnce(IReadOnlyList<WebhookReceiver.Delivery> received)
+    public static List<string> InOrderAtLeastOnce(IReadOnlyList<WebhookReceiver.Delivery> received) => InOrderAtLeastOnce(received.Select(d => d.Id));
+
+    /// <summary><see cref="InOrderAtLeastOnce(IReadOnlyList{WebhookReceiver.Delivery})"/> over the CloudEvent ids of batches, in the order they arrived.</summary>
+    public static List<string> EventsInOrderAtLeastOnce(IReadOnlyList<WebhookReceiver.Delivery> received) =>
+        InOrderAtLeastOnce(received.SelectMany(d => d.Events).Select(e => e["id"]!.GetValue<string>()));
+
+    static List<string> InOrderAtLeastOnce(IEnumerable<string> arrived)
     {
         var ids = new List<string>();
         var last = -1;
-        foreach (var d in received)
+        foreach (var id in arrived)
         {
-            var at = ids.IndexOf(d.Id);
-            if (at < 0) { at = ids.Count; ids.Add(d.Id); }
-            Assert.True(at <= last + 1, $"delivery of {d.Id} skips from the {last + 1}th event seen to the {at + 1}th");
+            var at = ids.IndexOf(id);
+            if (at < 0) { at = ids.Count; ids.Add(id); }
+            Assert.True(at <= last + 1, $"delivery of {id} skips from the {last + 1}th event seen to the {at + 1}th");
             last = at;
         }
         return ids;
