@@ -4,6 +4,7 @@ using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Problems;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Commands;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Application.Registrations;
 using AssetLedger.Domain.Common;
@@ -83,7 +84,7 @@ public static class RegistrationEndpoints
     {
         var criteria = Criteria(debtorName, creditCode, assetKey);
         if (criteria.Error is { } invalid) return P.From(invalid);
-        return TypedResults.Ok(await queries.Search(criteria.Value!, ct));
+        using (Stages.Start(Stages.RegistrationsSearch)) return TypedResults.Ok(await queries.Search(criteria.Value!, ct));
     }
 
     internal static Result<RegistrationCriteria> Criteria(string? debtorName, string? creditCode, string? assetKey)

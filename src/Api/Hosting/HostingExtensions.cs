@@ -131,6 +131,7 @@ public static class HostingExtensions
 
     public static WebApplication UseAssetLedger(this WebApplication app)
     {
+        app.UseMiddleware<SlowRequests>();
         app.UseMiddleware<SecurityHeaders>();
         app.UseConsoleFiles();
         app.UseExceptionHandler();

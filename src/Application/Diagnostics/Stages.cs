@@ -45,8 +45,22 @@ public static class Stages
     public const string EvidenceReport = "evidence.report";
     public const string EvidenceManifest = "evidence.manifest";
 
+    /// <summary>The registrations search's query (one snapshot of the read models).</summary>
+    public const string RegistrationsSearch = "registrations.search";
+    /// <summary>Writing a request's access audit row (a commit, so a wait for the WAL's flush).</summary>
+    public const string AuditRecord = "audit.record";
+
     /// <summary>Starts a stage; dispose it when the stage ends.</summary>
     public static Stage Start(string stage) => new(stage, Source.StartActivity(stage), Stopwatch.GetTimestamp());
+
+    static readonly AsyncLocal<List<(string Stage, double Milliseconds)>?> Collected = new();
+    const int MaxCollected = 64;
+
+    /// <summary>
+    /// From now on in this request's flow, every stage that ends is also written down (for the slow-request log): the list
+    /// returned. Costs nothing where nobody collects.
+    /// </summary>
+    public static List<(string Stage, double Milliseconds)> Collect() => Collected.Value = [];
 
     /// <summary>How many appends one group commit carried.</summary>
     public static void Batch(int appends) => BatchSize.Record(appends);
@@ -57,6 +71,9 @@ public static class Stages
         {
             if (Duration.Enabled)
                 Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", name));
+            if (Collected.Value is { } collected)
+                // Bounded: a loop started from within a request (a lazily started worker) keeps its flow's list.
+                lock (collected) if (collected.Count < MaxCollected) collected.Add((name, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             activity?.Dispose();
         }
     }

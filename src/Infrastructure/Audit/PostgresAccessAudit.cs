@@ -1,3 +1,4 @@
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +20,7 @@ public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
         foreach (var v in new object?[] { r.Id, r.At, r.Participant, r.User, r.Roles.ToArray(), r.Method, r.Path, r.Query, r.Resource, r.Status, r.DurationMs, r.TraceId })
             cmd.Parameters.Add(new NpgsqlParameter { Value = v ?? DBNull.Value });
         cmd.Parameters[1].NpgsqlDbType = NpgsqlDbType.TimestampTz;
-        await cmd.ExecuteNonQueryAsync(ct);
+        using (Stages.Start(Stages.AuditRecord)) await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<AccessAuditPage> Read(AccessAuditQuery q, CancellationToken ct)

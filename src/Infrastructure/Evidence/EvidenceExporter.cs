@@ -226,13 +226,8 @@ public sealed partial class EvidenceExporter : IEvidenceExport
         stage.Dispose();
         stage = Stages.Start(Stages.EvidenceProofs);
         // 3. Inclusion proofs in the checkpoint, and the checkpoint that first logged each event.
-        var sizes = main.Count == 0 ? [] : await CheckpointSizes(main.Min(m => m.Position), treeSize, ct);
-        var firstOf = new Dictionary<long, long>();
-        foreach (var m in main)
-        {
-            var i = sizes.BinarySearch(m.Position);
-            firstOf[m.Position] = i >= 0 ? sizes[i] : ~i < sizes.Count ? sizes[~i] : treeSize;
-        }
+        // A certificate's or an asset's few events: one probe each; a ledger range's many: every checkpoint from the first on.
+        var firstOf = main.Count <= Page ? await FirstCheckpoints([.. main.Select(m => m.Position)], treeSize, ct) : await FirstCheckpointsOfRange(main, treeSize, ct);
         if (firstOf.Values.Where(s => s < treeSize).Distinct().Count() > MaxEarlierCheckpoints)
         {
             var keep = new HashSet<long> { main[0].Position, main[^1].Position };

@@ -26,12 +26,18 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
     // The inner hashes of full tiles above the leaves, kept with them: every proof rehashes up to 255 entries of each upper
     // tile it passes through, and at millions of leaves a certificate's proofs pass through dozens of level-1 tiles.
     readonly System.Collections.Concurrent.ConcurrentDictionary<TileId, Tiles.Hasher>? _upperHashers;
+    // The complete subtrees proofs asked for, at any level: a complete subtree's hash never changes, and a leaf tile's
+    // (one 8 KiB read and up to 247 hashes for one proof) is most of a proof's cost. The same few nodes of a checkpoint's
+    // leaf tile serve every consistency proof from that checkpoint, and the same leaf's proof is asked again and again.
+    // Emptied when full (≈ 10 MiB), so that it keeps what is asked now.
+    readonly System.Collections.Concurrent.ConcurrentDictionary<NodeId, byte[]>? _nodes;
+    const int MaxCachedNodes = 1 << 17;
 
     /// <param name="cacheTiles">Off for the integrity check, which must read what is stored now.</param>
     public PostgresMerkleTree(NpgsqlDataSource db, bool cacheTiles = true)
     {
         _db = db;
-        if (cacheTiles) (_cache, _upperHashers) = (new(), new());
+        if (cacheTiles) (_cache, _upperHashers, _nodes) = (new(), new(), new());
     }
 
     public async Task<long> Size(CancellationToken ct)
@@ -138,7 +144,12 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
 
     public async Task<IReadOnlyDictionary<NodeId, byte[]>> ReadNodes(IReadOnlyCollection<NodeId> nodes, CancellationToken ct)
     {
-        var located = nodes.Select(n => (Node: n, At: Locate(n))).ToArray();
+        var result = new Dictionary<NodeId, byte[]>(nodes.Count);
+        var located = new List<(NodeId Node, Location At)>(nodes.Count);
+        foreach (var n in nodes)
+            if (_nodes is not null && _nodes.TryGetValue(n, out var known)) result[n] = known;
+            else located.Add((n, Locate(n)));
+        if (located.Count == 0) return result;
         var tiles = new Dictionary<TileId, byte[]>();
         var missing = new List<TileId>();
         foreach (var group in located.GroupBy(l => l.At.Tile))
@@ -158,13 +169,15 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
                 else if (id.Level == 0 && tile.Length < FullBytes && (_edgeLeafTile is not { } edge || edge.Item1.Index <= id.Index)) _edgeLeafTile = Tuple.Create(id, tile);
             }
         }
-        var result = new Dictionary<NodeId, byte[]>(located.Length);
         var hashers = new Dictionary<TileId, Tiles.Hasher>();
+        if (_nodes is not null && _nodes.Count + located.Count > MaxCachedNodes) _nodes.Clear();
         foreach (var (node, at) in located)
         {
             if (!tiles.TryGetValue(at.Tile, out var tile)) throw new InvalidOperationException($"Subtree {node} is not in the stored tree (tile {at.Tile} is missing).");
             if (!hashers.TryGetValue(at.Tile, out var hasher)) hashers[at.Tile] = hasher = HasherOf(at.Tile, tile);
-            result[node] = hasher.Hash(at.Offset, at.Count);
+            var hash = hasher.Hash(at.Offset, at.Count);
+            result[node] = hash;
+            _nodes?.TryAdd(node, hash);
         }
         return result;
     }

@@ -44,21 +44,50 @@ public static class Tiles
     /// <summary>
     /// Complete subtrees of one tile, each inner node hashed once however many subtrees share it: the hundreds of inclusion
     /// proofs of a search certificate meet in the same upper tiles, where one proof alone rehashes up to 255 entries.
-    /// Safe to share between threads, so that a full tile's hasher (whose hashes never change) can serve every later read.
+    /// The inner nodes sit in one flat array by level (no per-node allocation or dictionary: at a certificate's ~60 leaf
+    /// tiles these were a fifth of its hashing). Safe to share between threads, so that a full tile's hasher (whose hashes
+    /// never change) can serve every later read.
     /// </summary>
-    public sealed class Hasher(byte[] tile)
+    public sealed class Hasher
     {
-        readonly System.Collections.Concurrent.ConcurrentDictionary<(int Offset, int Count), byte[]> _inner = [];
+        readonly byte[] _tile;
+        readonly int _entries;
+        // The subtree of 2^level entries at index i is at (LevelStart(level) + i)·32 in _inner, once _known says so.
+        readonly byte[] _inner;
+        readonly int[] _known;
 
-        /// <summary>The same hash as <see cref="Tiles.Hash"/> of this tile.</summary>
+        public Hasher(byte[] tile)
+        {
+            _tile = tile;
+            _entries = tile.Length / MerkleHash.Size;
+            _inner = new byte[(Width - 1) * MerkleHash.Size];
+            _known = new int[Width - 1];
+        }
+
+        /// <summary>Slot of the first subtree of 2^level entries (level 1..8): level 1 has 128 slots, level 2 64, …, level 8 one.</summary>
+        static int LevelStart(int level) => Width - (Width >> (level - 1));
+
+        /// <summary>The same hash as <see cref="Tiles.Hash"/> of this tile; <paramref name="offset"/> is a multiple of <paramref name="count"/>, a power of two.</summary>
         public byte[] Hash(int offset, int count)
         {
-            if ((offset + count) * MerkleHash.Size > tile.Length) throw new InvalidOperationException($"The tile has {tile.Length / MerkleHash.Size} entries, not the {offset + count} needed.");
-            if (count == 1) return tile.AsSpan(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
-            if (_inner.TryGetValue((offset, count), out var known)) return known;
-            var half = count / 2;
-            // Two threads may hash the same node at once: both get the same bytes, and the first stored is kept.
-            return _inner.GetOrAdd((offset, count), MerkleHash.Node(Hash(offset, half), Hash(offset + half, half)));
+            if ((offset + count) * MerkleHash.Size > _tile.Length) throw new InvalidOperationException($"The tile has {_entries} entries, not the {offset + count} needed.");
+            if (count <= 0 || (count & (count - 1)) != 0 || offset % count != 0) throw new ArgumentException($"Entries {offset}+{count} are not a complete subtree of a tile.");
+            if (count == 1) return _tile.AsSpan(offset * MerkleHash.Size, MerkleHash.Size).ToArray();
+            var level = System.Numerics.BitOperations.Log2((uint)count);
+            return Inner(level, offset >> level).ToArray();
+        }
+
+        ReadOnlySpan<byte> Inner(int level, int index)
+        {
+            var slot = LevelStart(level) + index;
+            var at = _inner.AsSpan(slot * MerkleHash.Size, MerkleHash.Size);
+            if (Volatile.Read(ref _known[slot]) != 0) return at;
+            ReadOnlySpan<byte> left = level == 1 ? _tile.AsSpan(2 * index * MerkleHash.Size, MerkleHash.Size) : Inner(level - 1, 2 * index);
+            ReadOnlySpan<byte> right = level == 1 ? _tile.AsSpan((2 * index + 1) * MerkleHash.Size, MerkleHash.Size) : Inner(level - 1, 2 * index + 1);
+            // Two threads may hash the same node at once: both write the same bytes, and only then say it is known.
+            MerkleHash.Node(left, right, at);
+            Volatile.Write(ref _known[slot], 1);
+            return at;
         }
     }
 }

@@ -52,6 +52,27 @@ public sealed class postgres_merkle_tree : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_proof_asked_again_is_answered_from_the_subtrees_kept_without_reading_or_rehashing_a_tile()
+    {
+        const int Leaves = 3_000;
+        var data = Enumerable.Range(0, Leaves).Select(ReferenceTree.EventHash).ToArray();
+        await new PostgresMerkleTree(_db.DataSource).Append((_, _) => Task.FromResult<IReadOnlyList<byte[]>>(data), default);
+        var memory = new MemoryMerkleTree();
+        foreach (var d in data) memory.Append(d);
+        var tree = new PostgresMerkleTree(_db.DataSource);
+        var asked = new (long Leaf, long Size)[] { (5, 2_999), (1_000, 3_000), (2_500, 2_600) };
+        foreach (var (leaf, size) in asked) Assert.Equal(memory.Inclusion(leaf, size), await tree.InclusionProof(leaf, size, default));
+        Assert.Equal(memory.Consistency(700, 3_000), await tree.ConsistencyProof(700, 3_000, default));
+
+        // Complete subtrees never change: with every tile gone, the same proofs still come from what the first ones kept.
+        Assert.True(await _db.Scalar<long>("WITH gone AS (DELETE FROM merkle_tiles RETURNING 1) SELECT count(*) FROM gone") > 0);
+        foreach (var (leaf, size) in asked) Assert.Equal(memory.Inclusion(leaf, size), await tree.InclusionProof(leaf, size, default));
+        Assert.Equal(memory.Consistency(700, 3_000), await tree.ConsistencyProof(700, 3_000, default));
+        // A tree that keeps nothing (the integrity check's) reads what is stored now, and finds nothing.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new PostgresMerkleTree(_db.DataSource, cacheTiles: false).InclusionProof(5, 2_999, default));
+    }
+
+    [Fact]
     public async Task two_builders_following_two_event_stores_append_every_event_once_in_position_order()
     {
         var keys = LedgerParts.NewKeys();
