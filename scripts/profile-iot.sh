@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Where a single-reading MQTT delivery's cost goes (issue 18): one `assetledger devices simulate` run through a private
 # Mosquitto to one API instance (Release, durable PostgreSQL with pg_stat_statements), as scripts/bench-iot.sh runs it.
-# Once the first reading is logged (the devices are registered by then), the window opens: the API is traced with
-# dotnet-trace (sampled thread stacks) for TRACE seconds and PostgreSQL's statement counters are reset. When every reading
+# Once the first reading is logged (the devices are registered by then), the window opens: the API's CPU is sampled
+# with perf for TRACE seconds (JIT-compiled methods named through the runtime's perf map; without perf, dotnet-trace's
+# sampled thread stacks, waits included) and PostgreSQL's statement counters are reset. When every reading
 # is logged it prints: CPU per reading of the API, PostgreSQL and the simulator over the window; events, transactions
-# and statements per reading; the statements by total time; and the API's methods by exclusive and inclusive samples
-# (the file is kept under scripts/bench/results/ only if asked: PROFILE_KEEP=1).
+# and statements per reading; the statements by total time; and the API's functions by samples, their own and with callees.
 # Usage: scripts/profile-iot.sh [devices, default 1000] [readings per device, default 20] [batch, default 1] [trace seconds, default 5]
 #        [readings per second per device, default 0: as fast as it can; 1 with 1,000 devices keeps the registry caught up, so one event a reading]
 set -euo pipefail
@@ -26,7 +26,11 @@ pg_start "$DIR/pg" "$PORT" shared_preload_libraries=pg_stat_statements pg_stat_s
 mqtt_start_free "$DIR/mqtt"
 mqtt_service_settings
 . scripts/lib/bench-writers.sh
+PERF="$(command -v perf || true)"
+# The perf map names JIT-compiled code; with W^X on, that code runs from a double mapping perf cannot match to it.
+[ -n "$PERF" ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 bench_one_instance
+unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute
 dotnet build src/Cli -c Release -nologo -v q >/dev/null
 CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
 psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c "$1"; }
@@ -58,7 +62,11 @@ target=$((DEVICES * READINGS))
 until [ "$(logged)" -gt 0 ]; do kill -0 "$SIM_PID" 2>/dev/null || { cat "$DIR/sim.log"; exit 1; }; sleep 0.1; done
 psql_bench "SELECT pg_stat_statements_reset()" >/dev/null
 n0="$(logged)"; a0="$(ticks "/proc/$API_PID/stat")"; s0="$(ticks "/proc/$SIM_PID/stat")"; p0="$(pg_ticks)"; read -r e0 x0 _ <<<"$(stats | tr '|' ' ')"; t0="$(date +%s.%N)"
-"$TRACER" collect -p "$API_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$TRACE")" -o "$DIR/api.nettrace" >"$DIR/trace.log" 2>&1 &
+if [ -n "$PERF" ]; then
+  "$PERF" record -F 999 -g -p "$API_PID" -o "$DIR/perf.data" -- sleep "$TRACE" >"$DIR/trace.log" 2>&1 &
+else
+  "$TRACER" collect -p "$API_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$TRACE")" -o "$DIR/api.nettrace" >"$DIR/trace.log" 2>&1 &
+fi
 TRACE_PID=$!
 for _ in $(seq 1 2400); do [ "$(logged)" -ge "$target" ] && break; sleep 0.1; done
 n1="$(logged)"; a1="$(ticks "/proc/$API_PID/stat")"; s1="$(ticks "/proc/$SIM_PID/stat" || echo "$s0")"; p1="$(pg_ticks)"; read -r e1 x1 c1 <<<"$(stats | tr '|' ' ')"; t1="$(date +%s.%N)"
@@ -71,9 +79,15 @@ awk -v n="$n" -v hz="$hz" -v a="$((a1 - a0))" -v s="$((s1 - s0))" -v p="$((p1 - 
   printf "per reading: %.3f events, %.3f transactions, %.2f statements\n", e / n, x / n, c / n }'
 echo "--- statements by total time (calls per reading, ms per call)"
 psql_bench "SELECT round(total_exec_time)::text || ' ms', round(calls::numeric / $n, 3), round((total_exec_time / calls)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
-echo "--- API: methods by exclusive samples"
-"$TRACER" report "$DIR/api.nettrace" topN -n 70 2>&1 | sed -n 1,60p
-echo "--- API: methods by inclusive samples"
-"$TRACER" report "$DIR/api.nettrace" topN -n 80 --inclusive 2>&1 | sed -n 1,100p
-[ "${PROFILE_KEEP:-0}" = 1 ] && mkdir -p scripts/bench/results && cp "$DIR/api.nettrace" "scripts/bench/results/profile-iot-$DEVICES-$BATCH.nettrace"
+if [ -n "$PERF" ]; then
+  echo "--- API: CPU samples by function (self), then by function with its callees (children)"
+  "$PERF" report -i "$DIR/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+  "$PERF" report -i "$DIR/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -50
+  "$PERF" report -i "$DIR/perf.data" --children --sort symbol --stdio -g none --percent-limit 1.5 2>&1 | grep -v '^#' | grep -v '^$' | grep -v '0x0000' | head -150
+else
+  echo "--- API: methods by exclusive samples"
+  "$TRACER" report "$DIR/api.nettrace" topN -n 70 2>&1 | sed -n 1,60p
+  echo "--- API: methods by inclusive samples"
+  "$TRACER" report "$DIR/api.nettrace" topN -n 80 --inclusive 2>&1 | sed -n 1,100p
+fi
 cat "$DIR/sim.log" | tail -8
