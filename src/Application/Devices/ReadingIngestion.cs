@@ -38,6 +38,10 @@ public sealed record RefusedReading(int Index, string Code, string Detail);
 /// from a read first. So the common case, many devices each sending one reading, costs each device one append and no read,
 /// and the appends of every device recorded at once share one transaction of the group commit.
 /// </para>
+/// <para>
+/// The verification is most of a reading's cost (OpenSSL is 43 % of the API's CPU at 1,000 devices), so the device's
+/// public key is not imported again for every message: <see cref="VerificationKeys"/> lends an imported copy, one thread at a time.
+/// </para>
 /// </summary>
 public sealed class ReadingIngestion(IEventStore store, DeviceStates states, IReadingRefusals refusals, IotAlarms alarms, VerificationKeys keys)
 {
