@@ -4,7 +4,7 @@
 # Once the first reading is logged (the devices are registered by then), the window opens: the API's CPU is sampled
 # with perf for TRACE seconds (JIT-compiled methods named through the runtime's perf map; without perf, dotnet-trace's
 # sampled thread stacks, waits included) and PostgreSQL's statement counters are reset. When every reading
-# is logged it prints: CPU per reading of the API, PostgreSQL and the simulator over the window; events, transactions
+# is logged it prints: how many were logged and refused; CPU per reading of the API and PostgreSQL over the window; events, transactions
 # and statements per reading; the statements by total time; and the API's functions by samples, their own and with callees.
 # Usage: scripts/profile-iot.sh [devices, default 1000] [readings per device, default 20] [batch, default 1] [trace seconds, default 5]
 #        [readings per second per device, default 0: as fast as it can; 1 with 1,000 devices keeps the registry caught up, so one event a reading]
@@ -61,7 +61,7 @@ SIM_PID=$!
 target=$((DEVICES * READINGS))
 until [ "$(logged)" -gt 0 ]; do kill -0 "$SIM_PID" 2>/dev/null || { cat "$DIR/sim.log"; exit 1; }; sleep 0.1; done
 psql_bench "SELECT pg_stat_statements_reset()" >/dev/null
-n0="$(logged)"; a0="$(ticks "/proc/$API_PID/stat")"; s0="$(ticks "/proc/$SIM_PID/stat")"; p0="$(pg_ticks)"; read -r e0 x0 _ <<<"$(stats | tr '|' ' ')"; t0="$(date +%s.%N)"
+n0="$(logged)"; a0="$(ticks "/proc/$API_PID/stat")"; p0="$(pg_ticks)"; read -r e0 x0 _ <<<"$(stats | tr '|' ' ')"; t0="$(date +%s.%N)"
 if [ -n "$PERF" ]; then
   "$PERF" record -F 999 -g -p "$API_PID" -o "$DIR/perf.data" -- sleep "$TRACE" >"$DIR/trace.log" 2>&1 &
 else
@@ -69,25 +69,26 @@ else
 fi
 TRACE_PID=$!
 for _ in $(seq 1 2400); do [ "$(logged)" -ge "$target" ] && break; sleep 0.1; done
-n1="$(logged)"; a1="$(ticks "/proc/$API_PID/stat")"; s1="$(ticks "/proc/$SIM_PID/stat" || echo "$s0")"; p1="$(pg_ticks)"; read -r e1 x1 c1 <<<"$(stats | tr '|' ' ')"; t1="$(date +%s.%N)"
+n1="$(logged)"; a1="$(ticks "/proc/$API_PID/stat")"; p1="$(pg_ticks)"; read -r e1 x1 c1 <<<"$(stats | tr '|' ' ')"; t1="$(date +%s.%N)"
 wait "$TRACE_PID" || true
 hz="$(getconf CLK_TCK)"; n=$((n1 - n0))
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v n="$n" -v hz="$hz" -v a="$((a1 - a0))" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v t0="$t0" -v t1="$t1" -v e="$((e1 - e0))" -v x="$((x1 - x0))" -v c="$c1" 'BEGIN {
+echo "logged $n1 of $target sent (refused: $(psql_bench "SELECT coalesce(sum(refused), 0) FROM device_reading_refusals"))$([ "$n1" -ge "$target" ] || echo "; NOT ALL LOGGED when the wait ended")"
+awk -v n="$n" -v hz="$hz" -v a="$((a1 - a0))" -v p="$((p1 - p0))" -v t0="$t0" -v t1="$t1" -v e="$((e1 - e0))" -v x="$((x1 - x0))" -v c="$c1" 'BEGIN {
   printf "%d devices, batch %d: %d readings logged in the window, %.0f/s\n", '"$DEVICES"', '"$BATCH"', n, n / (t1 - t0)
-  printf "CPU per reading: API %.3f ms, PostgreSQL %.3f ms, simulator (sending) %.3f ms\n", a * 1000 / hz / n, p * 1000 / hz / n, s * 1000 / hz / n
+  printf "CPU per reading: API %.3f ms, PostgreSQL %.3f ms\n", a * 1000 / hz / n, p * 1000 / hz / n
   printf "per reading: %.3f events, %.3f transactions, %.2f statements\n", e / n, x / n, c / n }'
 echo "--- statements by total time (calls per reading, ms per call)"
 psql_bench "SELECT round(total_exec_time)::text || ' ms', round(calls::numeric / $n, 3), round((total_exec_time / calls)::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
 if [ -n "$PERF" ]; then
   echo "--- API: CPU samples by function (self), then by function with its callees (children)"
-  "$PERF" report -i "$DIR/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
-  "$PERF" report -i "$DIR/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -50
-  "$PERF" report -i "$DIR/perf.data" --children --sort symbol --stdio -g none --percent-limit 1.5 2>&1 | grep -v '^#' | grep -v '^$' | grep -v '0x0000' | head -150
+  "$PERF" report -i "$DIR/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12 || true
+  "$PERF" report -i "$DIR/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -50 || true
+  "$PERF" report -i "$DIR/perf.data" --children --sort symbol --stdio -g none --percent-limit 1.5 2>&1 | grep -v '^#' | grep -v '^$' | grep -v '0x0000' | head -150 || true
 else
   echo "--- API: methods by exclusive samples"
-  "$TRACER" report "$DIR/api.nettrace" topN -n 70 2>&1 | sed -n 1,60p
+  "$TRACER" report "$DIR/api.nettrace" topN -n 70 2>&1 | sed -n 1,60p || true
   echo "--- API: methods by inclusive samples"
-  "$TRACER" report "$DIR/api.nettrace" topN -n 80 --inclusive 2>&1 | sed -n 1,100p
+  "$TRACER" report "$DIR/api.nettrace" topN -n 80 --inclusive 2>&1 | sed -n 1,100p || true
 fi
-cat "$DIR/sim.log" | tail -8
+tail -8 "$DIR/sim.log"
