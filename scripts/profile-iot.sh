@@ -20,7 +20,9 @@ command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 DIR="$(mktemp -d /tmp/assetledger-profile-iot.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"
 API_PID=""; SIM_PID=""
-cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null; [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null; wait 2>/dev/null; mqtt_stop "$DIR/mqtt"; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
+# `|| true`: under set -e a kill of a simulator that has already exited would end the trap there, leaving the API,
+# PostgreSQL and the broker running.
+cleanup() { [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true; [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null || true; wait 2>/dev/null; mqtt_stop "$DIR/mqtt"; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
 trap cleanup EXIT
 pg_start "$DIR/pg" "$PORT" shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all
 mqtt_start_free "$DIR/mqtt"
