@@ -4,7 +4,9 @@
 # with fsync on, a cluster of its own), side by side with the same readings delivered over HTTP. Each accepted reading
 # is in the Merkle log, provable on its own: one event per delivery (MQTT message, or what the registry took from the
 # broker for a device at once; HTTP request), each reading a leaf under that event's Merkle root. The clock runs from the first reading sent to the last one
-# logged (MQTT: polled in the database; HTTP: the answers say). The load average is printed with every figure.
+# logged (MQTT: polled in the database; HTTP: the answers say); the simulator signs every reading before its clock
+# starts and keeps 256 deliveries in flight, so it sends well above what the registry takes (scripts/profile-iot.sh
+# shows where the registry's CPU goes). The load average is printed with every figure.
 # Batch 1 (the default) is what a real device does: every simulated device publishes each reading as a message of its
 # own, all devices at once round by round, so the registry has many devices' single readings at a time (their events
 # share the event store's group commit); a larger batch packs that many readings into each message.

@@ -15,6 +15,7 @@ public static class DependencyInjection
         services.AddSingleton<Users.UserSessions>();
         services.AddSingleton<Devices.DeviceStates>();
         services.AddSingleton<Devices.DeviceReader>();
+        services.AddSingleton<Ledger.Devices.VerificationKeys>();
         services.AddSingleton<Devices.ReadingIngestion>();
         services.AddSingleton<Webhooks.WebhookManagement>();
         services.AddSingleton<Devices.Alarms.AlarmRuleBooks>();

@@ -93,8 +93,8 @@ public static class DevicesCommand
             {
                 var registering = ctx.AddTask($"Registering {plan.Devices:N0} devices", maxValue: plan.Devices);
                 await simulator.Register(plan.Devices, () => registering.Increment(1), ct);
-                var sending = ctx.AddTask($"Readings {(plan.OverHttp ? "over HTTP" : "to " + broker.Url)}", maxValue: plan.Readings);
-                result = await simulator.Run(plan, send, n => sending.Increment(n), ct);
+                var sending = ctx.AddTask($"Readings {(plan.OverHttp ? "over HTTP" : "to " + broker.Url)}", maxValue: (double)plan.Devices * plan.Readings);
+                result = await simulator.Run(plan, send, n => { lock (sending) sending.Increment(n); }, ct);
             });
             Report(result, plan, json);
             return ExitCodes.Ok;

@@ -26,6 +26,9 @@ namespace AssetLedger.Infrastructure.Devices;
 /// in flight, not a timer: an idle registry records a lone reading (a critical one freezes its asset) at once. A device
 /// stays one event per delivery, or per whatever piled up for it meanwhile: its stream is what orders its counters, holds
 /// the key each reading was checked under and goes whole into an asset's evidence bundle, so its readings stay in it.
+/// Under load that costs little: a lane takes whatever piled up for its device while its last delivery committed, so at
+/// saturation 1,000 devices publishing single readings make about one event per 11 readings (scripts/profile-iot.sh),
+/// and what remains per reading is its ES256 verification (docs/devices.md, "What a reading costs").
 /// </para>
 /// A shared subscription hands a device's consecutive messages to different instances, which may then record them out
 /// of order: the later one first, the earlier refused as replayed. So an instance holding a device's reading whose
