@@ -47,3 +47,24 @@ mixed_run() {
   profile_end "$name" "$n"
   counters_end "$name" "$n"
 }
+
+# mixed_split_table FILE: from split mode's three summary lines (commands alone; with GET asset; with GET trace), CPU µs
+# per request of each kind: a command's from the first run, a read's from the others less their commands' cost.
+mixed_split_table() {
+  awk '
+    $1 ~ /^split_/ {
+      k = substr($1, 7)
+      for (i = 2; i <= NF; i++) { split($i, a, "="); v[k, a[1]] = a[2] }
+    }
+    END {
+      print "-- CPU us per request by kind (API process | PostgreSQL, all its processes)"
+      api_c = v["commands", "api_cpu_us_per_req"]; pg_c = v["commands", "pg_cpu_us_per_req"]
+      printf "   %-22s api %6.0f  pg %6.0f\n", "command", api_c, pg_c
+      n = split("asset trace", kinds, " ")
+      for (j = 1; j <= n; j++) {
+        k = kinds[j]; c = v[k, "commands"]; r = v[k, "reads"]; if (r == 0) continue
+        printf "   %-22s api %6.0f  pg %6.0f   (run: %d commands, %d reads)\n", "GET " k, \
+          (v[k, "api_cpu_us_per_req"] * (c + r) - api_c * c) / r, (v[k, "pg_cpu_us_per_req"] * (c + r) - pg_c * c) / r, c, r
+      }
+    }' "$1"
+}
