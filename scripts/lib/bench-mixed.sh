@@ -48,23 +48,27 @@ mixed_run() {
   counters_end "$name" "$n"
 }
 
-# mixed_split_table FILE: from split mode's three summary lines (commands alone; with GET asset; with GET trace), CPU µs
-# per request of each kind: a command's from the first run, a read's from the others less their commands' cost.
+# mixed_split_table FILE: from split mode's three runs (commands alone; with GET asset; with GET trace), per request of each
+# kind: CPU µs of the API process and of PostgreSQL, and with PROFILE=1 PostgreSQL's statements and commits. A command's
+# from the first run, a read's from the others less their commands' share.
 mixed_split_table() {
   awk '
-    $1 ~ /^split_/ {
+    $1 ~ /^split_/ && $2 ~ /^rps=/ {
       k = substr($1, 7)
       for (i = 2; i <= NF; i++) { split($i, a, "="); v[k, a[1]] = a[2] }
     }
+    $1 == "--" && $2 ~ /^split_.*:$/ && $3 == "per" { k = substr($2, 7, length($2) - 7) }
+    $1 ~ /^(commits|statements)_per_req=/ { split($1, a, "="); v[k, a[1]] = a[2] }
+    function per(k, f, c, r) { return (v[k, f] * (c + r) - v["commands", f] * c) / r }
     END {
-      print "-- CPU us per request by kind (API process | PostgreSQL, all its processes)"
-      api_c = v["commands", "api_cpu_us_per_req"]; pg_c = v["commands", "pg_cpu_us_per_req"]
-      printf "   %-22s api %6.0f  pg %6.0f\n", "command", api_c, pg_c
+      print "-- per request by kind: CPU us of the API process and of PostgreSQL (all its processes); PostgreSQL statements and commits"
+      printf "   %-12s api %6.0f  pg %6.0f  statements %5.2f  commits %5.2f\n", "command", v["commands", "api_cpu_us_per_req"],
+        v["commands", "pg_cpu_us_per_req"], v["commands", "statements_per_req"], v["commands", "commits_per_req"]
       n = split("asset trace", kinds, " ")
       for (j = 1; j <= n; j++) {
         k = kinds[j]; c = v[k, "commands"]; r = v[k, "reads"]; if (r == 0) continue
-        printf "   %-22s api %6.0f  pg %6.0f   (run: %d commands, %d reads)\n", "GET " k, \
-          (v[k, "api_cpu_us_per_req"] * (c + r) - api_c * c) / r, (v[k, "pg_cpu_us_per_req"] * (c + r) - pg_c * c) / r, c, r
+        printf "   %-12s api %6.0f  pg %6.0f  statements %5.2f  commits %5.2f   (run: %d commands, %d reads)\n", "GET " k,
+          per(k, "api_cpu_us_per_req", c, r), per(k, "pg_cpu_us_per_req", c, r), per(k, "statements_per_req", c, r), per(k, "commits_per_req", c, r), c, r
       }
     }' "$1"
 }
