@@ -88,6 +88,7 @@ if [ "$MODE" = split ]; then
   done
   mixed_split_table "$DIR/split.txt"
   grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
+  grep -m5 -A4 " 500 \|fail: " "$DIR/api.log" | sed 's/^/  server error: /' || true
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
