@@ -9,12 +9,12 @@ namespace AssetLedger.Infrastructure.Audit;
 /// <summary>
 /// The access audit in the append-only table <c>access_audit</c> (migration 0005).
 /// <para>
-/// Rows are group-committed (issue 21): a regulator's every read writes a row before its answer goes out, and one commit
-/// each was the largest part of what the mixed load cost PostgreSQL. <see cref="Record"/> still completes only once its
+/// Rows are group-committed (issue 21): a regulator's every read writes a row before its answer goes out, and each row was a
+/// commit (a WAL flush) of its own, 0.69 per request of the mixed load. <see cref="Record"/> still completes only once its
 /// row is committed, and fails if it could not be; rows recorded while a write is running go together in the next one, one
-/// statement and one commit. A write that fails is tried again row by row, so a row that cannot be written (a path
-/// PostgreSQL's text refuses) fails its own request only, never the others that shared its batch; a lost connection fails
-/// the batch's requests at once, as it failed each one before.
+/// statement and one commit. A write that PostgreSQL refuses for what a row holds is tried again row by row, so a row that
+/// cannot be written (a path PostgreSQL's text refuses) fails its own request only, never the others that shared its
+/// batch; a lost connection or a time-out fails the batch's requests at once, as it failed each one before.
 /// </para>
 /// </summary>
 public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
@@ -87,9 +87,10 @@ public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
                 await Insert(batch);
                 foreach (var p in batch) p.Written.TrySetResult();
             }
-            catch (PostgresException) when (batch.Count > 1)
+            catch (PostgresException e) when (batch.Count > 1 && RowsRefused(e))
             {
-                // PostgreSQL refused the rows (not a lost connection, which would fail each row again, one time-out after another).
+                // PostgreSQL refused what a row holds. Not for a lost connection or a lock or statement time-out, which would
+                // fail each row again, one time-out after another.
                 foreach (var p in batch)
                     try
                     {
@@ -104,6 +105,9 @@ public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
             }
         }
     }
+
+    /// <summary>A data exception (class 22, e.g. a NUL in text) or an integrity violation (class 23): some row's own fault.</summary>
+    static bool RowsRefused(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
     async Task Insert(IReadOnlyList<Pending> batch)
     {
