@@ -5,10 +5,13 @@
 # Prints requests/s, p50/p99, commands/s ÷ pgbench inserts/s, CPU µs per request of the API process and of PostgreSQL
 # (all its processes: backends, WAL writer, checkpointer; the API's projection and ledger workers run beside and count
 # in both), and the server errors logged.
-# Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32] [commands (default) | mixed]
+# Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32] [commands (default) | mixed | split]
 # mixed: instead of the three runs above, the mixed load (70 % reads of assets and trace, 30 % lifecycle commands across
 # five participants: scripts/bench/wrk/mixed.lua) at 32 and 128 connections on one API process, then on two sharing the
 # cluster (scripts/lib/bench-mixed.sh).
+# split: the mixed load's kinds of request apart, on one API process at CONNS connections: commands alone, then 30 %
+# commands with 70 % GET /assets/{id}, then with 70 % GET /trace/assets/{id}; prints CPU µs per request of each kind for
+# the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost).
 # PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
 # PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh).
@@ -69,6 +72,23 @@ if [ "$MODE" = mixed ]; then
   done
   cat "$DIR"/api*.log | grep -c " 500 \|fail: " | sed 's/^/server_errors_logged=/' || true
   cat "$DIR"/api*.log | grep -m5 -A4 " 500 \|fail: " | sed 's/^/  server error: /' || true
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
+
+if [ "$MODE" = split ]; then
+  . scripts/lib/bench-mixed.sh
+  mixed_onboard
+  echo "== warm-up (5 s)"
+  SECS=5 mixed_run warm-up "$CONNS" "$API_PID" -- "$URL" >/dev/null
+  for mix in commands:1:both asset:0.3:asset trace:0.3:trace; do
+    IFS=: read -r kind share reads <<<"$mix"
+    echo "== split: $kind ($share commands, reads: $reads), one API process, $CONNS connections, ${SECS}s"
+    MIXED_COMMANDS="$share" MIXED_READS="$reads" mixed_run "split_$kind" "$CONNS" "$API_PID" -- "$URL" | tee -a "$DIR/split.txt"
+  done
+  mixed_split_table "$DIR/split.txt"
+  grep -c " 500 \|fail: " "$DIR/api.log" | sed 's/^/server_errors_logged=/' || true
+  grep -m5 -A4 " 500 \|fail: " "$DIR/api.log" | sed 's/^/  server error: /' || true
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi

@@ -14,8 +14,10 @@ SQL
   as_pg "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -c 32 -j 2 -T "$1" -f "$DIR/insert.sql" bench 2>/dev/null | awk '/^tps = /{print $3; exit}'
 }
 
-# cpu_ticks PID...: user+system clock ticks those processes used so far.
-cpu_ticks() { local p; for p in "$@"; do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s+=$1} END{print s+0}'; }
+# cpu_ticks PID...: user+system clock ticks those processes used so far, with their children that ended (cutime+cstime):
+# a PostgreSQL backend that closes between two readings leaves the list, and its time moves to the postmaster's children's
+# time, so a difference of two readings still counts it (without that, a run whose connections closed came out negative).
+cpu_ticks() { local p; for p in "$@"; do awk '{print $14+$15+$16+$17}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s+=$1} END{print s+0}'; }
 
 # pg_pids: the cluster's postmaster on $DIR/pg and its backends and workers.
 pg_pids() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; echo "$pm" $(pgrep -P "$pm"); }

@@ -24,8 +24,10 @@ mixed_onboard() {
 # once); prints each wrk's line, then the total rate, the worst p99, the API processes' and PostgreSQL's CPU µs per
 # request, the 5xx answers, and the trace reads told to retry because the read models had not reached the asset yet.
 mixed_run() {
-  local name="$1" conns="$2" pids=() urls=() runs=() i out api0 pg0 api1 pg1; shift 2
+  local name="$1" conns="$2" pids=() urls=() runs=() i out api0 pg0 api1 pg1 n; shift 2
   while [ "$1" != -- ]; do pids+=("$1"); shift; done; shift; urls=("$@")
+  profile_begin "$name" "${pids[0]}"
+  counters_begin "$name" "${pids[@]}"
   api0="$(cpu_ticks "${pids[@]}")"; pg0="$(cpu_ticks $(pg_pids))"
   for i in "${!urls[@]}"; do
     RUN_TAG="$name-$i-$(date +%s)" wrk -t2 -c"$((conns / ${#urls[@]}))" -d"${SECS}s" --timeout 10s -s scripts/bench/wrk/mixed.lua "${urls[$i]}" >"$DIR/mixed.$i" 2>&1 &
@@ -41,4 +43,32 @@ mixed_run() {
     { for (i = 1; i <= NF; i++) { split($i, a, "="); v[a[1]] += a[2]; if (a[1] == "p99_ms" && a[2] > p99) p99 = a[2] } }
     END { printf "%s rps=%d worst_p99_ms=%.2f commands=%d reads=%d server_errors=%d refused=%d not_yet_projected=%d api_cpu_us_per_req=%.0f pg_cpu_us_per_req=%.0f\n",
       name, v["rps"], p99, v["commands"], v["reads"], v["server_errors"], v["refused"], v["not_yet_projected"], api * 1e6 / hz / v["requests"], pg * 1e6 / hz / v["requests"] }' <<<"$out"
+  n="$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "requests") n += a[2] } } END { print n }' <<<"$out")"
+  profile_end "$name" "$n"
+  counters_end "$name" "$n"
+}
+
+# mixed_split_table FILE: from split mode's three runs (commands alone; with GET asset; with GET trace), per request of each
+# kind: CPU µs of the API process and of PostgreSQL, and with PROFILE=1 PostgreSQL's statements and commits. A command's
+# from the first run, a read's from the others less their commands' share.
+mixed_split_table() {
+  awk '
+    $1 ~ /^split_/ && $2 ~ /^rps=/ {
+      k = substr($1, 7)
+      for (i = 2; i <= NF; i++) { split($i, a, "="); v[k, a[1]] = a[2] }
+    }
+    $1 == "--" && $2 ~ /^split_.*:$/ && $3 == "per" { k = substr($2, 7, length($2) - 7) }
+    $1 ~ /^(commits|statements)_per_req=/ { split($1, a, "="); v[k, a[1]] = a[2] }
+    function per(k, f, c, r) { return (v[k, f] * (c + r) - v["commands", f] * c) / r }
+    END {
+      print "-- per request by kind: CPU us of the API process and of PostgreSQL (all its processes); PostgreSQL statements and commits"
+      printf "   %-12s api %6.0f  pg %6.0f  statements %5.2f  commits %5.2f\n", "command", v["commands", "api_cpu_us_per_req"],
+        v["commands", "pg_cpu_us_per_req"], v["commands", "statements_per_req"], v["commands", "commits_per_req"]
+      n = split("asset trace", kinds, " ")
+      for (j = 1; j <= n; j++) {
+        k = kinds[j]; c = v[k, "commands"]; r = v[k, "reads"]; if (r == 0) continue
+        printf "   %-12s api %6.0f  pg %6.0f  statements %5.2f  commits %5.2f   (run: %d commands, %d reads)\n", "GET " k,
+          per(k, "api_cpu_us_per_req", c, r), per(k, "pg_cpu_us_per_req", c, r), per(k, "statements_per_req", c, r), per(k, "commits_per_req", c, r), c, r
+      }
+    }' "$1"
 }

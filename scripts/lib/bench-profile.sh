@@ -33,9 +33,45 @@ profile_end() {
   profile_sql "SELECT sum(calls) FROM pg_stat_statements" | awk -v n="$n" '{ printf "   statements_per_req=%.2f\n", $1 / n }'
   profile_sql "SELECT calls, round(total_exec_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" |
     awk -v n="$n" '{ c = $1; t = $2; $1 = ""; $2 = ""; printf "   %6.2f calls %7.0f us %s\n", c / n, t * 1000 / n, $0 }'
+  echo "   most called:"
+  profile_sql "SELECT calls, round(total_exec_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY calls DESC LIMIT 10" |
+    awk -v n="$n" '{ c = $1; t = $2; $1 = ""; $2 = ""; printf "   %6.2f calls %7.0f us %s\n", c / n, t * 1000 / n, $0 }'
   if [ -n "${PROFILE_TRACE_PID:-}" ]; then
     wait "$PROFILE_TRACE_PID" || true
     PROFILE_TRACE_PID=""
     "$(profile_dotnet_trace)" report "$PROFILE_TRACE/$1.nettrace" topN -n 25 2>/dev/null | sed 's/^/   /' | cut -c1-170 || true
   fi
+}
+
+profile_dotnet_counters() { command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters"; }
+
+# counters_begin NAME PID...: with PROFILE_COUNTERS=DIR, records the AssetLedger meter (the stages) and ASP.NET Core's
+# of each API process to DIR/NAME.PID.csv for the run (dotnet-counters collect, one row per counter per second).
+counters_begin() {
+  [ -n "${PROFILE_COUNTERS:-}" ] || return 0
+  local name="$1" p; shift
+  mkdir -p "$PROFILE_COUNTERS"
+  PROFILE_COUNTERS_PIDS=()
+  for p in "$@"; do
+    "$(profile_dotnet_counters)" collect -p "$p" --counters AssetLedger,Microsoft.AspNetCore.Hosting --format csv \
+      -o "$PROFILE_COUNTERS/$name.$p.csv" --duration "00:00:00:$SECS" >/dev/null 2>&1 &
+    PROFILE_COUNTERS_PIDS+=($!)
+  done
+}
+
+# counters_end NAME REQUESTS: waits for the recordings, then prints per stage (summed over the API processes) how often it
+# ran and how long it took per request of the run, and its mean: the AssetLedger meter's counters assetledger.stage.count
+# and assetledger.stage.time (wall time, so a stage that waits on PostgreSQL counts its wait).
+counters_end() {
+  [ -n "${PROFILE_COUNTERS:-}" ] || return 0
+  local p
+  for p in "${PROFILE_COUNTERS_PIDS[@]}"; do wait "$p" || true; done
+  PROFILE_COUNTERS_PIDS=()
+  echo "-- $1: stages per request (of $2), wall time"
+  cat "$PROFILE_COUNTERS/$1".*.csv | awk -F, -v n="$2" '
+    $3 ~ /^assetledger\.stage\.(time|count)/ {
+      match($3, /stage=[^];]*/); stage = substr($3, RSTART + 6, RLENGTH - 6)
+      if ($3 ~ /stage\.time/) t[stage] += $NF; else c[stage] += $NF
+    }
+    END { for (s in c) printf "   %-28s %6.3f per_req %8.0f us_per_req %8.0f us_mean\n", s, c[s] / n, t[s] * 1e6 / n, c[s] ? t[s] * 1e6 / c[s] : 0 }' | sort -k4 -nr
 }

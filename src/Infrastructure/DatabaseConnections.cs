@@ -27,6 +27,11 @@ namespace AssetLedger.Infrastructure;
 /// migrator's session lock is on a connection of its own, and unlocked), it makes no temporary tables and no session
 /// <c>SET</c>, prepared statements are meant to stay, and the two listeners (projections, webhooks) <c>UNLISTEN</c>
 /// before their connection goes back (<see cref="Unlisten"/>).</item>
+/// <item><c>Max Auto Prepare</c> (<see cref="AutoPrepared"/>): a statement this process runs again and again (after
+/// <c>Auto Prepare Min Usages</c>, 5 by default) is prepared on the connection and kept there (the pool does not reset
+/// it), so PostgreSQL parses and plans it once per connection instead of on every call. Under the mixed load of issue 21
+/// (reads of assets and trace, commands) the statements' own execution took a few hundred microseconds of the 1.2-2.0 ms
+/// PostgreSQL spent per request; preparing cut that 35-40 % (scripts/bench/results/bench-api-mixed-s10-prepare.txt).</item>
 /// </list>
 /// A value the connection string sets itself wins, so an operator can tune them.
 /// </summary>
@@ -38,6 +43,9 @@ public static class DatabaseConnections
     public static readonly TimeSpan Command = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan HostRecheck = TimeSpan.FromSeconds(1);
 
+    /// <summary>Statements each connection keeps prepared: more than the service's busy ones (a command's, a read's, the workers').</summary>
+    public const int AutoPrepared = 250;
+
     /// <summary>The connection string with the bounds above added where it does not set them.</summary>
     public static string Bounded(string connectionString)
     {
@@ -46,6 +54,7 @@ public static class DatabaseConnections
         if (b.Timeout == 15) b.Timeout = (int)Connect.TotalSeconds;
         if (b.CommandTimeout == 30) b.CommandTimeout = (int)Command.TotalSeconds;
         if (!Sets(connectionString, "No Reset On Close", "NoResetOnClose")) b.NoResetOnClose = true;
+        if (!Sets(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) b.MaxAutoPrepare = AutoPrepared;
         Primary(b);
         var options = b.Options ?? "";
         if (!options.Contains("idle_in_transaction_session_timeout", StringComparison.Ordinal))

@@ -67,7 +67,7 @@ public sealed class the_caller_is_read_in_one_round_trip : IAsyncLifetime
     }
 
     /// <summary>The real store, with the streams each kind of read asked for.</summary>
-    sealed class CountingStore
+    internal sealed class CountingStore
     {
         public ConcurrentQueue<string> SingleReads { get; } = new();
         public ConcurrentQueue<IReadOnlyList<string>> GroupReads { get; } = new();

@@ -3,7 +3,9 @@
 -- (bank-1) → transfer (offer by owner-a, accept by buyer-b). An asset's next step is sent only after its last one was
 -- answered, so every command is one the rules allow; an answer that is not 2xx drops the asset. Each wrk thread keeps its
 -- own assets (wrk runs one Lua state per thread). Tokens from TOKEN_OWNER, TOKEN_WH, TOKEN_TC, TOKEN_BANK, TOKEN_BUYER,
--- TOKEN_REG; RUN_TAG keeps receipt numbers of several processes or runs apart.
+-- TOKEN_REG; RUN_TAG keeps receipt numbers of several processes or runs apart. MIXED_COMMANDS (default 0.3) is the share
+-- of commands and MIXED_READS (both, asset or trace; default both) the reads sent, for bench-api.sh's split mode, which
+-- tells the cost of each kind of request apart.
 local threads = {}
 setup = function(thread)
   thread:set("tag", string.format("%s-%d", os.getenv("RUN_TAG") or os.time(), #threads + 1))
@@ -24,6 +26,10 @@ local steps = {
   { "BUYER", "/transfer-offer/accept", "{}" },
 }
 
+local command_share = tonumber(os.getenv("MIXED_COMMANDS") or "0.3")
+local read_kind = os.getenv("MIXED_READS") or "both"
+local trace_share = ({ both = 0.5, asset = 0, trace = 1 })[read_kind]
+
 local counter, known, ready, next_step = 0, {}, {}, {}
 commands, reads, server_errors, refused, not_yet_projected = 0, 0, 0, 0, 0
 
@@ -34,7 +40,7 @@ end
 init = function(args) counter = 0 end
 
 request = function()
-  if #known == 0 or math.random() < 0.3 then
+  if #known == 0 or math.random() < command_share then
     commands = commands + 1
     local id = table.remove(ready, 1)
     if id then
@@ -48,7 +54,7 @@ request = function()
   end
   reads = reads + 1
   local id = known[math.random(1, #known)]
-  local path = math.random() < 0.5 and "/api/v1/assets/" or "/api/v1/trace/assets/"
+  local path = math.random() < trace_share and "/api/v1/trace/assets/" or "/api/v1/assets/"
   return wrk.format("GET", path .. id, { ["Authorization"] = tokens.REG })
 end
 

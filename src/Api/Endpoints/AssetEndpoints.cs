@@ -4,6 +4,7 @@ using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -79,7 +80,8 @@ public static class AssetEndpoints
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
-        var state = await AssetStreams.Load(store, assetId.Value, ct);
+        AssetState state;
+        using (Stages.Start(Stages.ReadAsset)) state = await AssetStreams.Load(store, assetId.Value, ct);
         if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.From(ResourceErrors.AssetNotFound(id));
         http.Response.Headers.ETag = $"\"{state.Version}\"";
         return TypedResults.Ok(AssetResource.From(state));

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Contracts;
 using AssetLedger.Api.Hosting;
+using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -41,7 +42,9 @@ public static class TraceEndpoints
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
-        return await trace.Timeline(assetId.Value, ct) is { } t ? TypedResults.Ok(t) : await Missing(assetId.Value, store, ct);
+        AssetTrace? timeline;
+        using (Stages.Start(Stages.ReadTrace)) timeline = await trace.Timeline(assetId.Value, ct);
+        return timeline is { } t ? TypedResults.Ok(t) : await Missing(assetId.Value, store, ct);
     }
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> TimelineHtml(string id, TraceQueries trace, IEventStore store, HttpContext http, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Participants;
 using AssetLedger.Domain.Users;
@@ -17,9 +16,17 @@ namespace AssetLedger.Application.Participants;
 /// round completed while it was read (then the next round, starting at or before what that read saw, brings whatever follows).
 /// Streams that do not exist are not kept (ids in request bodies are the caller's to choose).
 /// </para>
+/// <para>
+/// At most <see cref="Capacity"/> streams are kept (<c>AssetLedger:CallerView:Capacity</c>, default
+/// <see cref="DefaultCapacity"/>): the least recently read is dropped to make room, and read whole again when next asked for,
+/// as a stream never kept is. What is kept is exact as above.
+/// </para>
 /// </summary>
-public sealed class CallerStreamView(IEventStore store)
+public sealed class CallerStreamView(IEventStore store, int capacity = CallerStreamView.DefaultCapacity)
 {
+    /// <summary>Streams kept when the configuration says nothing: a few thousand participants and their users, with room to spare.</summary>
+    public const int DefaultCapacity = 10_000;
+
     /// <summary>Events per stream when one is loaded; a longer stream is not kept (the caller folds it the usual way).</summary>
     public const int Page = 1000;
 
@@ -31,7 +38,13 @@ public sealed class CallerStreamView(IEventStore store)
     /// <summary>A stream folded to <paramref name="Version"/>, whose event has <paramref name="Hash"/>.</summary>
     public sealed record Folded(object State, long Version, string? Hash);
 
-    readonly ConcurrentDictionary<string, Folded> _streams = new(StringComparer.Ordinal);
+    readonly LruMap<string, Folded> _streams = new(capacity, StringComparer.Ordinal);
+
+    /// <summary>Most streams kept at once.</summary>
+    public int Capacity => _streams.Capacity;
+
+    /// <summary>Streams kept now.</summary>
+    public int Count => _streams.Count;
     readonly Lock _gate = new();
     long _position = -1;
     long _rounds;
@@ -90,9 +103,10 @@ public sealed class CallerStreamView(IEventStore store)
         else
             foreach (var e in events)
             {
-                if (!_streams.TryGetValue(e.StreamId, out var known) || e.Version <= known.Version) continue;
-                if (e.Version == known.Version + 1) _streams[e.StreamId] = new Folded(Evolve(known.State, e), e.Version, e.Hash);
-                else _streams.TryRemove(e.StreamId, out _); // cannot happen with a gap-free log; loaded afresh when asked for
+                if (!_streams.TryPeek(e.StreamId, out var known) || e.Version <= known.Version) continue;
+                // Conditional: a stream dropped for room and loaded again meanwhile is newer than what this folds.
+                if (e.Version == known.Version + 1) _streams.TryReplace(e.StreamId, known, new Folded(Evolve(known.State, e), e.Version, e.Hash));
+                else _streams.TryRemove(e.StreamId); // cannot happen with a gap-free log; loaded afresh when asked for
             }
         lock (_gate)
         {

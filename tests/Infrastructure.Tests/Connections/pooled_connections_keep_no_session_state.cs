@@ -21,6 +21,25 @@ public sealed class pooled_connections_keep_no_session_state(PostgresDatabase db
     }
 
     [Fact]
+    public async Task a_statement_the_service_runs_again_and_again_is_prepared_once_and_kept_across_uses_of_the_connection()
+    {
+        await using var pool = DatabaseConnections.Create(db.ConnectionString + ";Maximum Pool Size=1");
+        const string sql = "SELECT count(*) FROM events WHERE stream_id = $1";
+        for (var i = 0; i < 10; i++)
+        {
+            await using var cmd = pool.CreateCommand(sql);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = $"asset-{i}" });
+            await cmd.ExecuteScalarAsync();
+        }
+
+        await using var prepared = pool.CreateCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1");
+        prepared.Parameters.Add(new NpgsqlParameter { Value = sql });
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+        Assert.Equal(DatabaseConnections.AutoPrepared, new NpgsqlConnectionStringBuilder(DatabaseConnections.Bounded(db.ConnectionString)).MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(DatabaseConnections.Bounded(db.ConnectionString + ";Max Auto Prepare=0")).MaxAutoPrepare);
+    }
+
+    [Fact]
     public async Task a_stopped_webhook_listener_gives_its_connection_back_listening_to_nothing()
     {
         await using var pool = DatabaseConnections.Create(db.ConnectionString + ";Maximum Pool Size=1");
