@@ -32,7 +32,9 @@ public sealed class readme_fabric_walkthrough
             Assert.DoesNotContain("\"status\":5", output);
 
             // The receipt printed from the bundle: a VALID transaction on the channel.
-            var receipt = System.Text.Json.Nodes.JsonNode.Parse(Regex.Match(output, @"^\{""treeSize"".*$", RegexOptions.Multiline).Value)!;
+            var printed = Regex.Match(output, @"^\{""treeSize"".*$", RegexOptions.Multiline).Value;
+            Assert.True(printed.Length > 0, "the walk-through printed no Fabric receipt from the bundle; its output:\n" + output);
+            var receipt = System.Text.Json.Nodes.JsonNode.Parse(printed)!;
             Assert.Equal(("mychannel", "VALID"), (receipt["channel"]!.GetValue<string>(), receipt["validationCode"]!.GetValue<string>()));
             Assert.Matches("^[0-9a-f]{64}$", receipt["transactionId"]!.GetValue<string>());
 
