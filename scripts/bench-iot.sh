@@ -35,18 +35,8 @@ CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
 psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c "$1"; }
 
 # The cast: a warehouse and a trading center who confirm receipts, an owner, a regulator who confirms devices; ten receipts.
-OP="$(bench_token operator bench-operator-password)"
-api() { curl -sf -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3"; }
-for p in owner-a:Owner wh-1:Warehouse tc-1:TradingCenter reg-1:Regulator; do
-  api /api/v1/participants "$OP" "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
-  api /api/v1/users "$OP" "{\"login\":\"${p%%:*}.bench\",\"participantId\":\"${p%%:*}\",\"displayName\":\"bench\",\"password\":\"bench password 1\"}" >/dev/null
-done
-OWNER="$(bench_token owner-a.bench 'bench password 1')"; WH="$(bench_token wh-1.bench 'bench password 1')"; TC="$(bench_token tc-1.bench 'bench password 1')"
-for i in $(seq 1 10); do
-  id="$(api /api/v1/assets "$OWNER" "{\"kind\":\"WarehouseReceipt\",\"ownerId\":\"owner-a\",\"warehouseId\":\"wh-1\",\"receiptNumber\":\"WR-IOT-$i\",\"commodity\":\"nickel\",\"quantity\":\"1200.5\",\"unit\":\"t\"}" | jq -r .assetId)"
-  api "/api/v1/assets/$id/confirmations" "$WH" '{"approve":true}' >/dev/null
-  api "/api/v1/assets/$id/confirmations" "$TC" '{"approve":true}' >/dev/null
-done
+. scripts/lib/bench-iot-cast.sh
+iot_cast
 
 # CPU seconds (user + system) the API process and the PostgreSQL cluster have used: what a reading costs, whatever the
 # machine's other load. The cluster's exited backends are counted in the postmaster's children times.

@@ -38,18 +38,8 @@ CLI=(dotnet src/Cli/bin/Release/net10.0/assetledger.dll)
 psql_bench() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c "$1"; }
 psql_bench "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 
-OP="$(bench_token operator bench-operator-password)"
-api() { curl -sf -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3"; }
-for p in owner-a:Owner wh-1:Warehouse tc-1:TradingCenter reg-1:Regulator; do
-  api /api/v1/participants "$OP" "{\"id\":\"${p%%:*}\",\"name\":\"${p%%:*}\",\"roles\":[\"${p##*:}\"]}" >/dev/null
-  api /api/v1/users "$OP" "{\"login\":\"${p%%:*}.bench\",\"participantId\":\"${p%%:*}\",\"displayName\":\"bench\",\"password\":\"bench password 1\"}" >/dev/null
-done
-OWNER="$(bench_token owner-a.bench 'bench password 1')"; WH="$(bench_token wh-1.bench 'bench password 1')"; TC="$(bench_token tc-1.bench 'bench password 1')"
-for i in $(seq 1 10); do
-  id="$(api /api/v1/assets "$OWNER" "{\"kind\":\"WarehouseReceipt\",\"ownerId\":\"owner-a\",\"warehouseId\":\"wh-1\",\"receiptNumber\":\"WR-IOT-$i\",\"commodity\":\"nickel\",\"quantity\":\"1200.5\",\"unit\":\"t\"}" | jq -r .assetId)"
-  api "/api/v1/assets/$id/confirmations" "$WH" '{"approve":true}' >/dev/null
-  api "/api/v1/assets/$id/confirmations" "$TC" '{"approve":true}' >/dev/null
-done
+. scripts/lib/bench-iot-cast.sh
+iot_cast
 
 ticks() { awk '{ s += $14 + $15 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
 pg_ticks() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; { cat "/proc/$pm/stat"; for c in $(ps -o pid= --ppid "$pm"); do cat "/proc/$c/stat" 2>/dev/null; done; } | awk '{ s += $14 + $15 + $16 + $17 } END { print s }'; }
