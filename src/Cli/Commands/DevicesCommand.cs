@@ -78,12 +78,12 @@ public static class DevicesCommand
             if (!plan.OverHttp)
                 for (var i = 0; i < Math.Min(4, plan.Devices); i++)
                     publishers.Add(await ReadingPublisher.Connect(broker.Url!, broker.User, broker.Password, $"assetledger-sim-{Guid.NewGuid():N}"[..28], ct));
-            var next = 0;
             Func<string, IReadOnlyList<string>, CancellationToken, Task<Delivered>> send = plan.OverHttp
                 ? (device, batch, c) => OverHttp(warehouse, device, batch, c)
                 : async (device, batch, c) =>
                 {
-                    var publisher = publishers[(int)((uint)Interlocked.Increment(ref next) % publishers.Count)];
+                    // A device keeps to one connection, as a real one does: MQTT keeps a topic's order per publishing connection only.
+                    var publisher = publishers[(int)((uint)StringComparer.Ordinal.GetHashCode(device) % publishers.Count)];
                     return new Delivered(await publisher.Publish(device, batch, c) ? batch.Count : 0, 0, []);
                 };
             SimulationResult result = null!;

@@ -113,37 +113,111 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
         }
     }
 
-    async Task Lane(string topic, CancellationToken ct)
+    /// <summary>A delivery opened: its readings (base64 COSE messages) and the counters of its first and last readings, where they can be read.</summary>
+    sealed record Held(Delivery Delivery, IReadOnlyList<string> Messages, long? First, long? Last)
     {
-        while (true)
+        public static Held Of(Delivery d)
         {
-            Delivery[] pending;
-            lock (_lanes)
-            {
-                var queue = _lanes[topic];
-                if (queue.Count == 0) { _lanes.Remove(topic); return; }
-                pending = [.. queue];
-                queue.Clear();
-            }
-            try { await RecordAndAcknowledge(topic, pending, ct); }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogError(e, "Readings on {Topic} not recorded; the broker sends them again after a reconnect", topic); }
+            var messages = ReadingTopics.Messages(d.Payload);
+            var first = CounterOf(messages[0]);
+            return new(d, messages, first, messages.Count == 1 ? first : CounterOf(messages[^1]) ?? first);
         }
     }
 
-    async Task RecordAndAcknowledge(string topic, IReadOnlyList<Delivery> deliveries, CancellationToken ct)
+    /// <summary>
+    /// A device's deliveries, held in counter order, recorded as soon as they follow on from its log. A delivery whose
+    /// first counter skips ahead waits (up to <see cref="MqttOptions.ReorderWait"/>) for what is missing, which may come
+    /// to this lane behind it (the broker keeps order only per publishing connection) or be recorded by another instance
+    /// (read from the log). Meanwhile whatever else arrives for the device joins the lane, so once the gap is filled the
+    /// lot is one append. A gap still open at the deadline is recorded past: the device's readings then show it.
+    /// </summary>
+    async Task Lane(string topic, CancellationToken ct)
     {
-        if (ReadingTopics.DeviceOf(topic) is { } device && DeviceLimits.IsWellFormedId(device))
+        var device = ReadingTopics.DeviceOf(topic) is { } id && DeviceLimits.IsWellFormedId(id) ? id : null;
+        var held = new List<Held>();
+        DateTime? gapUntil = null;
+        while (true)
         {
-            foreach (var (first, run) in Runs(deliveries))
+            lock (_lanes)
             {
-                await AwaitPredecessors(device, first, ct);
-                foreach (var chunk in run.Chunk(DeviceLimits.BatchMax)) await RecordUntilDone(device, chunk, ct);
+                var queue = _lanes[topic];
+                if (queue.Count == 0 && held.Count == 0) { _lanes.Remove(topic); return; }
+                while (queue.Count > 0)
+                {
+                    var d = queue.Dequeue();
+                    if (device is null) { held.Add(new(d, [], null, null)); continue; }
+                    try { held.Add(Held.Of(d)); }
+                    catch (Exception e) when (e is not OutOfMemoryException) { held.Add(new(d, [Convert.ToBase64String(d.Payload)], null, null)); }
+                }
+            }
+            try
+            {
+                if (device is null)
+                {
+                    log.LogWarning("Ignored {Count} MQTT messages on {Topic}: not a device's readings topic", held.Count, topic);
+                    await Acknowledge(held, ct);
+                    held.Clear();
+                    continue;
+                }
+                // Stable: a repeat keeps its place after the delivery it repeats (and is refused as replayed).
+                held = [.. held.OrderBy(h => h.First ?? long.MinValue)];
+                var take = await Following(device, held, gapUntil is { } until && DateTime.UtcNow >= until, ct);
+                if (take == 0)
+                {
+                    gapUntil ??= DateTime.UtcNow + options.ReorderWait;
+                    await Task.Delay(20, ct);
+                    continue;
+                }
+                gapUntil = null;
+                var ready = held.GetRange(0, take);
+                held.RemoveRange(0, take);
+                foreach (var chunk in ready.SelectMany(h => h.Messages).Chunk(DeviceLimits.BatchMax)) await RecordUntilDone(device, chunk, ct);
+                await Acknowledge(ready, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                // Reading the device's log failed (the database away): the deliveries stay held, unacknowledged, and are tried again.
+                log.LogWarning("Readings on {Topic} wait: {Error}; trying again in a second", topic, e.Message);
+                try { await Task.Delay(1000, ct); } catch (OperationCanceledException) { return; }
             }
         }
-        else log.LogWarning("Ignored {Count} MQTT messages on {Topic}: not a device's readings topic", deliveries.Count, topic);
-        foreach (var d in deliveries)
+    }
+
+    /// <summary>
+    /// How many of the held deliveries (in counter order) follow on from the device's log without a gap: none when the
+    /// first skips ahead, unless <paramref name="pastGap"/> (the wait is over), when the run from the first one on is taken.
+    /// The cached state is never ahead of the log, so the log is read only when the cache shows a gap (another instance
+    /// may have filled it) or knows nothing of the device.
+    /// </summary>
+    async Task<int> Following(string device, IReadOnlyList<Held> held, bool pastGap, CancellationToken ct)
+    {
+        var n = states.Cached(device) is { } cached ? Count(held, cached.LastCounter) : 0;
+        if (n > 0) return n;
+        var state = await states.Load(device, ct);
+        // An unknown device has nothing to wait for: the ingestion refuses its readings.
+        if (!state.Exists) return held.Count;
+        n = Count(held, state.LastCounter);
+        return n > 0 || !pastGap ? n : Count(held, held[0].First - 1);
+    }
+
+    static int Count(IReadOnlyList<Held> held, long? last)
+    {
+        var n = 0;
+        foreach (var h in held)
         {
+            if (h.First is { } first && last is { } before && first > before + 1) break;
+            n++;
+            if (h.Last is { } end && (last is null || end > last)) last = end;
+        }
+        return n;
+    }
+
+    async Task Acknowledge(IEnumerable<Held> deliveries, CancellationToken ct)
+    {
+        foreach (var h in deliveries)
+        {
+            var d = h.Delivery;
             // An acknowledgement belongs to the connection the message came on: after a reconnect the broker resends it.
             if (d.Connection != Volatile.Read(ref _connection) || _client is not { IsConnected: true }) continue;
             try { await d.Acknowledge(ct); }
@@ -151,42 +225,7 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
         }
     }
 
-    /// <summary>
-    /// The messages' readings cut where a counter skips ahead of the one before: the readings in between may be held by
-    /// another instance, and recording past them would leave them to be refused as replayed.
-    /// </summary>
-    static List<(long? First, List<string> Messages)> Runs(IReadOnlyList<Delivery> deliveries)
-    {
-        var runs = new List<(long? First, List<string> Messages)>();
-        long? last = null;
-        foreach (var d in deliveries)
-        {
-            var messages = ReadingTopics.Messages(d.Payload);
-            var first = CounterOf(messages[0]);
-            if (runs.Count == 0 || (first is { } f && last is { } before && f > before + 1)) runs.Add((first, []));
-            runs[^1].Messages.AddRange(messages);
-            last = (messages.Count == 1 ? first : CounterOf(messages[^1])) ?? last;
-        }
-        return runs;
-    }
-
     static long? CounterOf(string message) => SignedReadings.Open(message).Reading?.Counter;
-
-    /// <summary>
-    /// Waits while the device's log ends before the first reading's counter less one, as another instance may be about to
-    /// fill the gap. The cached state is never ahead of the log, so when it already shows no gap there is nothing to read.
-    /// </summary>
-    async Task AwaitPredecessors(string device, long? first, CancellationToken ct)
-    {
-        if (first is not { } counter || (states.Cached(device) is { } known && counter <= known.LastCounter + 1)) return;
-        var deadline = DateTime.UtcNow + options.ReorderWait;
-        while (DateTime.UtcNow < deadline)
-        {
-            var state = await states.Load(device, ct);
-            if (!state.Exists || counter <= state.LastCounter + 1) return;
-            await Task.Delay(20, ct);
-        }
-    }
 
     /// <summary>Records the readings, retrying while the database is away or the device keeps changing; gives up only on stopping (no acknowledgement then).</summary>
     async Task RecordUntilDone(string device, IReadOnlyList<string> messages, CancellationToken ct)
