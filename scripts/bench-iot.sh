@@ -47,22 +47,20 @@ cpu() {
     | awk -v hz="$hz" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f\n", s / hz }'
 }
 
-# Readings logged: a delivery's readings are one event (device-readings-recorded) since batching; before it, one event each.
-logged() { psql_bench "SELECT coalesce(sum(CASE WHEN type = 'device-reading-recorded' THEN 1 ELSE jsonb_array_length(data->'readings') END), 0) FROM events WHERE type IN ('device-reading-recorded', 'device-readings-recorded')"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # run TRANSPORT DEVICES READINGS: one simulation; prints readings/s from the first reading sent to the last logged.
 run() {
-  local transport="$1" devices="$2" readings="$3" before target out="$DIR/sim.json" extra=() start end total cpu0 cpu1
-  before="$(logged)"; target=$((before + devices * readings))
+  local transport="$1" devices="$2" readings="$3" target out="$DIR/sim.json" extra=() start end total cpu0 cpu1
+  iot_logged_start; target=$((devices * readings))
   read -r -a cpu0 <<<"$(cpu)"
   if [ "$transport" = http ]; then extra=(--http); else extra=(--mqtt "$MQTT_URL" --mqtt-user "$MQTT_DEVICES_USER" --mqtt-password "$MQTT_DEVICES_PASSWORD"); fi
   "${CLI[@]}" devices simulate --api "$URL" --warehouse 'wh-1.bench:bench password 1' --confirmer 'reg-1.bench:bench password 1' \
     --devices "$devices" --readings "$readings" --rate 0 --batch "$BATCH" --json "$out" "${extra[@]}" >"$DIR/sim.log" 2>&1 || { cat "$DIR/sim.log"; return 1; }
   end="$(date +%s.%N)"
   start="$(jq -r ".seconds as \$s | $end - \$s" "$out")"
-  for _ in $(seq 1 1200); do [ "$(logged)" -ge "$target" ] && break; sleep 0.25; done
-  end="$(date +%s.%N)"; total=$(( $(logged) - before ))
+  for _ in $(seq 1 1200); do iot_logged_poll; [ "$LOGGED" -ge "$target" ] && break; sleep 0.25; done
+  end="$(date +%s.%N)"; total="$LOGGED"
   read -r -a cpu1 <<<"$(cpu)"
   printf '%-4s %5d devices x %3d readings (batch %d): %6d logged of %6d sent, %6.0f readings/s logged (sending alone: %s/s)   load average %s\n' \
     "$transport" "$devices" "$readings" "$BATCH" "$total" "$(jq -r .published "$out")" "$(awk -v t="$total" -v a="$start" -v b="$end" 'BEGIN{print t/(b-a)}')" "$(jq -r .perSecond "$out")" "$(load)"

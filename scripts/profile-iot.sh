@@ -43,25 +43,25 @@ iot_cast
 
 ticks() { awk '{ s += $14 + $15 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
 pg_ticks() { local pm; pm="$(head -1 "$DIR/pg/postmaster.pid")"; { cat "/proc/$pm/stat"; for c in $(ps -o pid= --ppid "$pm"); do cat "/proc/$c/stat" 2>/dev/null; done; } | awk '{ s += $14 + $15 + $16 + $17 } END { print s }'; }
-logged() { psql_bench "SELECT coalesce(sum(CASE WHEN type = 'device-reading-recorded' THEN 1 ELSE jsonb_array_length(data->'readings') END), 0) FROM events WHERE type IN ('device-reading-recorded', 'device-readings-recorded')"; }
 stats() { psql_bench "SELECT (SELECT count(*) FROM events), (SELECT xact_commit FROM pg_stat_database WHERE datname = 'bench'), (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements)"; }
 
+iot_logged_start
 "${CLI[@]}" devices simulate --api "$URL" --warehouse 'wh-1.bench:bench password 1' --confirmer 'reg-1.bench:bench password 1' \
   --devices "$DEVICES" --readings "$READINGS" --rate "$RATE" --batch "$BATCH" --json "$DIR/sim.json" \
   --mqtt "$MQTT_URL" --mqtt-user "$MQTT_DEVICES_USER" --mqtt-password "$MQTT_DEVICES_PASSWORD" >"$DIR/sim.log" 2>&1 &
 SIM_PID=$!
 target=$((DEVICES * READINGS))
-until [ "$(logged)" -gt 0 ]; do kill -0 "$SIM_PID" 2>/dev/null || { cat "$DIR/sim.log"; exit 1; }; sleep 0.1; done
+until iot_logged_poll; [ "$LOGGED" -gt 0 ]; do kill -0 "$SIM_PID" 2>/dev/null || { cat "$DIR/sim.log"; exit 1; }; sleep 0.1; done
 psql_bench "SELECT pg_stat_statements_reset()" >/dev/null
-n0="$(logged)"; a0="$(ticks "/proc/$API_PID/stat")"; p0="$(pg_ticks)"; read -r e0 x0 _ <<<"$(stats | tr '|' ' ')"; t0="$(date +%s.%N)"
+n0="$LOGGED"; a0="$(ticks "/proc/$API_PID/stat")"; p0="$(pg_ticks)"; read -r e0 x0 _ <<<"$(stats | tr '|' ' ')"; t0="$(date +%s.%N)"
 if [ -n "$PERF" ]; then
   "$PERF" record -F 999 -g -p "$API_PID" -o "$DIR/perf.data" -- sleep "$TRACE" >"$DIR/trace.log" 2>&1 &
 else
   "$TRACER" collect -p "$API_PID" --profile dotnet-sampled-thread-time --duration "00:00:00:$(printf %02d "$TRACE")" -o "$DIR/api.nettrace" >"$DIR/trace.log" 2>&1 &
 fi
 TRACE_PID=$!
-for _ in $(seq 1 2400); do [ "$(logged)" -ge "$target" ] && break; sleep 0.1; done
-n1="$(logged)"; a1="$(ticks "/proc/$API_PID/stat")"; p1="$(pg_ticks)"; read -r e1 x1 c1 <<<"$(stats | tr '|' ' ')"; t1="$(date +%s.%N)"
+for _ in $(seq 1 2400); do iot_logged_poll; [ "$LOGGED" -ge "$target" ] && break; sleep 0.1; done
+n1="$LOGGED"; a1="$(ticks "/proc/$API_PID/stat")"; p1="$(pg_ticks)"; read -r e1 x1 c1 <<<"$(stats | tr '|' ' ')"; t1="$(date +%s.%N)"
 wait "$TRACE_PID" || true
 hz="$(getconf CLK_TCK)"; n=$((n1 - n0))
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
