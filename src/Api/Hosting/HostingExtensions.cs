@@ -89,6 +89,8 @@ public static class HostingExtensions
         s.AddSingleton<ILedgerQueries>(sp => sp.GetRequiredService<LedgerService>());
         s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
         s.AddSingleton<IHealthProbe, HealthProbe>();
+        s.AddSingleton<EvidenceWarmUp>();
+        s.AddHostedService(sp => sp.GetRequiredService<EvidenceWarmUp>());
         s.AddSingleton<IRollbackGuard>(sp => new Infrastructure.Ledger.RollbackGuard(sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<Infrastructure.Ledger.LedgerOptions>().PublishedMarkFile!));
         s.AddSingleton<IChainTargetStatus>(sp => new Infrastructure.Chains.ChainTargetStatus(sp.GetRequiredService<NpgsqlDataSource>()));
