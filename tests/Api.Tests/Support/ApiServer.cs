@@ -31,6 +31,8 @@ public sealed class ApiServer : IAsyncLifetime
             builder.UseSetting("AssetLedger:OperatorPassword", OperatorPassword);
             builder.UseSetting("AssetLedger:KeyDirectory", keyDirectory);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            // The suite starts hundreds of instances: the certificate warm-up runs only where a test asks for it.
+            builder.UseSetting("AssetLedger:EvidenceWarmUpRounds", "0");
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             if (services is not null) builder.ConfigureTestServices(services);
         }
