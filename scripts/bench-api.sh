@@ -13,7 +13,9 @@
 # commands with 70 % GET /assets/{id}, then with 70 % GET /trace/assets/{id}; prints CPU µs per request of each kind for
 # the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost).
 # PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
-# PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
+# PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads; PROFILE_PERF=DIR a perf profile of the API per run
+# (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
+# sampled every 0.1 s (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."

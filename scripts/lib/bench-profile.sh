@@ -1,7 +1,11 @@
 # PROFILE=1 for bench-api.sh: what one request costs PostgreSQL, from pg_stat_statements and pg_stat_database, so a cut
 # is confirmed by the counts it should change (round trips, commits, connection resets), not by the rate alone.
 # With PROFILE_TRACE=DIR it also samples the API's threads (dotnet-trace's dotnet-sampled-thread-time, ~100 Hz) during each measured run and prints its top
-# methods. Needs PG_BIN, PORT, DIR and as_pg (scripts/lib/pg.sh).
+# methods. PROFILE_PERF=DIR records the API process with perf during each measured run (JIT-compiled methods named through
+# the runtime's perf map, which bench_api_process then switches on) and prints its top functions, self and with children.
+# PROFILE_WAITS=1 samples pg_stat_activity every 0.1 s during each measured run and prints what the busy backends were
+# doing: waiting on what (lock, LWLock, IO, client) and in which statement, as shares of the samples.
+# Needs PG_BIN, PORT, DIR and as_pg (scripts/lib/pg.sh).
 
 # profile_pg_options: the postgres -c options pg_start needs for the counts.
 profile_pg_options() { [ "${PROFILE:-}" = 1 ] && echo "shared_preload_libraries=pg_stat_statements pg_stat_statements.max=2000" || true; }
@@ -12,6 +16,8 @@ profile_sql() { as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d benc
 
 # profile_begin NAME PID: zeroes the statement counts and remembers the commits so far; starts a trace of PID if asked.
 profile_begin() {
+  perf_begin "$@"
+  waits_begin "$@"
   [ "${PROFILE:-}" = 1 ] || return 0
   profile_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   profile_sql "SELECT pg_stat_statements_reset()" >/dev/null
@@ -25,6 +31,8 @@ profile_begin() {
 
 # profile_end NAME REQUESTS: per request, the commits and the calls of each statement PostgreSQL ran (top level), busiest first.
 profile_end() {
+  perf_end "$@"
+  waits_end "$@"
   [ "${PROFILE:-}" = 1 ] || return 0
   local n="$2" commits
   commits="$(profile_sql "SELECT sum(xact_commit) FROM pg_stat_database")"
@@ -74,4 +82,59 @@ counters_end() {
       if ($3 ~ /stage\.time/) t[stage] += $NF; else c[stage] += $NF
     }
     END { for (s in c) printf "   %-28s %6.3f per_req %8.0f us_per_req %8.0f us_mean\n", s, c[s] / n, t[s] * 1e6 / n, c[s] ? t[s] * 1e6 / c[s] : 0 }' | sort -k4 -nr
+}
+
+# perf_env: the settings an API process needs for perf to name its JIT-compiled code (with W^X on, that code runs from a
+# double mapping perf cannot match to it); printed as env arguments, nothing without PROFILE_PERF.
+perf_env() { [ -n "${PROFILE_PERF:-}" ] && echo "DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" || true; }
+
+# perf_begin NAME PID: with PROFILE_PERF=DIR, samples PID (999 Hz, call graphs) for the run's SECS into DIR/NAME.perf.data.
+perf_begin() {
+  [ -n "${PROFILE_PERF:-}" ] || return 0
+  mkdir -p "$PROFILE_PERF"
+  perf record -F 999 -g -p "$2" -o "$PROFILE_PERF/$1.perf.data" -- sleep "$SECS" >"$PROFILE_PERF/$1.perf.log" 2>&1 &
+  PROFILE_PERF_PID=$!
+}
+
+# perf_end NAME: waits for the recording and writes DIR/NAME.txt: the shares by library, the top functions by their own
+# samples, and by their samples with their callees'.
+perf_end() {
+  [ -n "${PROFILE_PERF:-}" ] && [ -n "${PROFILE_PERF_PID:-}" ] || return 0
+  wait "$PROFILE_PERF_PID" || true
+  PROFILE_PERF_PID=""
+  local d="$PROFILE_PERF/$1.perf.data"
+  {
+    perf report -i "$d" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -15 || true
+    echo "-- self"
+    perf report -i "$d" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -70 || true
+    echo "-- with children"
+    perf report -i "$d" --children --sort symbol --stdio -g none --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' | grep -v '0x0000' | head -250 || true
+  } >"$PROFILE_PERF/$1.txt"
+  echo "   perf: $PROFILE_PERF/$1.txt"
+}
+
+# waits_begin NAME: with PROFILE_WAITS=1, samples the active backends (not this sampler's) into $DIR/NAME.waits for SECS.
+waits_begin() {
+  [ "${PROFILE_WAITS:-}" = 1 ] || return 0
+  local until=$(( $(date +%s) + SECS ))
+  (
+    while [ "$(date +%s)" -lt "$until" ]; do
+      profile_sql "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-'), regexp_replace(left(query, 90), '\s+', ' ', 'g')
+                   FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'" 2>/dev/null || true
+      echo "--sample"
+      sleep 0.1
+    done
+  ) >"$DIR/$1.waits" &
+  PROFILE_WAITS_PID=$!
+}
+
+# waits_end NAME: the busy backends per sample, and the shares of (wait, statement) among them, most first.
+waits_end() {
+  [ "${PROFILE_WAITS:-}" = 1 ] && [ -n "${PROFILE_WAITS_PID:-}" ] || return 0
+  wait "$PROFILE_WAITS_PID" || true
+  PROFILE_WAITS_PID=""
+  echo "-- $1: active backends (pg_stat_activity every 0.1 s)"
+  awk '$0 == "--sample" { n++; next } { busy++; c[$0]++ }
+    END { printf "   samples=%d busy_backends_per_sample=%.2f\n", n, n ? busy / n : 0
+          for (k in c) printf "   %6.2f per sample  %s\n", c[k] / n, k | "sort -nr | head -25" }' "$DIR/$1.waits"
 }

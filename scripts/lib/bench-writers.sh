@@ -35,7 +35,8 @@ bench_one_instance() {
 bench_api_process() {
   local dll="${ASSETLEDGER_API_DLL:-src/Api/bin/Release/net10.0/AssetLedger.Api.dll}"
   STARTED_URL="http://127.0.0.1:$(pg_free_port)"
-  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
+  # shellcheck disable=SC2046
+  env $(declare -F perf_env >/dev/null && perf_env) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
     ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
     dotnet "$dll" --urls "$STARTED_URL" >"$DIR/$1.log" 2>&1 &

@@ -45,7 +45,9 @@ public sealed class ProjectionRunner
 
     public async Task<int> CatchUp(IProgress<ProjectionProgress>? progress, CancellationToken ct)
     {
-        var head = await _store.HeadPosition(ct);
+        // The head is asked for only to report progress: a batch shorter than BatchSize read the log to its end after this
+        // call began (positions are gap-free and final), so the loop stops there without a statement of its own per wake-up.
+        var head = progress is null ? long.MaxValue : await _store.HeadPosition(ct);
         var applied = 0;
         while (true)
         {
@@ -55,7 +57,7 @@ public sealed class ProjectionRunner
                 (count, checkpoint) = await ApplyNextBatch(ct);
             applied += count;
             progress?.Report(new ProjectionProgress(checkpoint, head, applied));
-            if (count == 0 || checkpoint >= head) return applied;
+            if (count < BatchSize || checkpoint >= head) return applied;
         }
     }
 

@@ -119,7 +119,8 @@ public static class HostingExtensions
         s.AddDevices();
         s.AddMqttReadings(builder.Configuration.GetSection("AssetLedger:Mqtt"));
         s.AddSingleton<LoginService>();
-        var authentication = s.AddAuthentication(WebConsole.ConsoleSetup.Scheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys));
+        var authentication = s.AddAuthentication(WebConsole.ConsoleSetup.Scheme).AddJwtBearer(o => JwtAuthentication.Configure(o, jwtKeys,
+            builder.Configuration.GetValue("AssetLedger:ValidatedTokens:Capacity", ValidatedTokens.DefaultCapacity)));
         authentication.AddConsoleCookie();
         s.AddConsole(keyDirectory);
         s.AddAuthorization();

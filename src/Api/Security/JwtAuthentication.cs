@@ -4,6 +4,7 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Application.Users;
 using AssetLedger.Domain.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using AssetLedger.Api.Problems;
 using P = AssetLedger.Api.Problems.Problems;
@@ -17,8 +18,11 @@ namespace AssetLedger.Api.Security;
 /// </summary>
 public static class JwtAuthentication
 {
-    public static void Configure(JwtBearerOptions o, JwtKeys keys)
+    public static void Configure(JwtBearerOptions o, JwtKeys keys, int validatedTokens = ValidatedTokens.DefaultCapacity)
     {
+        // A token's signature is checked once, then kept until it expires; its session is still checked on every request below.
+        o.TokenHandlers.Clear();
+        o.TokenHandlers.Add(new ValidatedTokens(new JsonWebTokenHandler { MapInboundClaims = false }, validatedTokens));
         o.MapInboundClaims = false;
         o.TokenValidationParameters = TokenService.Validation(keys);
         o.TokenValidationParameters.RoleClaimType = "role";

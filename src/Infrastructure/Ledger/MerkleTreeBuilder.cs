@@ -25,8 +25,8 @@ public sealed class MerkleTreeBuilder
     /// <summary>Appends up to one batch of leaves; returns how many (0 when the tree has every committed event).</summary>
     public async Task<int> AppendNext(CancellationToken ct)
     {
-        // Unlocked look first, so idle processes do not queue on the lock.
-        if (await _events.HeadPosition(ct) <= await _tree.Size(ct)) return 0;
+        // Unlocked look first (one round trip), so idle processes do not queue on the lock.
+        if (!await _tree.BehindLog(ct)) return 0;
         var (from, to) = await _tree.Append(async (size, c) =>
         {
             var events = await _events.ReadAll(size, BatchSize, c);

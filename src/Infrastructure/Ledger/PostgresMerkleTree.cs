@@ -46,6 +46,16 @@ public sealed class PostgresMerkleTree : IMerkleNodeReader
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// Whether the log holds events the tree does not, in one round trip: event_sequence's last position moves in the
+    /// transaction that stores its events, so a committed position up to it is readable.
+    /// </summary>
+    public async Task<bool> BehindLog(CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("SELECT s.last_position > t.size FROM event_sequence s, merkle_tree t WHERE s.id = 1 AND t.id = 1");
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public Task<byte[]> Root(long treeSize, CancellationToken ct) => MerkleProofs.Root(treeSize, this, ct);
     public Task<byte[][]> InclusionProof(long leafIndex, long treeSize, CancellationToken ct) => MerkleProofs.Inclusion(leafIndex, treeSize, this, ct);
     public Task<byte[][]> ConsistencyProof(long firstSize, long secondSize, CancellationToken ct) => MerkleProofs.Consistency(firstSize, secondSize, this, ct);

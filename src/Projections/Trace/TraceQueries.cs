@@ -51,6 +51,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
             SELECT round AS "Round", slot AS "Slot", participant_id AS "ParticipantId", decision AS "Decision", comment AS "Comment",
                    at AS "At", position AS "Position"
             FROM confirmations WHERE asset_id = @id ORDER BY position;
+            {MentionedSql}
             """, args, tx, cancellationToken: ct));
         var read = await grid.ReadSingleAsync<SnapshotRow>();
         var asset = await grid.ReadSingleOrDefaultAsync<AssetView>();
@@ -59,6 +60,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         var ownership = (await grid.ReadAsync<OwnershipPeriod>()).AsList();
         var locks = (await grid.ReadAsync<EncumbranceView>()).AsList();
         var confirmations = (await grid.ReadAsync<ConfirmationView>()).AsList();
+        var mentioned = (await grid.ReadAsync<MentionedRow>()).AsList();
 
         var events = history.Select(h => (Row: h, Event: (IAssetEvent)EventSerializer.Instance.Deserialize(h.Type, h.Data))).ToList();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -66,7 +68,11 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         ids.UnionWith(ownership.Select(o => o.OwnerId));
         foreach (var l in locks) { ids.Add(l.PlacedBy); if (l.CounterpartyId is { } c) ids.Add(c); if (l.LiftedBy is { } b) ids.Add(b); }
         ids.UnionWith(confirmations.Select(c => c.ParticipantId));
-        var people = await Participants(conn, tx, ids, ct);
+        // Read with the rest (one round trip less); a participant the SQL did not foresee is read as before, so the answer is the same.
+        var people = mentioned.Where(m => m.Name is not null).ToDictionary(m => m.Id, m => new ParticipantRef(m.Id, m.Name, m.Roles ?? []), StringComparer.Ordinal);
+        ids.ExceptWith(mentioned.Select(m => m.Id));
+        if (ids.Count > 0)
+            foreach (var (pid, p) in await Participants(conn, tx, ids, ct)) people[pid] = p;
         var proofs = await ledger.Proofs(history.Select(h => h.Position).ToList(), tx, ct);
         await tx.CommitAsync(ct);
         var snapshot = new TraceSnapshot(read.ProjectedThrough, proofs.Head.TreeSize, proofs.Head.LatestCheckpoint, proofs.Head.LatestCheckpointAt, read.TakenAt);
@@ -93,6 +99,31 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
                 l.Purpose?.ToString(), l.Reason, l.PlacedAt, l.Id, l.LiftedAt, l.LiftedBy is { } b ? Ref(b) : null, l.LiftedPosition, l.LiftedHow, l.LiftReason)).ToList(),
             confirmations.Select(c => new TraceConfirmation(c.Round, c.Slot, Ref(c.ParticipantId), c.Decision, c.Comment, c.At, c.Position)).ToList(),
             evidence, state.Parent?.ToString(), state.SplitInto.IsEmpty ? null : [.. state.SplitInto.Select(p => p.ToString())]);
+    }
+
+    /// <summary>
+    /// Every participant the timeline names, with the asset's other rows in one round trip: the history's actors and the
+    /// participants its events name (the fields <see cref="Mentioned"/> reads), owners, lock parties and confirmers; a row for
+    /// each id asked, with no name when it is no participant.
+    /// </summary>
+    const string MentionedSql =
+        """
+        SELECT m.id AS "Id", p.name AS "Name", p.roles AS "Roles"
+        FROM (SELECT actor_id FROM asset_history WHERE asset_id = @id
+              UNION SELECT x FROM asset_history h CROSS JOIN LATERAL (VALUES (h.data->>'owner'), (h.data->>'by'), (h.data->>'from'), (h.data->>'to'),
+                                   (h.data->>'venue'), (h.data->>'previousOwner'), (h.data#>>'{custody,venue}')) v(x) WHERE h.asset_id = @id
+              UNION SELECT owner_id FROM ownership WHERE asset_id = @id
+              UNION SELECT y FROM encumbrances e CROSS JOIN LATERAL (VALUES (e.placed_by), (e.counterparty_id), (e.lifted_by)) v(y) WHERE e.asset_id = @id
+              UNION SELECT participant_id FROM confirmations WHERE asset_id = @id) m(id)
+        LEFT JOIN participants p ON p.participant_id = m.id
+        WHERE m.id IS NOT NULL;
+        """;
+
+    sealed class MentionedRow
+    {
+        public string Id { get; init; } = "";
+        public string? Name { get; init; }
+        public string[]? Roles { get; init; }
     }
 
     static ProofStatus Proof(long position, PositionProof proof)
