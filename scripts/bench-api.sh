@@ -16,11 +16,13 @@
 # PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads; PROFILE_PERF=DIR a perf profile of the API per run
 # (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
 # sampled every 0.1 s (scripts/lib/bench-profile.sh). ASSETLEDGER_API_DLL runs
-# another build (scripts/lib/bench-writers.sh).
+# another build (scripts/lib/bench-writers.sh). BENCH_WARMUP=SECONDS (default 5) sets the warm-up before the measured runs:
+# under load the runtime's tiered JIT takes tens of seconds to replace its first, unoptimised code on 2 cores, so a
+# short warm-up measures part of that (the steady state wants 30 or more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
-SECS="${1:-30}"; CONNS="${2:-32}"; MODE="${3:-commands}"
+SECS="${1:-30}"; CONNS="${2:-32}"; MODE="${3:-commands}"; WARMUP="${BENCH_WARMUP:-5}"
 pg_install
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 DIR="$(mktemp -d /tmp/assetledger-bench-api.XXXXXX)"; chmod 755 "$DIR"
@@ -59,15 +61,15 @@ measured() {
 if [ "$MODE" = mixed ]; then
   . scripts/lib/bench-mixed.sh
   mixed_onboard
-  echo "== warm-up (5 s)"
-  SECS=5 mixed_run warm-up 32 "$API_PID" -- "$URL" >/dev/null
+  echo "== warm-up ($WARMUP s)"
+  SECS="$WARMUP" mixed_run warm-up 32 "$API_PID" -- "$URL" >/dev/null
   for c in 32 128; do
     echo "== mixed: one API process, $c connections, ${SECS}s"
     mixed_run "mixed_1x$c" "$c" "$API_PID" -- "$URL"
   done
   bench_api_process api2
   URL2="$STARTED_URL"; API2_PID="$STARTED_PID"
-  SECS=5 mixed_run warm-up 32 "$API2_PID" -- "$URL2" >/dev/null
+  SECS="$WARMUP" mixed_run warm-up 32 "$API2_PID" -- "$URL2" >/dev/null
   for c in 32 128; do
     echo "== mixed: two API processes, $c connections in all, ${SECS}s"
     mixed_run "mixed_2x$c" "$c" "$API_PID" "$API2_PID" -- "$URL" "$URL2"
@@ -81,8 +83,8 @@ fi
 if [ "$MODE" = split ]; then
   . scripts/lib/bench-mixed.sh
   mixed_onboard
-  echo "== warm-up (5 s)"
-  SECS=5 mixed_run warm-up "$CONNS" "$API_PID" -- "$URL" >/dev/null
+  echo "== warm-up ($WARMUP s)"
+  SECS="$WARMUP" mixed_run warm-up "$CONNS" "$API_PID" -- "$URL" >/dev/null
   for mix in commands:1:both asset:0.3:asset trace:0.3:trace; do
     IFS=: read -r kind share reads <<<"$mix"
     echo "== split: $kind ($share commands, reads: $reads), one API process, $CONNS connections, ${SECS}s"
@@ -95,8 +97,8 @@ if [ "$MODE" = split ]; then
   exit 0
 fi
 
-echo "== warm-up (5 s)"
-wrk -t2 -c"$CONNS" -d5s -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
+echo "== warm-up ($WARMUP s)"
+wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
 echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
 post="$(measured post_assets -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL")"
 echo "$post"
