@@ -76,5 +76,5 @@ read -r code secs bytes < <(curl -sS -o "$DIR/asset.zip" -w '%{http_code} %{time
   "$URL/api/v1/evidence/assets/$ASSET?wait=30")
 /usr/bin/time -f '%e' -o "$DIR/asset-verify.time" dotnet "$DIR/bin/Cli/assetledger.dll" verify "$DIR/asset.zip" > "$DIR/asset-verify.log" 2>&1 && astatus=0 || astatus=$?
 echo "asset_export_status=$code asset_export_seconds=$secs asset_bundle_bytes=$bytes asset_verify_seconds=$(cat "$DIR/asset-verify.time") asset_verify_exit_code=$astatus ($(tail -1 "$DIR/asset-verify.log"))"
-echo "== $(date -u +%FT%TZ) done; load average $(loadavg); server_errors_logged=$(grep -c ' 500 \|fail: ' "$DIR/api.log" || true)"
+echo "== $(date -u +%FT%TZ) done; load average $(loadavg); server_errors_logged=$(grep -c ' 500 [^m]\|fail: ' "$DIR/api.log" || true)"
 [ "$status" -eq 0 ]
