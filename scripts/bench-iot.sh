@@ -11,13 +11,13 @@
 # own, all devices at once round by round, so the registry has many devices' single readings at a time (their events
 # share the event store's group commit); a larger batch packs that many readings into each message.
 # Then critical reading -> freeze committed: p50 and p99 over one short weight per simulated weighbridge, by MQTT and HTTP.
-# Usage: scripts/bench-iot.sh [readings per device at 100 devices, default 50] [at 1,000 devices, default 10] [batch, default 1]
+# Usage: scripts/bench-iot.sh [readings per device at 100 devices, default 400] [at 1,000 devices, default 40] [batch, default 1]
 #        [freezes per transport, default 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 . scripts/lib/mqtt.sh
-R100="${1:-50}"; R1000="${2:-10}"; BATCH="${3:-1}"; FREEZES="${4:-20}"
+R100="${1:-400}"; R1000="${2:-40}"; BATCH="${3:-1}"; FREEZES="${4:-20}"
 pg_install; mqtt_install
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 DIR="$(mktemp -d /tmp/assetledger-bench-iot.XXXXXX)"; chmod 755 "$DIR"
@@ -98,6 +98,16 @@ freezes() {
 }
 
 echo "load average before: $(load)"
+# A warm-up first, not counted: under full load on 2 cores the runtime's tiered JIT takes tens of seconds to replace its
+# first, unoptimised code (scripts/bench-api.sh, BENCH_WARMUP), so a cold process measured its start: session 11, same
+# machine, 1,000 devices x 40 single readings over MQTT logged 3,217/s as the third run of a fresh process and 5,380/s
+# after 80,000 readings. BENCH_WARMUP_READINGS readings per device from 100 devices over MQTT (default 200; 0 none),
+# and a quarter of that over HTTP.
+WARM="${BENCH_WARMUP_READINGS:-200}"
+if [ "$WARM" -gt 0 ]; then
+  run mqtt 100 "$WARM" | sed -n '1s/^/warm-up, not counted: /p'
+  run http 100 $(( (WARM + 3) / 4 )) | sed -n '1s/^/warm-up, not counted: /p'
+fi
 run mqtt 100 "$R100"
 run http 100 "$R100"
 run mqtt 1000 "$R1000"
