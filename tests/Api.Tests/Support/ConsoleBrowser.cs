@@ -44,7 +44,9 @@ public sealed class ConsoleBrowser : IAsyncLifetime
         await page.GetByLabel(locale.StartsWith("zh") ? "登录名" : "Login", new() { Exact = true }).FillAsync(ApiServer.LoginOf(participant));
         await page.GetByLabel(locale.StartsWith("zh") ? "密码" : "Password", new() { Exact = true }).FillAsync(participant == "operator" ? ApiServer.OperatorPassword : ApiServer.UserPassword);
         await page.Locator("main button[type=submit]").ClickAsync();
-        try { await page.WaitForURLAsync("**/console", new() { Timeout = 30_000 }); }
+        // Reaching /console is what is asked, not its load event (which waits for every resource of the page): twice a full
+        // run ended this wait with the dashboard shown, at /console, the load event not yet fired.
+        try { await page.WaitForURLAsync("**/console", new() { Timeout = 90_000, WaitUntil = WaitUntilState.Commit }); }
         catch (TimeoutException)
         {
             // Say where the sign-in ended and what the page said, not only that a wait ran out.
