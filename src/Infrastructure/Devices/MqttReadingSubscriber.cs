@@ -97,7 +97,7 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
     }
 
     /// <summary>
-    /// One lane per device: its messages recorded in the order they came, whatever has piled up meanwhile in one append.
+    /// One lane per device: its messages recorded in counter order (<see cref="Lane"/>), whatever has piled up meanwhile in one append.
     /// Lanes do not wait for one another, so a lane waiting for a predecessor held by another instance holds up no other device.
     /// </summary>
     async Task Process(CancellationToken ct)
@@ -138,17 +138,20 @@ public sealed class MqttReadingSubscriber(ReadingIngestion ingestion, DeviceStat
         DateTime? gapUntil = null;
         while (true)
         {
+            Delivery[] arrived;
             lock (_lanes)
             {
                 var queue = _lanes[topic];
                 if (queue.Count == 0 && held.Count == 0) { _lanes.Remove(topic); return; }
-                while (queue.Count > 0)
-                {
-                    var d = queue.Dequeue();
-                    if (device is null) { held.Add(new(d, [], null, null)); continue; }
-                    try { held.Add(Held.Of(d)); }
-                    catch (Exception e) when (e is not OutOfMemoryException) { held.Add(new(d, [Convert.ToBase64String(d.Payload)], null, null)); }
-                }
+                arrived = [.. queue];
+                queue.Clear();
+            }
+            // Opened outside the lock, which every lane and the broker's handler share.
+            foreach (var d in arrived)
+            {
+                if (device is null) { held.Add(new(d, [], null, null)); continue; }
+                try { held.Add(Held.Of(d)); }
+                catch (Exception e) when (e is not OutOfMemoryException) { held.Add(new(d, [Convert.ToBase64String(d.Payload)], null, null)); }
             }
             try
             {
