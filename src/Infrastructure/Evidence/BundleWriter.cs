@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -53,7 +54,8 @@ sealed class BundleWriter : IDisposable
         readonly Stream _entry;
         readonly bool _listed;
         readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        readonly byte[] _buffer = new byte[64 * 1024];
+        // Rented: a bundle writes a dozen files, and a certificate is asked for many times a second.
+        readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         int _used;
         long _bytes;
         bool _closed;
@@ -102,6 +104,7 @@ sealed class BundleWriter : IDisposable
             _entry.Dispose();
             _owner.Closed(_path, Convert.ToHexStringLower(_hash.GetHashAndReset()), _bytes, _listed);
             _hash.Dispose();
+            ArrayPool<byte>.Shared.Return(_buffer);
         }
     }
 }
