@@ -7,6 +7,7 @@ using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Common;
 using AssetLedger.Api.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.IO;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
@@ -39,7 +40,7 @@ public static class EvidenceEndpoints
 
     /// <param name="wait">Seconds to wait for the asset's last event to reach an anchored checkpoint (0–30, default 5) before answering 409.</param>
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> ExportAsset(string id, [Range(0, MaxWaitSeconds)] int? wait, IEventStore store, IEvidenceExport exporter,
-        HttpContext http, CancellationToken ct)
+        RecyclableMemoryStreamManager buffers, HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
@@ -51,7 +52,7 @@ public static class EvidenceEndpoints
         var last = await exporter.LastPositionOfAsset(assetId.Value, ct);
         var size = await exporter.WaitForAnchored(last, TimeSpan.FromSeconds(wait ?? DefaultWaitSeconds), ct);
         if (size < last) return NotAnchored(http, $"The last event of the asset or of a device watching it (log position {last})", size);
-        var buffer = new MemoryStream();
+        var buffer = buffers.GetStream("asset-bundle");
         var export = await exporter.ExportAsset(assetId.Value, size, buffer, ct);
         buffer.Position = 0;
         return TypedResults.File(buffer, ZipType, export.FileName);

@@ -12,6 +12,7 @@ using AssetLedger.Domain.Registrations;
 using AssetLedger.Ledger.Canonical;
 using AssetLedger.Projections.Registrations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.IO;
 using P = AssetLedger.Api.Problems.Problems;
 
 namespace AssetLedger.Api.Endpoints;
@@ -36,7 +37,7 @@ public static class RegistrationCertificates
     public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Certificate([MaxLength(RegistrationLimits.Name)] string? debtorName,
         [MaxLength(18), RegularExpression(CreditCode.Pattern)] string? creditCode, [MaxLength(RegistryEndpoints.MaxKeyLength)] string? assetKey,
         [Range(0, EvidenceEndpoints.MaxWaitSeconds)] int? wait, [Range(1, int.MaxValue)] int? page, [Range(1, RegistrationLimits.MaxCertificatePageSize)] int? pageSize,
-        RegistrationQueries queries, IEvidenceExport exporter, HttpContext http, CancellationToken ct)
+        RegistrationQueries queries, IEvidenceExport exporter, RecyclableMemoryStreamManager buffers, HttpContext http, CancellationToken ct)
     {
         var criteria = RegistrationEndpoints.Criteria(debtorName, creditCode, assetKey);
         if (criteria.Error is { } invalid) return P.From(invalid);
@@ -55,7 +56,9 @@ public static class RegistrationCertificates
         using (Stages.Start(Stages.CertificateAnchored)) size = await exporter.WaitForAnchored(needed, TimeSpan.FromSeconds(wait ?? EvidenceEndpoints.DefaultWaitSeconds), ct);
         if (size < needed) return EvidenceEndpoints.NotAnchored(http, $"The search's read models (log position {needed})", size);
         var streams = answer.Registrations.Select(r => new RegistrationId(r.RegistrationId).StreamId).ToList();
-        var buffer = new MemoryStream();
+        // Pooled: the answer (about 90 KB at a page of 25) returns its blocks when the response is sent, instead of a
+        // growing array on the large-object heap per certificate.
+        var buffer = buffers.GetStream("certificate");
         var export = await exporter.ExportSearch(streams, [.. answer.Pledges.Select(p => p.LockId)], Json(criteria.Value!, answer, paging, found, size), size, buffer, ct);
         buffer.Position = 0;
         return TypedResults.File(buffer, ZipType, export.FileName);

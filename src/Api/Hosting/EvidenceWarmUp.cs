@@ -12,7 +12,7 @@ namespace AssetLedger.Api.Hosting;
 /// (175 ms over a 28.6 ms median). 30 rounds, since the runtime recompiles a method optimised after 30 calls. It reads only,
 /// writes nothing (no access-audit row: no one asked), and gives up quietly when nothing is anchored yet or the database is away.
 /// </summary>
-public sealed class EvidenceWarmUp(IEvidenceExport exporter, IEventStore events, IConfiguration configuration, ILogger<EvidenceWarmUp> log) : BackgroundService
+public sealed class EvidenceWarmUp(IEvidenceExport exporter, IEventStore events, Microsoft.IO.RecyclableMemoryStreamManager buffers, IConfiguration configuration, ILogger<EvidenceWarmUp> log) : BackgroundService
 {
     /// <summary>Events of the warm-up certificate: enough for every step of an export, few enough to cost little.</summary>
     const int Events = 32;
@@ -40,7 +40,7 @@ public sealed class EvidenceWarmUp(IEvidenceExport exporter, IEventStore events,
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < rounds; i++)
             {
-                using var buffer = new MemoryStream();
+                using var buffer = buffers.GetStream("warm-up");
                 await exporter.ExportSearch(streams, positions, "{}\n", size, buffer, ct);
                 Volatile.Write(ref _rounds, i + 1);
             }

@@ -90,6 +90,7 @@ public static class HostingExtensions
         s.AddSingleton<IEvidenceExport>(sp => sp.GetRequiredService<Infrastructure.Evidence.EvidenceExporter>());
         s.AddSingleton<IHealthProbe, HealthProbe>();
         s.AddSingleton<EvidenceWarmUp>();
+        s.AddSingleton(EvidenceBuffers.Create());
         s.AddHostedService(sp => sp.GetRequiredService<EvidenceWarmUp>());
         s.AddSingleton<IRollbackGuard>(sp => new Infrastructure.Ledger.RollbackGuard(sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<Infrastructure.Ledger.LedgerOptions>().PublishedMarkFile!));

@@ -23,16 +23,22 @@ sealed class BundleWriter : IDisposable
     public IReadOnlyList<BundleFile> Files => _files;
 
     /// <summary>A text file written line by line (each line ends with \n) or in pieces.</summary>
-    public TextFile Open(string path, bool listed = true)
+    public TextFile Open(string path, bool listed = true) => Open(path, listed, CompressionLevel.Fastest);
+
+    TextFile Open(string path, bool listed, CompressionLevel level)
     {
-        var entry = _zip.CreateEntry(path, CompressionLevel.Fastest);
+        var entry = _zip.CreateEntry(path, level);
         entry.LastWriteTime = _entryTime;
         return new TextFile(this, path, entry.Open(), listed);
     }
 
+    /// <summary>Shorter texts than this are stored, not deflated: a checkpoint note (under 300 bytes, and a certificate
+    /// holds dozens) gains nothing from it, and each deflated entry sets up a compressor of its own.</summary>
+    const int StoredBelow = 1024;
+
     public void Write(string path, string text, bool listed = true)
     {
-        using var f = Open(path, listed);
+        using var f = Open(path, listed, text.Length < StoredBelow ? CompressionLevel.NoCompression : CompressionLevel.Fastest);
         f.Write(text);
     }
 
