@@ -24,7 +24,8 @@ namespace AssetLedger.Infrastructure;
 /// <item><c>No Reset On Close</c>: a connection going back to the pool is not reset (<c>DISCARD ALL</c> before its next
 /// use, which also throws away the session's cached plans, the append function's among them). Nothing the service does
 /// outlives a transaction: its settings are the startup options above, its advisory locks are transaction-scoped (the
-/// migrator's session lock is on a connection of its own, and unlocked), it makes no temporary tables and no session
+/// migrator's session lock is on a connection of its own, and unlocked; a worker's lead (<see cref="WorkerLead"/>) is unlocked,
+/// and its session's <c>idle_session_timeout</c> reset, before its connection goes back), it makes no temporary tables and no session
 /// <c>SET</c>, prepared statements are meant to stay, and the two listeners (projections, webhooks) <c>UNLISTEN</c>
 /// before their connection goes back (<see cref="Unlisten"/>).</item>
 /// <item><c>Max Auto Prepare</c> (<see cref="AutoPrepared"/>): a statement this process runs again and again (after

@@ -72,8 +72,13 @@ public static class HostingExtensions
         if (builder.Configuration.GetSection("AssetLedger:Chains:Evm").Get<EvmAnchorOptions>() is { RpcUrl.Length: > 0 } evm) s.AddEvmAnchor(evm);
         s.AddFabricAnchor(builder.Configuration.GetSection("AssetLedger:Chains:Fabric"));
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
-        s.AddProjections(runInBackground: workers);
-        if (workers) s.AddHostedService(sp => sp.GetRequiredService<LedgerWorker>());
+        s.AddProjections(runInBackground: false);
+        // The projector and the ledger's worker run in one process at a time (Infrastructure/WorkerLead): a second API process
+        // on the database stands by for them instead of doing the same rounds again.
+        s.AddSingleton(new Infrastructure.WorkerLeadOptions());
+        // Registered as IHostedService, not AddHostedService, which keeps only the first of two of one type.
+        if (workers) s.AddSingleton<IHostedService>(sp => Lead(sp, "projections", sp.GetRequiredService<ProjectionRunner>().RunAsync));
+        if (workers) s.AddSingleton<IHostedService>(sp => Lead(sp, "ledger", sp.GetRequiredService<LedgerWorker>().RunAsync));
         if (workers) s.AddHostedService<ConfirmationExpiryWorker>();
         if (workers) s.AddHostedService<IotSilenceWorker>();
         s.AddWebhooks(builder.Configuration.GetSection("AssetLedger:Webhooks"), workers);
@@ -129,6 +134,11 @@ public static class HostingExtensions
         s.AddAssetLedgerTelemetry(builder.Configuration);
         return builder;
     }
+
+    /// <summary>A background worker that runs in one API process of those on the database at a time.</summary>
+    static Infrastructure.WorkerLead Lead(IServiceProvider sp, string name, Func<CancellationToken, Task> work) =>
+        new(sp.GetRequiredService<NpgsqlDataSource>(), name, work, sp.GetRequiredService<Infrastructure.WorkerLeadOptions>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<Infrastructure.WorkerLead>());
 
     /// <summary>Keys and generated secrets: AssetLedger:KeyDirectory, default .data/keys under the content root (ignored by git).</summary>
     public static string KeyDirectory(WebApplicationBuilder builder) =>

@@ -67,9 +67,23 @@ public sealed class CheckpointCutter(NpgsqlDataSource db, PostgresMerkleTree tre
 
     async Task<SignedCheckpoint?> Cut(bool force, CancellationToken ct)
     {
-        // Unlocked look first, so idle processes do not queue on the lock.
-        await using (var peek = db.CreateCommand("SELECT tree_size FROM checkpoint_head WHERE id = 1"))
-            if ((long)(await peek.ExecuteScalarAsync(ct))! >= await tree.Size(ct)) return null;
+        // Unlocked look first, in one round trip: whether the tree grew and, unless forced, whether a cut is due. The ledger's
+        // worker asks after every append, and under load the tree grows every few milliseconds while a cut falls due every
+        // CheckpointInterval: without it each ask locked the head, read the last checkpoint and rolled back. The locked path
+        // below decides again, so a stale look costs at most one round.
+        await using (var peek = db.CreateCommand(
+            """
+            SELECT h.tree_size, t.size, c.created_at FROM checkpoint_head h CROSS JOIN merkle_tree t
+            LEFT JOIN checkpoints c ON c.tree_size = h.tree_size WHERE h.id = 1 AND t.id = 1
+            """))
+        await using (var r = await peek.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            var (headSeen, sizeSeen) = (r.GetInt64(0), r.GetInt64(1));
+            if (headSeen >= sizeSeen) return null;
+            if (!force && !r.IsDBNull(2) && sizeSeen - headSeen < options.CheckpointEveryLeaves
+                && CheckpointBody.Truncate(clock.UtcNow) - r.GetFieldValue<DateTimeOffset>(2) < options.CheckpointInterval) return null;
+        }
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

@@ -24,12 +24,18 @@ public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cut
         return worked;
     }
 
-    async Task<bool> GrowTree(CancellationToken ct)
+    async Task<bool> GrowTree(CancellationToken ct) => await GrowTreeRound(ct) != Round.Idle;
+
+    enum Round { Idle, Some, Full }
+
+    /// <summary>One round of the tree: append what is new, cut if due. Full when the append took a whole batch (more is waiting).</summary>
+    async Task<Round> GrowTreeRound(CancellationToken ct)
     {
-        var worked = false;
-        worked |= await Step("append leaves", async () => await builder.AppendNext(ct) > 0, ct);
-        worked |= await Step("cut a checkpoint", async () => await cutter.TryCut(ct) is not null, ct);
-        return worked;
+        var appended = 0;
+        var cut = false;
+        await Step("append leaves", async () => (appended = await builder.AppendNext(ct)) > 0, ct);
+        await Step("cut a checkpoint", async () => cut = await cutter.TryCut(ct) is not null, ct);
+        return appended >= builder.BatchSize ? Round.Full : appended > 0 || cut ? Round.Some : Round.Idle;
     }
 
     public Task RunAsync(CancellationToken ct) => ExecuteAsync(ct);
@@ -41,10 +47,13 @@ public sealed class LedgerWorker(MerkleTreeBuilder builder, CheckpointCutter cut
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            bool worked;
-            try { worked = await GrowTree(stoppingToken); }
+            Round round;
+            try { round = await GrowTreeRound(stoppingToken); }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            if (!worked)
+            // Only a full batch goes round again at once. A round that took what the log had pauses too: under load the log
+            // grows every few milliseconds, and going round at once made a tree transaction (and a flushed commit) per few
+            // events; after a pause one takes them all. Leaves stay at most PollInterval behind, well inside CheckpointInterval.
+            if (round != Round.Full)
             {
                 try { await Task.Delay(options.PollInterval, stoppingToken); }
                 catch (OperationCanceledException) { return; }

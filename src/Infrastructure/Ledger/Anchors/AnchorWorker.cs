@@ -209,6 +209,19 @@ public sealed class AnchorWorker
     /// <summary>Anchors the next checkpoint for one anchor; false if there was none, another process holds the cursor, or it failed.</summary>
     public async Task<bool> AnchorNext(IAnchor anchor, CancellationToken ct)
     {
+        // Unlocked look first (one statement): each anchor's loop asks every PollInterval, and most asks find nothing new, which
+        // cost a write, a row lock and a rollback each. A cursor not made yet, or one that is due with a checkpoint after it,
+        // goes on to the locked path, which decides again.
+        await using (var peek = _db.CreateCommand(
+            """
+            SELECT NOT EXISTS (SELECT 1 FROM anchor_cursors WHERE anchor = $1)
+                OR EXISTS (SELECT 1 FROM anchor_cursors a WHERE a.anchor = $1 AND a.next_attempt_at <= now()
+                           AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.tree_size > a.last_size))
+            """))
+        {
+            peek.Parameters.Add(new NpgsqlParameter { Value = anchor.Name });
+            if (!(bool)(await peek.ExecuteScalarAsync(ct))!) return false;
+        }
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using (var ensure = new NpgsqlCommand("INSERT INTO anchor_cursors (anchor) VALUES ($1) ON CONFLICT (anchor) DO NOTHING", conn))
         {
