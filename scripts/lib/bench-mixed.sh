@@ -62,7 +62,7 @@ slow_end() {
   for e in "${SLOW_FROM[@]}"; do
     f="${e%:*}"; from="${e##*:}"
     tail -n +"$((from + 1))" "$f"
-  done | grep -a "Slow request " | sed -E 's/[0-9a-f]{32}/{id}/g' | awk -v name="$1" '
+  done | { grep -a "Slow request " || true; } | sed -E 's/[0-9a-f]{32}/{id}/g' | awk -v name="$1" '
     {
       match($0, /Slow request [A-Z]+ [^ ]+ [0-9]+: [0-9.]+ ms/); split(substr($0, RSTART, RLENGTH), w, " ")
       key = w[3] " " w[4] " " w[5]; ms = w[6] + 0
