@@ -151,6 +151,7 @@ public static class HostingExtensions
         app.UseConsoleFiles();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestAdmission>();
         app.UseMiddleware<BodyLimits>();
         app.UseMiddleware<TextGuard>();
         app.Use(async (http, next) =>

@@ -16,4 +16,9 @@ public static class ServiceErrors
         "The registry's database could not be reached, so the outcome of this request is unknown: retry with the same Idempotency-Key " +
         $"after {RetryAfterSeconds} seconds (Retry-After); a write that committed is answered as it was, one that did not is carried out once.",
         ErrorKind.Unavailable);
+
+    /// <summary>More requests are waiting for their turn than <c>AssetLedger:Http:MaxQueuedRequests</c> allows (Api/Hosting/RequestAdmission).</summary>
+    public static readonly DomainError Busy = new("service.busy",
+        "The registry is answering as many requests as it can and more are waiting than it queues; nothing was done. Retry after " +
+        "1 second (Retry-After), with the same Idempotency-Key for a write.", ErrorKind.Unavailable);
 }

@@ -31,6 +31,7 @@ public static class Stages
         "Appends committed together by one group commit of the event store");
 
     // The stage names, one per row of the table in README's "Seeing where a command's time goes".
+    public const string Admission = "http.admission";
     public const string Session = "auth.session";
     public const string IdempotencyReserve = "idempotency.reserve";
     public const string IdempotencyAnswer = "idempotency.answer";
