@@ -73,16 +73,22 @@ public static class DatabaseConnections
     }
 
     /// <summary>
-    /// Ends what a listener's <c>LISTEN</c> started before its connection goes back to the pool, where no reset would end
-    /// it; a connection that cannot take it is broken, and the pool drops it.
+    /// Ends what a listener's <c>LISTEN</c> started before its connection goes back to the pool, where no reset would end it.
     /// </summary>
-    public static async Task Unlisten(NpgsqlConnection conn)
+    public static Task Unlisten(NpgsqlConnection conn) => Undo(conn, "UNLISTEN *");
+
+    /// <summary>
+    /// Runs <paramref name="statements"/> that undo a session's state (a LISTEN, a session lock, a setting) before its
+    /// connection goes back to the pool, which does not reset it; a connection that cannot take them is broken, and the
+    /// pool drops it.
+    /// </summary>
+    public static async Task Undo(NpgsqlConnection conn, string statements)
     {
         if (conn.State != System.Data.ConnectionState.Open) return;
         try
         {
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", conn);
-            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+            await using var cmd = new NpgsqlCommand(statements, conn);
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException) { }
     }

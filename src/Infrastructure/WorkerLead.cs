@@ -103,20 +103,8 @@ public sealed class WorkerLead(NpgsqlDataSource db, string name, Func<Cancellati
         }
     }
 
-    /// <summary>
-    /// Gives the lock and the timeout back before the connection returns to the pool, which does not reset it
-    /// (<see cref="DatabaseConnections"/>); a connection that cannot take it is broken, and the pool drops it.
-    /// </summary>
-    static async Task Release(NpgsqlConnection conn)
-    {
-        if (conn.State != System.Data.ConnectionState.Open) return;
-        try
-        {
-            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock_all(); RESET idle_session_timeout", conn);
-            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException) { }
-    }
+    /// <summary>Gives the lock and the timeout back before the connection returns to the pool (<see cref="DatabaseConnections.Undo"/>).</summary>
+    static Task Release(NpgsqlConnection conn) => DatabaseConnections.Undo(conn, "SELECT pg_advisory_unlock_all(); RESET idle_session_timeout");
 }
 
 public sealed class WorkerLeadOptions
