@@ -21,9 +21,23 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
     static async Task Submit(IPage page, string action, string? button = null)
     {
         var form = Action(page, action);
+        // The answer is a new document: mark this one, and poll until the page holds another whose DOM is parsed. Waiting on
+        // Playwright's load-state events ran out in full runs with the network idle (the same loss as the sign-in's wait).
+        await page.EvaluateAsync("() => { window.__submitted = true; }");
         await (button is null ? form.Locator("button[type=submit]") : form.Locator($"button[value={button}]")).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await NewDocument(page))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(120)) throw new Xunit.Sdk.XunitException($"{action}: no answer page in 120 s; at {page.Url}");
+            await Task.Delay(100);
+        }
         Assert.True(await page.Locator("p.done").CountAsync() == 1, $"{action} at {page.Url}: {await page.Locator("body").InnerTextAsync()}");
+    }
+
+    static async Task<bool> NewDocument(IPage page)
+    {
+        try { return await page.EvaluateAsync<bool>("() => window.__submitted !== true && document.readyState !== 'loading'"); }
+        catch (PlaywrightException) { return false; } // between documents: ask again
     }
 
     static async Task<IReadOnlyList<string?>> Buttons(IPage page) =>
