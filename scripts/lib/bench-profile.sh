@@ -8,7 +8,7 @@
 # Needs PG_BIN, PORT, DIR and as_pg (scripts/lib/pg.sh).
 
 # profile_pg_options: the postgres -c options pg_start needs for the counts.
-profile_pg_options() { [ "${PROFILE:-}" = 1 ] && echo "shared_preload_libraries=pg_stat_statements pg_stat_statements.max=2000" || true; }
+profile_pg_options() { [ "${PROFILE:-}" = 1 ] && echo "shared_preload_libraries=pg_stat_statements pg_stat_statements.max=2000 pg_stat_statements.track_planning=on" || true; }
 
 profile_dotnet_trace() { command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace"; }
 
@@ -41,6 +41,9 @@ profile_end() {
   profile_sql "SELECT sum(calls) FROM pg_stat_statements" | awk -v n="$n" '{ printf "   statements_per_req=%.2f\n", $1 / n }'
   profile_sql "SELECT calls, round(total_exec_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" |
     awk -v n="$n" '{ c = $1; t = $2; $1 = ""; $2 = ""; printf "   %6.2f calls %7.0f us %s\n", c / n, t * 1000 / n, $0 }'
+  echo "   most planned (plans and planning time per request, of all calls):"
+  profile_sql "SELECT plans, calls, round(total_plan_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_plan_time DESC LIMIT 10" |
+    awk -v n="$n" '{ p = $1; c = $2; t = $3; $1 = ""; $2 = ""; $3 = ""; printf "   %6.2f plans %6.2f calls %5.0f us %s\n", p / n, c / n, t * 1000 / n, $0 }'
   echo "   most called:"
   profile_sql "SELECT calls, round(total_exec_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY calls DESC LIMIT 10" |
     awk -v n="$n" '{ c = $1; t = $2; $1 = ""; $2 = ""; printf "   %6.2f calls %7.0f us %s\n", c / n, t * 1000 / n, $0 }'
