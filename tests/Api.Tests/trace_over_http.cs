@@ -23,6 +23,37 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
     static string S(JsonNode? n) => n!.GetValue<string>();
 
     [Fact]
+    public async Task a_timeline_with_its_proofs_is_one_exchange_with_postgresql()
+    {
+        var story = await ReadmeReceipt(api);
+        await Settled(api);
+        Assert.True(AssetLedger.Domain.Common.AssetId.TryParse(story.Id, out var id));
+        // Npgsql reports each command it sends as an activity; those under this test's own activity are the timeline's.
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var source = new System.Diagnostics.ActivitySource("trace-test");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "Npgsql" or "trace-test",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = sent.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        AssetLedger.Projections.Trace.AssetTrace? trace;
+        System.Diagnostics.ActivityTraceId mine;
+        using (var root = source.StartActivity("timeline")!)
+        {
+            mine = root.TraceId;
+            trace = await api.Service<AssetLedger.Projections.Trace.TraceQueries>().Timeline(id, CancellationToken.None);
+        }
+        Assert.NotNull(trace);
+        Assert.Equal(11, trace.Events.Count);
+        Assert.All(trace.Events, e => Assert.Equal(AssetLedger.Projections.Trace.ProofState.Anchored, e.Proof.State));
+        var commands = sent.Where(a => a.Source.Name == "Npgsql" && a.TraceId == mine).ToList();
+        // The rows, the participants they name, the ledger's proofs, the BEGIN and the COMMIT: one command, one round trip.
+        Assert.Single(commands);
+    }
+
+    [Fact]
     public async Task a_regulator_reads_the_whole_timeline_in_one_call_with_anchored_proofs()
     {
         var story = await ReadmeReceipt(api);

@@ -9,15 +9,24 @@ namespace AssetLedger.Application.Ports;
 public interface ILedgerStatus
 {
     /// <summary>
-    /// The ledger's head and, for each of <paramref name="positions"/>, the first signed checkpoint that covers it and, per
-    /// anchor, the first anchored checkpoint that covers it: read in one round trip for every position.
+    /// The statements that read the ledger's head and, for each position that <paramref name="positionsSql"/> selects, the
+    /// first signed checkpoint that covers it and, per anchor, the first anchored checkpoint that covers it, for the caller to
+    /// send in its own batch, after its own statements and in its own snapshot: a trace's events and their proof states are
+    /// then read in one round trip and show one moment.
     /// </summary>
-    /// <param name="within">
-    /// The caller's open REPEATABLE READ transaction on the same database: the ledger's part of an answer then shows the
-    /// same moment as the rest of it (a trace's events and their proof states agree).
+    /// <param name="positionsSql">
+    /// A query of one bigint column, the log positions (it may use the caller's parameters). Taken from the caller's tables
+    /// rather than as an array parameter, so PostgreSQL keeps one plan for the statements: an array parameter's length is
+    /// known to a plan made for each call but not to a kept one, which then always looked dearer and was planned afresh.
     /// </param>
-    Task<LedgerProofs> Proofs(IReadOnlyCollection<long> positions, DbTransaction within, CancellationToken ct);
+    LedgerProofQuery ProofsOf(string positionsSql);
 }
+
+/// <param name="Sql">The statements, each ending in a semicolon, to send in this order.</param>
+/// <param name="Read">
+/// Reads their answers into the proofs, given the reader on the first of them; leaves it on the answer after the last.
+/// </param>
+public sealed record LedgerProofQuery(string Sql, Func<DbDataReader, CancellationToken, Task<LedgerProofs>> Read);
 
 /// <param name="TreeSize">Events in the Merkle tree so far (it runs ahead of the latest checkpoint).</param>
 /// <param name="LatestCheckpoint">Tree size of the newest signed checkpoint, null before the first.</param>
