@@ -11,7 +11,8 @@
 # cluster (scripts/lib/bench-mixed.sh).
 # split: the mixed load's kinds of request apart, on one API process at CONNS connections: commands alone, then 30 %
 # commands with 70 % GET /assets/{id}, then with 70 % GET /trace/assets/{id}; prints CPU µs per request of each kind for
-# the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost).
+# the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost). BENCH_SPLIT lists the
+# kinds to run (default "commands asset trace"; a read's share needs the commands' run).
 # PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
 # PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads; PROFILE_PERF=DIR a perf profile of the API per run
 # (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
@@ -90,6 +91,7 @@ if [ "$MODE" = split ]; then
   SECS="$WARMUP" mixed_run warm-up "$CONNS" "$API_PID" -- "$URL" >/dev/null
   for mix in commands:1:both asset:0.3:asset trace:0.3:trace; do
     IFS=: read -r kind share reads <<<"$mix"
+    [[ " ${BENCH_SPLIT:-commands asset trace} " == *" $kind "* ]] || continue
     echo "== split: $kind ($share commands, reads: $reads), one API process, $CONNS connections, ${SECS}s"
     MIXED_COMMANDS="$share" MIXED_READS="$reads" mixed_run "split_$kind" "$CONNS" "$API_PID" -- "$URL" | tee -a "$DIR/split.txt"
   done
