@@ -110,12 +110,15 @@ public sealed class PostgresWebhookSubscriptions(NpgsqlDataSource db) : IWebhook
     {
         var list = new List<WebhookSubscription>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            list.Add(new WebhookSubscription(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<string[]>(4),
-                r.GetFieldValue<string[]>(5), r.GetInt64(6), r.GetBoolean(7), r.IsDBNull(8) ? null : r.GetString(8),
-                r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.GetInt32(10), r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
-                r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.GetString(14),
-                r.GetFieldValue<DateTimeOffset>(15), r.GetInt32(16)));
+        while (await r.ReadAsync(ct)) list.Add(Row(r));
         return list;
     }
+
+    /// <summary>The subscription in the reader's current row, its <see cref="Columns"/> first.</summary>
+    internal static WebhookSubscription Row(NpgsqlDataReader r) =>
+        new(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<string[]>(4),
+            r.GetFieldValue<string[]>(5), r.GetInt64(6), r.GetBoolean(7), r.IsDBNull(8) ? null : r.GetString(8),
+            r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), r.GetInt32(10), r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11),
+            r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.GetString(14),
+            r.GetFieldValue<DateTimeOffset>(15), r.GetInt32(16));
 }

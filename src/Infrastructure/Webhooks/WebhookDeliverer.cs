@@ -28,11 +28,17 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory
             {
                 var wake = wakeups.Next();
                 lanes.RemoveAll(t => t.IsCompleted);
-                while (lanes.Count < width && await leases.TakeDue(options.Lease, ct) is var (s, lease))
-                    lanes.Add(LaneThread.Run(() => Serve(s, lease, ct), "webhook-lane"));
                 var idle = options.PollInterval;
-                if (lanes.Count < width && await leases.UntilNextDue(ct) is { } due && due < idle)
-                    idle = due < MinimumPause ? MinimumPause : due;
+                while (lanes.Count < width)
+                {
+                    var (s, lease, until) = await leases.TakeDue(options.Lease, ct);
+                    if (s is null)
+                    {
+                        if (until is { } due && due < idle) idle = due < MinimumPause ? MinimumPause : due;
+                        break;
+                    }
+                    lanes.Add(LaneThread.Run(() => Serve(s, lease, ct), "webhook-lane"));
+                }
                 using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 // A lane set free matters only when all were taken: a due subscription may be waiting for one.
                 await Task.WhenAny([wake, Task.Delay(idle, timer.Token), .. lanes.Count >= width ? lanes : []]);
