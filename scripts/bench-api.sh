@@ -8,7 +8,7 @@
 # Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32] [commands (default) | mixed | split]
 # mixed: instead of the three runs above, the mixed load (70 % reads of assets and trace, 30 % lifecycle commands across
 # five participants: scripts/bench/wrk/mixed.lua) at 32 and 128 connections on one API process, then on two sharing the
-# cluster (scripts/lib/bench-mixed.sh).
+# cluster (scripts/lib/bench-mixed.sh); BENCH_MIXED lists the runs to make (default "1x32 1x128 2x32 2x128").
 # split: the mixed load's kinds of request apart, on one API process at CONNS connections: commands alone, then 30 %
 # commands with 70 % GET /assets/{id}, then with 70 % GET /trace/assets/{id}; prints CPU µs per request of each kind for
 # the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost). BENCH_SPLIT lists the
@@ -68,16 +68,20 @@ if [ "$MODE" = mixed ]; then
   echo "== warm-up ($WARMUP s)"
   SECS="$WARMUP" mixed_run warm-up 32 "$API_PID" -- "$URL" >/dev/null
   for c in 32 128; do
+    [[ " ${BENCH_MIXED:-1x32 1x128 2x32 2x128} " == *" 1x$c "* ]] || continue
     echo "== mixed: one API process, $c connections, ${SECS}s"
     mixed_run "mixed_1x$c" "$c" "$API_PID" -- "$URL"
   done
-  bench_api_process api2
-  URL2="$STARTED_URL"; API2_PID="$STARTED_PID"
-  SECS="$WARMUP" mixed_run warm-up 32 "$API2_PID" -- "$URL2" >/dev/null
-  for c in 32 128; do
-    echo "== mixed: two API processes, $c connections in all, ${SECS}s"
-    mixed_run "mixed_2x$c" "$c" "$API_PID" "$API2_PID" -- "$URL" "$URL2"
-  done
+  if [[ " ${BENCH_MIXED:-2x} " == *" 2x"* ]]; then
+    bench_api_process api2
+    URL2="$STARTED_URL"; API2_PID="$STARTED_PID"
+    SECS="$WARMUP" mixed_run warm-up 32 "$API2_PID" -- "$URL2" >/dev/null
+    for c in 32 128; do
+      [[ " ${BENCH_MIXED:-1x32 1x128 2x32 2x128} " == *" 2x$c "* ]] || continue
+      echo "== mixed: two API processes, $c connections in all, ${SECS}s"
+      mixed_run "mixed_2x$c" "$c" "$API_PID" "$API2_PID" -- "$URL" "$URL2"
+    done
+  fi
   cat "$DIR"/api*.log | grep -c " 500 [^m]\|fail: " | sed 's/^/server_errors_logged=/' || true
   cat "$DIR"/api*.log | grep -m5 -A4 " 500 [^m]\|fail: " | sed 's/^/  server error: /' || true
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -22,7 +22,7 @@ bench_two_instances() {
 }
 
 # bench_one_instance: builds the API and starts one instance on a free loopback port against the cluster on $PORT
-# (database bench, pool 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready. With
+# (database bench, pool BENCH_POOL, default 100), logging to $DIR/api.log; sets URL and API_PID and waits until it is ready. With
 # ASSETLEDGER_API_DLL set it runs that build instead (another commit's, to compare before and after in one load window).
 bench_one_instance() {
   [ -n "${ASSETLEDGER_API_DLL:-}" ] || dotnet build src/Api -c Release -nologo -v q >/dev/null
@@ -38,7 +38,7 @@ bench_api_process() {
   # shellcheck disable=SC2046
   env $(declare -F perf_env >/dev/null && perf_env) ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning AssetLedger__OperatorPassword=bench-operator-password \
     AssetLedger__KeyDirectory="$DIR/keys" \
-    ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=100" \
+    ASSETLEDGER_DB="Host=127.0.0.1;Port=$PORT;Username=postgres;Database=bench;Maximum Pool Size=${BENCH_POOL:-100}" \
     dotnet "$dll" --urls "$STARTED_URL" >"$DIR/$1.log" 2>&1 &
   STARTED_PID=$!
   for _ in $(seq 1 60); do curl -sf "$STARTED_URL/health/ready" >/dev/null && break; sleep 1; done
