@@ -15,18 +15,18 @@ public interface ILedgerStatus
     /// then read in one round trip and show one moment.
     /// </summary>
     /// <param name="positionsSql">
-    /// A query of one bigint column, the log positions (it may use the caller's parameters). Taken from the caller's tables
+    /// A query of one bigint column, the log positions (it may use the caller's parameters, which the caller gives each statement). Taken from the caller's tables
     /// rather than as an array parameter, so PostgreSQL keeps one plan for the statements: an array parameter's length is
     /// known to a plan made for each call but not to a kept one, which then always looked dearer and was planned afresh.
     /// </param>
     LedgerProofQuery ProofsOf(string positionsSql);
 }
 
-/// <param name="Sql">The statements, each ending in a semicolon, to send in this order.</param>
+/// <param name="Statements">The statements, to send in this order, each as a statement of its own in the caller's batch.</param>
 /// <param name="Read">
 /// Reads their answers into the proofs, given the reader on the first of them; leaves it on the answer after the last.
 /// </param>
-public sealed record LedgerProofQuery(string Sql, Func<DbDataReader, CancellationToken, Task<LedgerProofs>> Read);
+public sealed record LedgerProofQuery(IReadOnlyList<string> Statements, Func<DbDataReader, CancellationToken, Task<LedgerProofs>> Read);
 
 /// <param name="TreeSize">Events in the Merkle tree so far (it runs ahead of the latest checkpoint).</param>
 /// <param name="LatestCheckpoint">Tree size of the newest signed checkpoint, null before the first.</param>

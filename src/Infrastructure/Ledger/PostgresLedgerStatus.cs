@@ -8,19 +8,25 @@ public sealed class PostgresLedgerStatus : ILedgerStatus
 {
     public LedgerProofQuery ProofsOf(string positionsSql) =>
         // Each position looks up its first covering checkpoint (and receipt per anchor) through the primary keys, all positions
-        // in one statement each: a timeline of a thousand events is still three statements, in the caller's round trip.
-        new($"""
+        // in one statement each: a timeline of a thousand events is still three statements, in the caller's round trip. The first
+        // takes no parameter; the others may use the caller's.
+        new([
+            """
             SELECT (SELECT size FROM merkle_tree WHERE id = 1), c.tree_size, c.created_at
-            FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true;
+            FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true
+            """,
+            $"""
             SELECT p.position, c.tree_size, c.created_at
             FROM ({positionsSql}) AS p(position)
-            LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints WHERE tree_size >= p.position ORDER BY tree_size LIMIT 1) c ON true;
+            LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints WHERE tree_size >= p.position ORDER BY tree_size LIMIT 1) c ON true
+            """,
+            $"""
             SELECT p.position, r.anchor, r.tree_size, r.transaction_ref, r.anchored_at
             FROM ({positionsSql}) AS p(position) CROSS JOIN anchor_cursors ac
             JOIN LATERAL (SELECT anchor, tree_size, transaction_ref, anchored_at FROM anchor_receipts
                           WHERE anchor = ac.anchor AND tree_size >= p.position ORDER BY tree_size LIMIT 1) r ON true
-            ORDER BY p.position, r.anchor;
-            """, Read);
+            ORDER BY p.position, r.anchor
+            """], Read);
 
     static async Task<LedgerProofs> Read(DbDataReader r, CancellationToken ct)
     {
