@@ -59,15 +59,8 @@ public sealed partial class PostgresEventStore
     {
         // One statement, so one snapshot: event_sequence's last position moves in the transaction that inserts its events,
         // so every event up to it is visible here. The range is walked by position (the key); the prefixes filter it.
-        await using var cmd = _db.CreateCommand($"""
-            SELECT s.last_position, e.* FROM event_sequence s
-            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= $3 AND position > $1 AND position <= s.last_position
-                               AND stream_id LIKE ANY ($2) ORDER BY position) e ON true
-            WHERE s.id = 1
-            """);
+        await using var cmd = _db.CreateCommand(SinceStatement(streamPrefixes, maxGap));
         cmd.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = streamPrefixes.Select(p => p + "%").ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = maxGap });
         var head = 0L;
         var list = new List<StoredEvent>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -81,6 +74,32 @@ public sealed partial class PostgresEventStore
             }
         return (head, afterPosition < 0 || head - afterPosition > maxGap ? null : list);
     }
+
+    /// <summary>
+    /// ReadSince's statement, with the prefixes and the gap written into its text (they are the caller's constants) and only the
+    /// position as a parameter. With the prefixes as a parameter PostgreSQL's generic plan guessed a default share of matching
+    /// rows, costlier than each custom plan's (which sees how rare user and participant events are), so it planned the
+    /// statement afresh on nearly every call (issue 21, PROFILE=1's "most planned"); with only the position unknown, both
+    /// estimate the same range and the prepared statement keeps its generic plan.
+    /// </summary>
+    static string SinceStatement(IReadOnlyList<string> streamPrefixes, long maxGap)
+    {
+        var key = (string.Join('\n', streamPrefixes), maxGap);
+        if (SinceStatements.TryGetValue(key, out var sql)) return sql;
+        foreach (var p in streamPrefixes)
+            if (p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                throw new ArgumentException($"A stream prefix is letters, digits and '-' (not '{p}').", nameof(streamPrefixes));
+        var patterns = string.Join(", ", streamPrefixes.Select(p => $"'{p}%'"));
+        sql = $"""
+            SELECT s.last_position, e.* FROM event_sequence s
+            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= {maxGap} AND position > $1 AND position <= s.last_position
+                               AND stream_id LIKE ANY (ARRAY[{patterns}]) ORDER BY position) e ON true
+            WHERE s.id = 1
+            """;
+        return SinceStatements.GetOrAdd(key, sql);
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long), string> SinceStatements = new();
 
     public async Task<long> HeadPosition(CancellationToken ct)
     {
