@@ -71,6 +71,8 @@ public sealed partial class PostgresEventStore
                 list.Add(new StoredEvent(r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetString(5), r.GetInt32(6),
                     r.GetString(7), r.GetString(8), r.GetFieldValue<DateTimeOffset>(9), EventHasher.Hex((byte[])r[10]),
                     r.IsDBNull(11) ? null : EventHasher.Hex((byte[])r[11])));
+                // A view loads from here and its requests append next (issue 21): knowing the head spares that append a read.
+                _heads.Observe(list[^1].StreamId, list[^1].Version, list[^1].Hash);
             }
         return (head, afterPosition < 0 || head - afterPosition > maxGap ? null : list);
     }
