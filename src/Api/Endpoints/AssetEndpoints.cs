@@ -5,6 +5,7 @@ using AssetLedger.Api.Hosting;
 using AssetLedger.Api.Security;
 using AssetLedger.Application.Assets;
 using AssetLedger.Application.Diagnostics;
+using AssetLedger.Application.Participants;
 using AssetLedger.Application.Ports;
 using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Common;
@@ -76,12 +77,13 @@ public static class AssetEndpoints
         return parsed.Error is { } e ? e : Result<T?>.Of(parsed.Value);
     }
 
-    static async Task<Results<Ok<AssetResource>, ProblemHttpResult>> GetAsset(string id, IEventStore store, HttpContext http, CancellationToken ct)
+    /// <remarks>From this instance's view as of the round the session check waited for: a write answered before this request, by any instance, is in it.</remarks>
+    static async Task<Results<Ok<AssetResource>, ProblemHttpResult>> GetAsset(string id, IEventStore store, CallerStreamView view, HttpContext http, CancellationToken ct)
     {
         var assetId = CommandServices.AssetIdOf(id);
         if (assetId.Error is { } bad) return P.From(bad);
         AssetState state;
-        using (Stages.Start(Stages.ReadAsset)) state = await AssetStreams.Load(store, assetId.Value, ct);
+        using (Stages.Start(Stages.ReadAsset)) state = await AssetStreams.Load(store, view, assetId.Value, ct);
         if (!AssetAccess.CanRead(http.User.ToActor(), state)) return P.From(ResourceErrors.AssetNotFound(id));
         http.Response.Headers.ETag = $"\"{state.Version}\"";
         return TypedResults.Ok(AssetResource.From(state));

@@ -53,7 +53,8 @@ public static class HostingExtensions
         s.AddSingleton<PostgresEventStore>();
         s.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         s.AddSingleton(sp => new CallerStreamView(sp.GetRequiredService<IEventStore>(),
-            builder.Configuration.GetValue("AssetLedger:CallerView:Capacity", CallerStreamView.DefaultCapacity)));
+            builder.Configuration.GetValue("AssetLedger:CallerView:Capacity", CallerStreamView.DefaultCapacity),
+            builder.Configuration.GetValue("AssetLedger:CallerView:AssetCapacity", CallerStreamView.DefaultAssetCapacity)));
         s.AddSingleton<IParticipantDirectory, ParticipantDirectory>();
         s.AddApplication();
         // Registered after AddApplication's default, so the configured windows are the ones the command handler gets.

@@ -18,13 +18,17 @@ public sealed record ExecuteAssetCommand(IAssetCommand Command, CommandContext C
 }
 
 /// <param name="directory">Resolves the participants a command names; without one (domain-level tests) names are taken as given.</param>
-public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy policy, IParticipantDirectory? directory = null)
+/// <param name="view">With it, the first attempt's state comes from this instance's view as of the request (issue 21); a retry
+/// after a version conflict reads the stream. The append's expected version is the guarantee either way.</param>
+public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy policy, IParticipantDirectory? directory = null,
+    Participants.CallerStreamView? view = null)
     : ICommandHandler<ExecuteAssetCommand, CommandOutcome<AssetState>>
 {
     readonly CommandService<ExecuteAssetCommand, AssetState, IAssetEvent> _commands = new(store, new()
     {
         Stream = r => r.Command.Asset.StreamId,
-        Load = (r, ct) => r is { NewStream: true, Command: RegisterAsset } ? Task.FromResult(AssetState.Initial) : AssetStreams.Load(store, r.Command.Asset, ct),
+        Load = (r, ct) => r is { NewStream: true, Command: RegisterAsset } ? Task.FromResult(AssetState.Initial) : AssetStreams.Load(store, view, r.Command.Asset, ct),
+        Reload = (r, ct) => AssetStreams.Load(store, r.Command.Asset, ct),
         Decide = (s, r) => AssetDecider.Decide(s, r.Command, policy),
         Evolve = AssetState.Evolve,
         Version = s => s.Version,
@@ -39,7 +43,13 @@ public sealed class AssetCommandHandler(IEventStore store, ConfirmationPolicy po
             $"The asset kept changing while this command was decided ({CommandService.MaxAttempts} attempts); read it again and retry.", ErrorKind.Conflict),
     });
 
-    public ValueTask<CommandOutcome<AssetState>> Handle(ExecuteAssetCommand request, CancellationToken ct) => _commands.Run(request, ct);
+    public async ValueTask<CommandOutcome<AssetState>> Handle(ExecuteAssetCommand request, CancellationToken ct)
+    {
+        var outcome = await _commands.Run(request, ct);
+        // What this request wrote is not in the round it waited for: any later read of the view in it waits for a new round.
+        if (outcome.Events.Count > 0) Participants.ParticipantDirectory.MarkUnsynced();
+        return outcome;
+    }
 
     static async Task<Result<ExecuteAssetCommand>> ActorAndReferences(IParticipantDirectory directory, ExecuteAssetCommand request, CancellationToken ct)
     {

@@ -50,7 +50,7 @@ public sealed class CommandService<TRequest, TState, TEvent>(IEventStore store, 
         for (var attempt = 1; attempt <= table.MaxAttempts; attempt++)
         {
             TState state;
-            using (Stages.Start(Stages.Load)) state = await table.Load(request, ct);
+            using (Stages.Start(Stages.Load)) state = await (attempt > 1 && table.Reload is { } reload ? reload : table.Load)(request, ct);
             var version = table.Version(state);
             if (table.Precondition?.Invoke(state, request) is { } unmet) return CommandOutcome<TState>.Failed(unmet, version);
             Decision<TEvent> decision;

@@ -18,6 +18,12 @@ public sealed class CommandTable<TRequest, TState, TEvent> where TState : class
     /// <summary>The aggregate's own answer once every attempt met a concurrent change.</summary>
     public required DomainError Conflict { get; init; }
 
+    /// <summary>
+    /// How the state is read again after a version conflict; null: as <see cref="Load"/>. Where Load may answer from a view as
+    /// of the request's start (the asset view, issue 21), this reads the store, so the next decision sees what conflicted.
+    /// </summary>
+    public Func<TRequest, CancellationToken, Task<TState>>? Reload { get; init; }
+
     /// <summary>How often a version conflict is decided anew; 1 where a step before the append must not run twice.</summary>
     public int MaxAttempts { get; init; } = CommandService.MaxAttempts;
 

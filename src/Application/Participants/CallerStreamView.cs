@@ -1,4 +1,5 @@
 using AssetLedger.Application.Ports;
+using AssetLedger.Domain.Assets;
 using AssetLedger.Domain.Participants;
 using AssetLedger.Domain.Users;
 using AssetLedger.Ledger.Serialization;
@@ -7,7 +8,8 @@ namespace AssetLedger.Application.Participants;
 
 /// <summary>
 /// This instance's view of the user and participant streams that its requests read on every call (who is calling, with which
-/// roles, is it suspended), fed by the log, so that a request reads no stream of its own (issue 21).
+/// roles, is it suspended), and of the asset streams they read and command, fed by the log, so that a request reads no
+/// stream of its own (issue 21).
 /// <para>
 /// Exact as of the request: <see cref="Sync"/> completes only after a round that began after it was called, and a round reads,
 /// in one statement, the log's head and every user and participant event since the previous round's head (positions are
@@ -19,13 +21,19 @@ namespace AssetLedger.Application.Participants;
 /// <para>
 /// At most <see cref="Capacity"/> streams are kept (<c>AssetLedger:CallerView:Capacity</c>, default
 /// <see cref="DefaultCapacity"/>): the least recently read is dropped to make room, and read whole again when next asked for,
-/// as a stream never kept is. What is kept is exact as above.
+/// as a stream never kept is. What is kept is exact as above. Asset streams have their own room, <see cref="AssetCapacity"/>
+/// (<c>AssetLedger:CallerView:AssetCapacity</c>, default <see cref="DefaultAssetCapacity"/>), so that many assets read once
+/// do not push the callers out. A round brings every event of these kinds, but folds (and deserializes) only those of
+/// streams it keeps.
 /// </para>
 /// </summary>
-public sealed class CallerStreamView(IEventStore store, int capacity = CallerStreamView.DefaultCapacity)
+public sealed class CallerStreamView(IEventStore store, int capacity = CallerStreamView.DefaultCapacity, int assetCapacity = CallerStreamView.DefaultAssetCapacity)
 {
     /// <summary>Streams kept when the configuration says nothing: a few thousand participants and their users, with room to spare.</summary>
     public const int DefaultCapacity = 10_000;
+
+    /// <summary>Asset streams kept when the configuration says nothing: the assets in play, each a few kilobytes folded.</summary>
+    public const int DefaultAssetCapacity = 10_000;
 
     /// <summary>Events per stream when one is loaded; a longer stream is not kept (the caller folds it the usual way).</summary>
     public const int Page = 1000;
@@ -33,18 +41,31 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
     /// <summary>A view this far behind the head drops what it holds and starts at the head, instead of scanning the gap.</summary>
     const long MaxGap = 20_000;
 
-    static readonly string[] Prefixes = [UserDecider.StreamOf(""), ParticipantDecider.StreamOf(new Domain.Common.ParticipantId(""))];
+    static readonly string UserPrefix = UserDecider.StreamOf(""), AssetPrefix = new Domain.Common.AssetId(Guid.Empty).StreamId[..^32];
+    static readonly string[] Prefixes = [UserPrefix, ParticipantDecider.StreamOf(new Domain.Common.ParticipantId("")), AssetPrefix];
 
-    /// <summary>A stream folded to <paramref name="Version"/>, whose event has <paramref name="Hash"/>.</summary>
+    /// <summary>A stream folded to <paramref name="Version"/>, whose event has <paramref name="Hash"/> (version 0: no events).</summary>
     public sealed record Folded(object State, long Version, string? Hash);
 
     readonly LruMap<string, Folded> _streams = new(capacity, StringComparer.Ordinal);
+    readonly LruMap<string, Folded> _assets = new(assetCapacity, StringComparer.Ordinal);
 
-    /// <summary>Most streams kept at once.</summary>
+    /// <summary>Most user and participant streams kept at once.</summary>
     public int Capacity => _streams.Capacity;
 
-    /// <summary>Streams kept now.</summary>
+    /// <summary>User and participant streams kept now.</summary>
     public int Count => _streams.Count;
+
+    /// <summary>Most asset streams kept at once.</summary>
+    public int AssetCapacity => _assets.Capacity;
+
+    /// <summary>Asset streams kept now.</summary>
+    public int AssetCount => _assets.Count;
+
+    /// <summary>Whether the view keeps the stream now (it is served without a read of its own).</summary>
+    public bool Keeps(string streamId) => MapOf(streamId).TryPeek(streamId, out _);
+
+    LruMap<string, Folded> MapOf(string streamId) => streamId.StartsWith(AssetPrefix, StringComparison.Ordinal) ? _assets : _streams;
     readonly Lock _gate = new();
     long _position = -1;
     long _rounds;
@@ -99,14 +120,20 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
         var after = Volatile.Read(ref _position);
         var (head, events) = await store.ReadSince(after, Prefixes, MaxGap, CancellationToken.None);
         if (after < 0 || head - after > MaxGap || events is null)
-            _streams.Clear(); // a first round, or too far behind: start at the head, and load streams as they are asked for
+        {
+            // A first round, or too far behind: start at the head, and load streams as they are asked for.
+            _streams.Clear();
+            _assets.Clear();
+        }
         else
             foreach (var e in events)
             {
-                if (!_streams.TryPeek(e.StreamId, out var known) || e.Version <= known.Version) continue;
+                // Only a kept stream's events are folded: the others are not even deserialized.
+                var map = MapOf(e.StreamId);
+                if (!map.TryPeek(e.StreamId, out var known) || e.Version <= known.Version) continue;
                 // Conditional: a stream dropped for room and loaded again meanwhile is newer than what this folds.
-                if (e.Version == known.Version + 1) _streams.TryReplace(e.StreamId, known, new Folded(Evolve(known.State, e), e.Version, e.Hash));
-                else _streams.TryRemove(e.StreamId); // cannot happen with a gap-free log; loaded afresh when asked for
+                if (e.Version == known.Version + 1) map.TryReplace(e.StreamId, known, new Folded(Evolve(known.State, e), e.Version, e.Hash));
+                else map.TryRemove(e.StreamId); // cannot happen with a gap-free log; loaded afresh when asked for
             }
         lock (_gate)
         {
@@ -117,7 +144,8 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
 
     /// <summary>
     /// The streams folded as of a round that began after <paramref name="synced"/> was false (else as of the request's earlier
-    /// sync): null for a stream too long to keep, or one with no events.
+    /// sync): null for a stream too long to keep (the caller folds it the usual way); a stream with no events is its initial
+    /// state at version 0, and not kept.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, Folded?>> Read(IReadOnlyList<string> streamIds, bool synced, CancellationToken ct)
     {
@@ -125,7 +153,7 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
         var found = new Dictionary<string, Folded?>(StringComparer.Ordinal);
         List<string>? missing = null;
         foreach (var id in streamIds)
-            if (_streams.TryGetValue(id, out var f)) found[id] = f;
+            if (MapOf(id).TryGetValue(id, out var f)) found[id] = f;
             else (missing ??= []).Add(id);
         if (missing is null) return found;
         long rounds;
@@ -134,9 +162,15 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
         foreach (var id in missing)
         {
             var events = read.GetValueOrDefault(id) ?? [];
-            if (events.Count == 0 || events.Count >= Page)
+            if (events.Count >= Page)
             {
                 found[id] = null;
+                continue;
+            }
+            if (events.Count == 0)
+            {
+                // Not kept: ids in request bodies and paths are the caller's to choose.
+                found[id] = new Folded(Initial(id), 0, null);
                 continue;
             }
             var state = Initial(id);
@@ -144,17 +178,20 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
             var folded = new Folded(state, events[^1].Version, events[^1].Hash);
             found[id] = folded;
             lock (_gate)
-                if (_rounds == rounds) _streams.TryAdd(id, folded);
+                if (_rounds == rounds) MapOf(id).TryAdd(id, folded);
         }
         return found;
     }
 
-    static object Initial(string stream) => stream.StartsWith(Prefixes[0], StringComparison.Ordinal) ? UserState.Initial : ParticipantState.Initial;
+    static object Initial(string stream) =>
+        stream.StartsWith(AssetPrefix, StringComparison.Ordinal) ? AssetState.Initial
+        : stream.StartsWith(UserPrefix, StringComparison.Ordinal) ? UserState.Initial : ParticipantState.Initial;
 
     static object Evolve(object state, StoredEvent e) => state switch
     {
         UserState u => UserState.Evolve(u, (IUserEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)),
         ParticipantState p => ParticipantState.Evolve(p, (IParticipantEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)),
+        AssetState a => AssetState.Evolve(a, (IAssetEvent)EventSerializer.Instance.Deserialize(e.Type, e.Data)),
         _ => throw new InvalidOperationException($"No fold for {e.StreamId}."),
     };
 }

@@ -25,6 +25,12 @@ public sealed class ParticipantDirectory(IEventStore store, CallerStreamView? vi
         if (ScopeSynced.Value is { } box) box.Value = true;
     }
 
+    /// <summary>The request's scope wrote to a stream the view may keep: its next read of the view waits for a new round.</summary>
+    public static void MarkUnsynced()
+    {
+        if (ScopeSynced.Value is { } box) box.Value = false;
+    }
+
     /// <summary>
     /// Within the returned scope (one HTTP request) each participant is read once: authentication, the signature
     /// check, the actor check and the command's references all see the same answer, at a quarter of the reads.

@@ -59,15 +59,8 @@ public sealed partial class PostgresEventStore
     {
         // One statement, so one snapshot: event_sequence's last position moves in the transaction that inserts its events,
         // so every event up to it is visible here. The range is walked by position (the key); the prefixes filter it.
-        await using var cmd = _db.CreateCommand($"""
-            SELECT s.last_position, e.* FROM event_sequence s
-            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= $3 AND position > $1 AND position <= s.last_position
-                               AND stream_id LIKE ANY ($2) ORDER BY position) e ON true
-            WHERE s.id = 1
-            """);
+        await using var cmd = _db.CreateCommand(SinceStatement(streamPrefixes, maxGap));
         cmd.Parameters.Add(new NpgsqlParameter { Value = afterPosition });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = streamPrefixes.Select(p => p + "%").ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = maxGap });
         var head = 0L;
         var list = new List<StoredEvent>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -78,9 +71,38 @@ public sealed partial class PostgresEventStore
                 list.Add(new StoredEvent(r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetString(5), r.GetInt32(6),
                     r.GetString(7), r.GetString(8), r.GetFieldValue<DateTimeOffset>(9), EventHasher.Hex((byte[])r[10]),
                     r.IsDBNull(11) ? null : EventHasher.Hex((byte[])r[11])));
+                // A view loads from here and its requests append next (issue 21): knowing the head spares that append a read.
+                _heads.Observe(list[^1].StreamId, list[^1].Version, list[^1].Hash);
             }
         return (head, afterPosition < 0 || head - afterPosition > maxGap ? null : list);
     }
+
+    /// <summary>
+    /// ReadSince's statement, with the prefixes and the gap written into its text (they are the caller's constants) and only the
+    /// position as a parameter, read through a sub-select. With the prefixes as a parameter PostgreSQL's generic plan guessed a
+    /// default share of matching rows, costlier than each custom plan's (which sees how rare user and participant events are),
+    /// and a custom plan that sees the position estimates fewer rows past it than the generic one: either way it planned the
+    /// statement afresh on nearly every call (issue 21, PROFILE=1's "most planned"). A sub-select's value is unknown to every
+    /// plan, so custom and generic plans cost the same and the prepared statement keeps its generic one.
+    /// </summary>
+    static string SinceStatement(IReadOnlyList<string> streamPrefixes, long maxGap)
+    {
+        var key = (string.Join('\n', streamPrefixes), maxGap);
+        if (SinceStatements.TryGetValue(key, out var sql)) return sql;
+        foreach (var p in streamPrefixes)
+            if (p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                throw new ArgumentException($"A stream prefix is letters, digits and '-' (not '{p}').", nameof(streamPrefixes));
+        var patterns = string.Join(", ", streamPrefixes.Select(p => $"'{p}%'"));
+        sql = $"""
+            SELECT s.last_position, e.* FROM event_sequence s
+            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= {maxGap} AND position > (SELECT $1) AND position <= s.last_position
+                               AND stream_id LIKE ANY (ARRAY[{patterns}]) ORDER BY position) e ON true
+            WHERE s.id = 1
+            """;
+        return SinceStatements.GetOrAdd(key, sql);
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long), string> SinceStatements = new();
 
     public async Task<long> HeadPosition(CancellationToken ct)
     {
