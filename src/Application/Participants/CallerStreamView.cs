@@ -12,7 +12,7 @@ namespace AssetLedger.Application.Participants;
 /// stream of its own (issue 21).
 /// <para>
 /// Exact as of the request: <see cref="Sync"/> completes only after a round that began after it was called, and a round reads,
-/// in one statement, the log's head and every user and participant event since the previous round's head (positions are
+/// in one statement, the log's head and every user, participant and asset event since the previous round's head (positions are
 /// final and gap-free, so nothing committed before the call, on any instance, is missed). Concurrent requests share a round,
 /// so under load one statement serves many. A stream is loaded whole the first time it is asked for, and kept only when no
 /// round completed while it was read (then the next round, starting at or before what that read saw, brings whatever follows).
