@@ -158,7 +158,12 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
         if (missing is null) return found;
         long rounds;
         lock (_gate) rounds = _rounds;
-        var read = await store.ReadStreams(missing, Page, ct);
+        // An asset's stream alone through the plain stream read, whose plan PostgreSQL keeps; the read of several
+        // takes an array, whose plans are made afresh on most calls (GET asset over more assets than the view keeps: 4,616/s
+        // with the plain read before the view, 3,000/s with the array read).
+        var read = missing is [var only] && only.StartsWith(AssetPrefix, StringComparison.Ordinal)
+            ? new Dictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal) { [missing[0]] = await store.ReadStream(missing[0], 1, Page, ct) }
+            : await store.ReadStreams(missing, Page, ct);
         foreach (var id in missing)
         {
             var events = read.GetValueOrDefault(id) ?? [];
