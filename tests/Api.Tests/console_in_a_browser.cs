@@ -73,7 +73,7 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
         // The warehouse finds it among the confirmations it must give, and confirms it; so does the trading center.
         var warehouse = await browser.SignedIn(api, "wh-1");
         await api.ProjectionsCaughtUp();
-        await warehouse.ReloadAsync();
+        await warehouse.GotoAsync(warehouse.Url); // a navigation, not Page.reload, which a sign-in still settling can leave "not attached"
         await Assertions.Expect(warehouse.Locator("section[aria-labelledby=to-confirm]").GetByText(number[..10], new() { Exact = false })).ToBeVisibleAsync();
         await ConsoleBrowser.Check(warehouse, "04-warehouse-dashboard");
         await warehouse.GotoAsync(assetUrl);
@@ -98,7 +98,7 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
         Assert.Empty(await Buttons(owner));
         var bank = await browser.SignedIn(api, "bank-1");
         await api.ProjectionsCaughtUp();
-        await bank.ReloadAsync();
+        await bank.GotoAsync(bank.Url); // as above
         await Assertions.Expect(bank.Locator("section[aria-labelledby=venue] a", new() { HasText = number })).ToBeVisibleAsync();
         await ConsoleBrowser.Check(bank, "07-bank-dashboard");
         await bank.GotoAsync(assetUrl);
@@ -155,7 +155,7 @@ public sealed class console_in_a_browser(ApiServer api, ConsoleBrowser browser) 
         using (var archive = System.IO.Compression.ZipFile.OpenRead(zip))
             Assert.Contains(archive.Entries, e => e.FullName == "events.jsonl");
         await api.ProjectionsCaughtUp();
-        await buyer.ReloadAsync();
+        await buyer.GotoAsync(buyer.Url); // as above
         await Assertions.Expect(buyer.Locator("table.events tbody tr")).ToHaveCountAsync(10);
         await ConsoleBrowser.Check(buyer, "11-asset-cancelled");
 
