@@ -49,7 +49,8 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         // through an index, so the generic plan is as good as a custom one. LOCAL: the setting ends with the transaction, and
         // the connection goes back to the pool unchanged.
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
-        foreach (var sql in (string[])[TimelineSql.Asset, TimelineSql.History, .. proofQuery.Statements])
+        foreach (var sql in (string[])[TimelineSql.Asset, TimelineSql.History, TimelineSql.Ownership, TimelineSql.Locks, TimelineSql.Confirmations,
+                     MentionedSql, .. proofQuery.Statements])
         {
             var command = new NpgsqlBatchCommand(sql);
             if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = id.Value });
@@ -68,16 +69,15 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         {
             // The reader skips the answers without rows (BEGIN, COMMIT); Rows reads one answer and moves to the next.
             // The snapshot and the asset come in one row, the asset's columns null when the read models do not know it.
-            // The asset's other rows come in the same row, each table as a JSON array.
             await r.ReadAsync(ct);
             read = r.GetRowParser<SnapshotRow>()(r);
             asset = r.IsDBNull(r.GetOrdinal("Id")) ? null : r.GetRowParser<AssetView>()(r);
-            ownership = JsonRows<OwnershipPeriod>(r, "Ownership");
-            locks = JsonRows<EncumbranceView>(r, "Locks");
-            confirmations = JsonRows<ConfirmationView>(r, "Confirmations");
-            mentioned = JsonRows<MentionedRow>(r, "Mentioned");
             await r.NextResultAsync(ct);
             history = await Rows<HistoryRow>(r, ct);
+            ownership = await Rows<OwnershipPeriod>(r, ct);
+            locks = await Rows<EncumbranceView>(r, ct);
+            confirmations = await Rows<ConfirmationView>(r, ct);
+            mentioned = await Rows<MentionedRow>(r, ct);
             proofs = await proofQuery.Read(r, ct);
         }
         if (asset is null) return null;
@@ -121,39 +121,12 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
     }
 
     /// <summary>The timeline's statements, each with the asset's id as <c>$1</c>.</summary>
-    /// <remarks>
-    /// Two statements for the read models (issue 21: each statement cost PostgreSQL some 45 us beyond its work, and a trace
-    /// had six): the history, and one row with everything else. That row has the snapshot, the asset's columns (null when the
-    /// read models do not know it), its ownership periods, locks and confirmations as JSON arrays named as their records'
-    /// properties, and every participant the timeline names (<see cref="MentionedRow"/>).
-    /// </remarks>
     static class TimelineSql
     {
         public const string Asset =
-            $$"""
-            WITH o AS (SELECT * FROM ownership WHERE asset_id = $1),
-                 l AS (SELECT * FROM encumbrances WHERE asset_id = $1),
-                 c AS (SELECT * FROM confirmations WHERE asset_id = $1),
-                 m(id) AS (SELECT actor_id FROM asset_history WHERE asset_id = $1
-                           UNION SELECT x FROM asset_history h
-                                 CROSS JOIN LATERAL (VALUES (h.data->>'owner'), (h.data->>'by'), (h.data->>'from'), (h.data->>'to'), (h.data->>'venue'),
-                                                            (h.data->>'previousOwner'), (h.data#>>'{custody,venue}')) v(x) WHERE h.asset_id = $1
-                           UNION SELECT owner_id FROM o
-                           UNION SELECT y FROM l CROSS JOIN LATERAL (VALUES (l.placed_by), (l.counterparty_id), (l.lifted_by)) v(y)
-                           UNION SELECT participant_id FROM c)
-            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt",
-                   (SELECT json_agg(json_build_object('OwnerId', owner_id, 'From', from_at, 'FromPosition', from_position, 'To', to_at,
-                                                      'ToPosition', to_position) ORDER BY from_position) FROM o) AS "Ownership",
-                   (SELECT json_agg(json_build_object('Id', placed_position, 'Kind', kind, 'FreezeId', freeze_id, 'PlacedBy', placed_by,
-                                                      'CounterpartyId', counterparty_id, 'Authority', authority, 'Purpose', purpose, 'Reason', reason,
-                                                      'PlacedAt', placed_at, 'LiftedAt', lifted_at, 'LiftedBy', lifted_by, 'LiftedPosition', lifted_position,
-                                                      'LiftedHow', lifted_how, 'LiftReason', lift_reason) ORDER BY placed_position) FROM l) AS "Locks",
-                   (SELECT json_agg(json_build_object('Round', round, 'Slot', slot, 'ParticipantId', participant_id, 'Decision', decision,
-                                                      'Comment', comment, 'At', at, 'Position', position) ORDER BY position) FROM c) AS "Confirmations",
-                   (SELECT json_agg(json_build_object('Id', m.id, 'Name', p.name, 'Roles', p.roles))
-                    FROM m LEFT JOIN participants p ON p.participant_id = m.id WHERE m.id IS NOT NULL) AS "Mentioned",
-                   a.*
-            FROM (SELECT 1) one LEFT JOIN (SELECT {{AssetQueries.Columns}} FROM assets WHERE asset_id = $1) a ON true
+            $"""
+            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt", a.*
+            FROM (SELECT 1) one LEFT JOIN (SELECT {AssetQueries.Columns} FROM assets WHERE asset_id = $1) a ON true
             """;
 
         public const string History =
@@ -162,13 +135,27 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
                    h.at AS "At", h.recorded_at AS "RecordedAt", h.hash AS "Hash", h.previous_hash AS "PreviousHash", h.data::text AS "Data"
             FROM asset_history h WHERE h.asset_id = $1 ORDER BY h.version
             """;
-    }
 
-    /// <summary>A column holding a JSON array of rows (none when null).</summary>
-    static List<T> JsonRows<T>(System.Data.Common.DbDataReader r, string column)
-    {
-        var i = r.GetOrdinal(column);
-        return r.IsDBNull(i) ? [] : JsonSerializer.Deserialize<List<T>>(r.GetString(i))!;
+        public const string Ownership =
+            """
+            SELECT owner_id AS "OwnerId", from_at AS "From", from_position AS "FromPosition", to_at AS "To", to_position AS "ToPosition"
+            FROM ownership WHERE asset_id = $1 ORDER BY from_position
+            """;
+
+        public const string Locks =
+            """
+            SELECT placed_position AS "Id", kind AS "Kind", freeze_id AS "FreezeId", placed_by AS "PlacedBy", counterparty_id AS "CounterpartyId",
+                   authority AS "Authority", purpose AS "Purpose", reason AS "Reason", placed_at AS "PlacedAt", lifted_at AS "LiftedAt",
+                   lifted_by AS "LiftedBy", lifted_position AS "LiftedPosition", lifted_how AS "LiftedHow", lift_reason AS "LiftReason"
+            FROM encumbrances WHERE asset_id = $1 ORDER BY placed_position
+            """;
+
+        public const string Confirmations =
+            """
+            SELECT round AS "Round", slot AS "Slot", participant_id AS "ParticipantId", decision AS "Decision", comment AS "Comment",
+                   at AS "At", position AS "Position"
+            FROM confirmations WHERE asset_id = $1 ORDER BY position
+            """;
     }
 
     /// <summary>The current answer's rows, mapped as Dapper maps a query's (by column name); then moves to the next answer.</summary>
@@ -182,10 +169,23 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
     }
 
     /// <summary>
-    /// A participant the timeline names, read with the asset's other rows: the history's actors and the participants its
-    /// events name (the fields <see cref="Mentioned"/> reads), owners, lock parties and confirmers; one for each id, with no
-    /// name when it is no participant.
+    /// Every participant the timeline names, with the asset's other rows in one round trip: the history's actors and the
+    /// participants its events name (the fields <see cref="Mentioned"/> reads), owners, lock parties and confirmers; a row for
+    /// each id asked, with no name when it is no participant.
     /// </summary>
+    const string MentionedSql =
+        """
+        SELECT m.id AS "Id", p.name AS "Name", p.roles AS "Roles"
+        FROM (SELECT actor_id FROM asset_history WHERE asset_id = $1
+              UNION SELECT x FROM asset_history h CROSS JOIN LATERAL (VALUES (h.data->>'owner'), (h.data->>'by'), (h.data->>'from'), (h.data->>'to'),
+                                   (h.data->>'venue'), (h.data->>'previousOwner'), (h.data#>>'{custody,venue}')) v(x) WHERE h.asset_id = $1
+              UNION SELECT owner_id FROM ownership WHERE asset_id = $1
+              UNION SELECT y FROM encumbrances e CROSS JOIN LATERAL (VALUES (e.placed_by), (e.counterparty_id), (e.lifted_by)) v(y) WHERE e.asset_id = $1
+              UNION SELECT participant_id FROM confirmations WHERE asset_id = $1) m(id)
+        LEFT JOIN participants p ON p.participant_id = m.id
+        WHERE m.id IS NOT NULL
+        """;
+
     sealed class MentionedRow
     {
         public string Id { get; init; } = "";
