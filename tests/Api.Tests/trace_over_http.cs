@@ -60,16 +60,11 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
         await Settled(api);
         Assert.True(AssetLedger.Domain.Common.AssetId.TryParse(story.Id, out var id));
         // The service's settings on one connection, so every call below runs on it and its prepared statements can be read.
-        await using var one = AssetLedger.Infrastructure.DatabaseConnections.Create(
-            new Npgsql.NpgsqlConnectionStringBuilder(api.ConnectionString) { MinPoolSize = 0, MaxPoolSize = 1 }.ConnectionString);
+        await using var one = AssetLedger.Infrastructure.Tests.Support.PreparedPlans.OneConnection(api.ConnectionString);
         var queries = new AssetLedger.Projections.Trace.TraceQueries(one, api.Service<AssetLedger.Application.Ports.ILedgerStatus>());
         // Npgsql prepares a statement after its fifth use; PostgreSQL then chooses a plan per call, custom for at least five.
         for (var i = 0; i < 12; i++) Assert.Equal(11, (await queries.Timeline(id, CancellationToken.None))!.Events.Count);
-        await using var cmd = one.CreateCommand(
-            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%asset_history%'");
-        var plans = new List<(string Statement, long Generic, long Custom)>();
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) plans.Add((r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+        var plans = await AssetLedger.Infrastructure.Tests.Support.PreparedPlans.Of(one, "%asset_history%");
         // The history, the participants it names and the ledger's proofs of its positions: each kept prepared, none re-planned.
         Assert.True(plans.Count >= 4, string.Join("\n", plans));
         Assert.All(plans, p => Assert.True(p.Custom == 0 && p.Generic > 0, $"{p.Custom} custom and {p.Generic} generic plans: {p.Statement}"));

@@ -1,7 +1,6 @@
 using AssetLedger.Application.Ports;
 using AssetLedger.Infrastructure.EventStore;
 using AssetLedger.Infrastructure.Tests.Support;
-using Npgsql;
 
 namespace AssetLedger.Infrastructure.Tests.EventStore;
 
@@ -15,8 +14,7 @@ public sealed class reading_what_follows_a_position(PostgresDatabase db) : IClas
     public async Task it_reads_the_streams_asked_for_up_to_the_head_and_keeps_its_generic_plan()
     {
         // The service's settings on one connection, so every read runs on it and its prepared statements can be read.
-        await using var one = DatabaseConnections.Create(
-            new NpgsqlConnectionStringBuilder(db.ConnectionString) { MinPoolSize = 0, MaxPoolSize = 1 }.ConnectionString);
+        await using var one = PreparedPlans.OneConnection(db.ConnectionString);
         await using var store = new PostgresEventStore(one);
         await using var writer = new PostgresEventStore(db.DataSource);
         var start = await writer.HeadPosition(default);
@@ -36,11 +34,9 @@ public sealed class reading_what_follows_a_position(PostgresDatabase db) : IClas
         // Too far behind: no events, so the caller reloads instead of reading a long stretch of the log.
         Assert.Null((await store.ReadSince(start, ["since-"], 1, default)).Events);
 
-        await using var cmd = one.CreateCommand(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM event_sequence s%'");
-        await using var r = await cmd.ExecuteReaderAsync();
-        Assert.True(await r.ReadAsync(), "the statement is prepared");
-        var (generic, custom) = (r.GetInt64(0), r.GetInt64(1));
+        var plans = await PreparedPlans.Of(one, "%FROM event_sequence s%");
+        Assert.True(plans.Count > 0, "the statement is prepared");
+        var (_, generic, custom) = plans[0];
         Assert.True(custom == 0 && generic > 0, $"{custom} custom and {generic} generic plans");
     }
 }
