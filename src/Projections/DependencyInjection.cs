@@ -3,6 +3,7 @@ using AssetLedger.Projections.Participants;
 using AssetLedger.Projections.Registry;
 using AssetLedger.Projections.Trace;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AssetLedger.Projections;
 
@@ -18,6 +19,7 @@ public static class DependencyInjection
         services.AddSingleton<AssetQueries>();
         services.AddSingleton<Application.Ports.IPendingAssets, PendingAssets>();
         services.AddSingleton<ParticipantQueries>();
+        services.TryAddSingleton(_ => new TraceCache());
         services.AddSingleton<TraceQueries>();
         services.AddSingleton<HoldingsQueries>();
         services.AddSingleton<RegistryQueries>();

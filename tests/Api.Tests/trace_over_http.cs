@@ -61,7 +61,8 @@ public sealed class trace_over_http(ApiServer api) : IClassFixture<ApiServer>, I
         Assert.True(AssetLedger.Domain.Common.AssetId.TryParse(story.Id, out var id));
         // The service's settings on one connection, so every call below runs on it and its prepared statements can be read.
         await using var one = AssetLedger.Infrastructure.Tests.Support.PreparedPlans.OneConnection(api.ConnectionString);
-        var queries = new AssetLedger.Projections.Trace.TraceQueries(one, api.Service<AssetLedger.Application.Ports.ILedgerStatus>());
+        var queries = new AssetLedger.Projections.Trace.TraceQueries(one, api.Service<AssetLedger.Application.Ports.ILedgerStatus>(),
+            new AssetLedger.Projections.Trace.TraceCache(0)); // keeps nothing, so every call reads the timeline whole
         // Npgsql prepares a statement after its fifth use; PostgreSQL then chooses a plan per call, custom for at least five.
         for (var i = 0; i < 12; i++) Assert.Equal(11, (await queries.Timeline(id, CancellationToken.None))!.Events.Count);
         var plans = await AssetLedger.Infrastructure.Tests.Support.PreparedPlans.Of(one, "%asset_history%");

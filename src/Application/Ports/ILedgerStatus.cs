@@ -20,7 +20,17 @@ public interface ILedgerStatus
     /// known to a plan made for each call but not to a kept one, which then always looked dearer and was planned afresh.
     /// </param>
     LedgerProofQuery ProofsOf(string positionsSql);
+
+    /// <summary>
+    /// The statement that reads the ledger's head alone (the first of <see cref="ProofsOf"/>'s), for a caller that kept the
+    /// proofs of its positions because they can no longer change (<see cref="PositionProof.IsFinal"/>).
+    /// </summary>
+    LedgerHeadQuery Head { get; }
 }
+
+/// <param name="Statement">Takes no parameter.</param>
+/// <param name="Read">Reads its answer, given the reader on it; leaves the reader on the next answer.</param>
+public sealed record LedgerHeadQuery(string Statement, Func<DbDataReader, CancellationToken, Task<LedgerHead>> Read);
 
 /// <param name="Statements">The statements, to send in this order, each as a statement of its own in the caller's batch.</param>
 /// <param name="Read">
@@ -30,14 +40,26 @@ public sealed record LedgerProofQuery(IReadOnlyList<string> Statements, Func<DbD
 
 /// <param name="TreeSize">Events in the Merkle tree so far (it runs ahead of the latest checkpoint).</param>
 /// <param name="LatestCheckpoint">Tree size of the newest signed checkpoint, null before the first.</param>
-public sealed record LedgerHead(long TreeSize, long? LatestCheckpoint, DateTimeOffset? LatestCheckpointAt);
+/// <param name="Anchors">
+/// How many anchors have a cursor (a cursor is never removed): a position's proof is final once it has a checkpoint and a
+/// receipt from each of them. A new anchor makes every proof unfinished again, as it will anchor them too.
+/// </param>
+public sealed record LedgerHead(long TreeSize, long? LatestCheckpoint, DateTimeOffset? LatestCheckpointAt, int Anchors);
 
 /// <param name="Positions">One entry for every position asked about.</param>
 public sealed record LedgerProofs(LedgerHead Head, IReadOnlyDictionary<long, PositionProof> Positions);
 
 /// <param name="Checkpoint">The first signed checkpoint whose tree includes the position; null if none does yet.</param>
 /// <param name="Anchors">Per anchor (by name), the first checkpoint it anchored that includes the position.</param>
-public sealed record PositionProof(long Position, CoveringCheckpoint? Checkpoint, IReadOnlyList<CoveringAnchorReceipt> Anchors);
+public sealed record PositionProof(long Position, CoveringCheckpoint? Checkpoint, IReadOnlyList<CoveringAnchorReceipt> Anchors)
+{
+    /// <summary>
+    /// Whether this proof can no longer change while the ledger has <paramref name="anchors"/> anchors: checkpoints are only
+    /// appended, in size order, so the first that covers a position stays the first; each anchor anchors checkpoints strictly in
+    /// size order and its receipts are never updated or deleted (a trigger refuses it), so its first covering receipt stays too.
+    /// </summary>
+    public bool IsFinal(int anchors) => Checkpoint is not null && Anchors.Count == anchors;
+}
 
 public sealed record CoveringCheckpoint(long TreeSize, DateTimeOffset CreatedAt);
 

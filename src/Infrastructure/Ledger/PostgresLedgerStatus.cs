@@ -6,15 +6,18 @@ namespace AssetLedger.Infrastructure.Ledger;
 /// <summary>The ledger's proof state for log positions, read from its own tables in the caller's batch and snapshot.</summary>
 public sealed class PostgresLedgerStatus : ILedgerStatus
 {
+    public LedgerHeadQuery Head { get; } = new(
+        """
+        SELECT (SELECT size FROM merkle_tree WHERE id = 1), c.tree_size, c.created_at, (SELECT count(*) FROM anchor_cursors)::int
+        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true
+        """, ReadHead);
+
     public LedgerProofQuery ProofsOf(string positionsSql) =>
         // Each position looks up its first covering checkpoint (and receipt per anchor) through the primary keys, all positions
         // in one statement each: a timeline of a thousand events is still three statements, in the caller's round trip. The first
         // takes no parameter; the others may use the caller's.
         new([
-            """
-            SELECT (SELECT size FROM merkle_tree WHERE id = 1), c.tree_size, c.created_at
-            FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT tree_size, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1) c ON true
-            """,
+            Head.Statement,
             $"""
             SELECT p.position, c.tree_size, c.created_at
             FROM ({positionsSql}) AS p(position)
@@ -28,11 +31,17 @@ public sealed class PostgresLedgerStatus : ILedgerStatus
             ORDER BY p.position, r.anchor
             """], Read);
 
-    static async Task<LedgerProofs> Read(DbDataReader r, CancellationToken ct)
+    static async Task<LedgerHead> ReadHead(DbDataReader r, CancellationToken ct)
     {
         await r.ReadAsync(ct);
-        var head = new LedgerHead(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2));
+        var head = new LedgerHead(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3));
         await r.NextResultAsync(ct);
+        return head;
+    }
+
+    static async Task<LedgerProofs> Read(DbDataReader r, CancellationToken ct)
+    {
+        var head = await ReadHead(r, ct);
         var checkpoints = new Dictionary<long, CoveringCheckpoint?>();
         while (await r.ReadAsync(ct))
             checkpoints[r.GetInt64(0)] = r.IsDBNull(1) ? null : new CoveringCheckpoint(r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2));

@@ -15,7 +15,7 @@ namespace AssetLedger.Projections.Trace;
 /// one REPEATABLE READ transaction, so its parts (read models, and through <see cref="ILedgerStatus"/> the ledger's
 /// checkpoints and anchors) show one moment.
 /// </summary>
-public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
+public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, TraceCache cache)
 {
     public const int MaxLimit = 500;
 
@@ -29,17 +29,64 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt";
         """;
 
+    /// <summary>The newest position written into a participant row (0 for rows last written before Projections 0012).</summary>
+    const string ParticipantsChangedSql = "SELECT coalesce(max(changed_position), 0) FROM participants";
+
     /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
+    /// <remarks>
+    /// A timeline this instance kept (<see cref="TraceCache"/>) is checked with one small statement and the ledger's head, in one
+    /// round trip, and served with that snapshot; otherwise it is read whole.
+    /// </remarks>
+    public async Task<AssetTrace?> Timeline(AssetId id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        if (!cache.TryGet(id.Value, out var kept))
+        {
+            cache.Tally(TraceCache.Miss);
+            return await Read(conn, id, ct);
+        }
+        await using var batch = new NpgsqlBatch(conn);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"""
+            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
+                   (SELECT last_position FROM assets WHERE asset_id = $1), ({ParticipantsChangedSql})
+            """) { Parameters = { new NpgsqlParameter { Value = id.Value } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ledger.Head.Statement));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        long projectedThrough, participants;
+        long? assetPosition;
+        DateTimeOffset takenAt;
+        LedgerHead head;
+        await using (var r = await batch.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (projectedThrough, takenAt) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1));
+            (assetPosition, participants) = (r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3));
+            await r.NextResultAsync(ct);
+            head = await ledger.Head.Read(r, ct);
+        }
+        if (assetPosition != kept.AssetPosition || participants != kept.ParticipantsPosition || head.Anchors != kept.Anchors)
+        {
+            cache.Tally(TraceCache.Changed);
+            cache.Forget(id.Value);
+            return await Read(conn, id, ct);
+        }
+        cache.Tally(TraceCache.Hit);
+        return kept.Trace with { Snapshot = new TraceSnapshot(projectedThrough, head.TreeSize, head.LatestCheckpoint, head.LatestCheckpointAt, takenAt) };
+    }
+
+    /// <summary>The timeline read whole, in one snapshot; kept when every event's proof is final.</summary>
     /// <remarks>
     /// One round trip (issue 21): the transaction's BEGIN, the read models' statements, the ledger's proof statements and
     /// the COMMIT go in one command, so a trace costs PostgreSQL one exchange instead of three (BEGIN with the rows, the
     /// proofs, COMMIT). If a statement fails, PostgreSQL skips the rest and the connection's pool rolls the transaction back
     /// before the connection is used again.
     /// </remarks>
-    public async Task<AssetTrace?> Timeline(AssetId id, CancellationToken ct)
+    async Task<AssetTrace?> Read(NpgsqlConnection conn, AssetId id, CancellationToken ct)
     {
         var proofQuery = ledger.ProofsOf("SELECT position FROM asset_history WHERE asset_id = $1");
-        await using var conn = await db.OpenConnectionAsync(ct);
         // A batch of statements with the id as $1 each: sent as written, with no parsing of the text on every call.
         await using var batch = new NpgsqlBatch(conn);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
@@ -57,7 +104,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
             batch.BatchCommands.Add(command);
         }
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        SnapshotRow read;
+        TimelineHead read;
         AssetView? asset;
         List<HistoryRow> history;
         List<OwnershipPeriod> ownership;
@@ -70,7 +117,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
             // The reader skips the answers without rows (BEGIN, COMMIT); Rows reads one answer and moves to the next.
             // The snapshot and the asset come in one row, the asset's columns null when the read models do not know it.
             await r.ReadAsync(ct);
-            read = r.GetRowParser<SnapshotRow>()(r);
+            read = r.GetRowParser<TimelineHead>()(r);
             asset = r.IsDBNull(r.GetOrdinal("Id")) ? null : r.GetRowParser<AssetView>()(r);
             await r.NextResultAsync(ct);
             history = await Rows<HistoryRow>(r, ct);
@@ -112,12 +159,18 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
                 Proof(row.Position, proofs.Positions[row.Position]), JsonElement.Parse(row.Data)));
             if (e is EvidenceAttached x) evidence.Add(new TraceEvidence(row.Position, x.Sha256, x.MediaType, x.Description, x.Source, Ref(x.By.Value), x.At));
         }
-        return new AssetTrace(snapshot, asset, trace,
+        var answer = new AssetTrace(snapshot, asset, trace,
             ownership.Select(o => new OwnershipLink(Ref(o.OwnerId), o.From, o.FromPosition, o.To, o.ToPosition)).ToList(),
             locks.Select(l => new TraceLock(l.Id, l.Kind, l.FreezeId, Ref(l.PlacedBy), l.CounterpartyId is { } c ? Ref(c) : null, l.Authority?.ToString(),
                 l.Purpose?.ToString(), l.Reason, l.PlacedAt, l.Id, l.LiftedAt, l.LiftedBy is { } b ? Ref(b) : null, l.LiftedPosition, l.LiftedHow, l.LiftReason)).ToList(),
             confirmations.Select(c => new TraceConfirmation(c.Round, c.Slot, Ref(c.ParticipantId), c.Decision, c.Comment, c.At, c.Position)).ToList(),
             evidence, state.Parent?.ToString(), state.SplitInto.IsEmpty ? null : [.. state.SplitInto.Select(p => p.ToString())]);
+        // Kept only whole: a participant read after the rest (not in the batch's snapshot) or an unfinished proof would not stay
+        // true while the three positions do.
+        if (ids.Count == 0 && proofs.Positions.Values.All(p => p.IsFinal(proofs.Head.Anchors)))
+            cache.Keep(id.Value, new TraceCache.Entry(asset.LastPosition, read.ParticipantsChanged, proofs.Head.Anchors, answer));
+        else cache.Tally(TraceCache.Unfinished);
+        return answer;
     }
 
     /// <summary>The timeline's statements, each with the asset's id as <c>$1</c>.</summary>
@@ -125,7 +178,8 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
     {
         public const string Asset =
             $"""
-            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt", a.*
+            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0) AS "ProjectedThrough", now() AS "TakenAt",
+                   ({ParticipantsChangedSql}) AS "ParticipantsChanged", a.*
             FROM (SELECT 1) one LEFT JOIN (SELECT {AssetQueries.Columns} FROM assets WHERE asset_id = $1) a ON true
             """;
 
@@ -336,6 +390,13 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger)
         public string Hash { get; init; } = "";
         public string? PreviousHash { get; init; }
         public string Data { get; init; } = "";
+    }
+
+    sealed class TimelineHead
+    {
+        public long ProjectedThrough { get; init; }
+        public DateTimeOffset TakenAt { get; init; }
+        public long ParticipantsChanged { get; init; }
     }
 
     internal sealed class SnapshotRow

@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+using AssetLedger.Application.Diagnostics;
+using AssetLedger.Application.Participants;
+
+namespace AssetLedger.Projections.Trace;
+
+/// <summary>
+/// The timelines this instance read lately, each kept with what it was read as of (issue 21): the asset's last log position in
+/// the read models, the newest position written into any participant, and how many anchors the ledger has. A timeline is
+/// served again only when one statement shows all three unchanged, and only when every event's proof was final when read
+/// (<see cref="Application.Ports.PositionProof.IsFinal"/>); the answer's snapshot (the read models' and the ledger's head, the
+/// time) is that statement's, as a fresh read's would be.
+/// </summary>
+/// <remarks>
+/// Exact, not "fresh enough": the assets projection writes an asset's row, history, owners, locks and confirmations in one
+/// transaction, all from the asset's own events, and the asset's row carries the position of the last of them; so an
+/// unchanged position is an unchanged asset part. Names and roles come from participant rows, which carry the position of
+/// their last event (Projections 0012). Final proofs cannot change while no anchor is added. Nothing is shared between
+/// instances: each checks the database, so a write through any instance is seen by all. At most <see cref="Capacity"/>
+/// timelines (<c>AssetLedger:TraceCache:Capacity</c>, default <see cref="DefaultCapacity"/>); the least recently read makes
+/// room; 0 keeps none. The counter <c>assetledger.trace.cache</c> (tag <c>outcome</c>: hit, stale or miss per timeline; unfinished for each reading not kept) tells how it does.
+/// </remarks>
+public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
+{
+    public const int DefaultCapacity = 10_000;
+    public const string Instrument = "assetledger.trace.cache";
+
+    static readonly Counter<long> Outcomes = Stages.Meter.CreateCounter<long>(Instrument, "{read}",
+        "Trace timelines served from the instance's cache (hit), re-read because the asset, a participant or the anchors changed (stale) or read because none was kept (miss); also counted: readings not kept because a proof was not final yet (unfinished)");
+
+    readonly LruMap<Guid, Entry>? _entries = capacity > 0 ? new(capacity) : null;
+    long _hits, _stale;
+
+    public int Capacity => _entries?.Capacity ?? 0;
+
+    public int Count => _entries?.Count ?? 0;
+
+    /// <summary>Timelines this cache served.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>Timelines it had kept but read again, because the asset, a participant or the anchors had changed.</summary>
+    public long Stale => Interlocked.Read(ref _stale);
+
+    /// <param name="AssetPosition">The asset row's last position when read.</param>
+    /// <param name="ParticipantsPosition">The newest participant row's changed position when read.</param>
+    /// <param name="Anchors">The ledger's anchors when read; every event's proof was final for them.</param>
+    internal sealed record Entry(long AssetPosition, long ParticipantsPosition, int Anchors, AssetTrace Trace);
+
+    internal bool TryGet(Guid asset, out Entry entry)
+    {
+        entry = null!;
+        return _entries is not null && _entries.TryGetValue(asset, out entry);
+    }
+
+    internal void Keep(Guid asset, Entry entry)
+    {
+        if (_entries is null) return;
+        // Two readers may race to keep different readings; either is exact for its own key, so the last one stays.
+        while (!_entries.TryAdd(asset, entry))
+            if (_entries.TryPeek(asset, out var old) && _entries.TryReplace(asset, old, entry)) return;
+    }
+
+    internal void Forget(Guid asset) => _entries?.TryRemove(asset);
+
+    internal void Tally(string outcome)
+    {
+        if (outcome == Hit) Interlocked.Increment(ref _hits);
+        else if (outcome == Changed) Interlocked.Increment(ref _stale);
+        Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    internal const string Hit = "hit", Changed = "stale", Miss = "miss", Unfinished = "unfinished";
+}

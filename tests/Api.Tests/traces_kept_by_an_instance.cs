@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AssetLedger.Api.Tests.Support;
+using AssetLedger.Projections.Trace;
+using static AssetLedger.Api.Tests.Support.AssetScenario;
+using static AssetLedger.Api.Tests.Support.TraceScenario;
+
+namespace AssetLedger.Api.Tests;
+
+/// <summary>
+/// A timeline the instance kept (issue 21) is served only while it is what a fresh read would give: the regulator sees the
+/// asset's new event and a participant's new role at once, not the kept reading.
+/// </summary>
+public sealed class traces_kept_by_an_instance(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
+{
+    public Task InitializeAsync() => Cast(api);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    TraceCache Cache => api.Service<TraceCache>();
+
+    async Task<JsonNode> Timeline(string id)
+    {
+        var r = await api.Get($"/api/v1/trace/assets/{id}", "reg-1");
+        Assert.True(r.Status == HttpStatusCode.OK, r.ToString());
+        return r.Json;
+    }
+
+    /// <summary>The answer without the moment it was taken at, which differs between any two reads.</summary>
+    static JsonNode Content(JsonNode trace)
+    {
+        var copy = trace.DeepClone();
+        copy["snapshot"]!.AsObject().Remove("takenAt");
+        return copy;
+    }
+
+    [Fact]
+    public async Task a_kept_timeline_is_served_as_the_fresh_read_it_was_and_a_new_event_is_read_at_once()
+    {
+        var story = await ReadmeReceipt(api, cancel: false);
+        await Settled(api);
+        var (hits, stale) = (Cache.Hits, Cache.Stale);
+
+        var fresh = await Timeline(story.Id);
+        var kept = await Timeline(story.Id);
+        Assert.Equal(hits + 1, Cache.Hits);
+        Assert.True(JsonNode.DeepEquals(Content(fresh), Content(kept)), $"read:\n{fresh}\nkept:\n{kept}");
+        Assert.Equal(10, kept["events"]!.AsArray().Count);
+
+        await Ok(api.Post($"/api/v1/assets/{story.Id}/cancel", "wh-1", new { reason = "goods released to buyer-b" }));
+        await Settled(api, anchored: false);
+        var after = await Timeline(story.Id);
+        Assert.Equal(stale + 1, Cache.Stale);
+        Assert.Equal(11, after["events"]!.AsArray().Count);
+        Assert.Equal("asset-cancelled", after["events"]![10]!["type"]!.GetValue<string>());
+        Assert.Equal("Cancelled", after["asset"]!["status"]!.GetValue<string>());
+    }
+
+    static JsonNode Last(JsonNode? list) => list!.AsArray()[^1]!;
+
+    [Fact]
+    public async Task a_role_granted_to_a_participant_the_timeline_names_shows_at_once()
+    {
+        var story = await ReadmeReceipt(api);
+        await Settled(api);
+        await Timeline(story.Id);
+        var hits = Cache.Hits;
+        var owner = Last((await Timeline(story.Id))["ownership"])["owner"]!;
+        Assert.Equal(hits + 1, Cache.Hits);
+        Assert.Equal("buyer-b", owner["id"]!.GetValue<string>());
+        Assert.DoesNotContain("Warehouse", owner["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        Assert.Equal(HttpStatusCode.OK, (await api.Post("/api/v1/participants/buyer-b/roles", "operator", new { role = "Warehouse" })).Status);
+        await api.ProjectionsCaughtUp();
+        var after = await Timeline(story.Id);
+        Assert.Contains("Warehouse", Last(after["ownership"])["owner"]!["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains("Warehouse", after["events"]!.AsArray()[^2]!["actor"]!["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+}
+
+/// <summary>
+/// An anchor added to the ledger (a chain configured later, say) anchors every event again: a kept timeline, whose proofs were
+/// final for the anchors there were, is read again, and one read while the new anchor has not reached its events is not kept.
+/// Its own database, as the extra anchor touches every proof in it.
+/// </summary>
+public sealed class traces_kept_while_an_anchor_is_added(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
+{
+    public Task InitializeAsync() => Cast(api);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    async Task<JsonArray> Events(string id)
+    {
+        var r = await api.Get($"/api/v1/trace/assets/{id}", "reg-1");
+        Assert.True(r.Status == HttpStatusCode.OK, r.ToString());
+        return r.Json["events"]!.AsArray();
+    }
+
+    static IEnumerable<string> Anchors(JsonNode? e) => e!["proof"]!["anchors"]!.AsArray().Select(a => a!["anchor"]!.GetValue<string>());
+
+    [Fact]
+    public async Task a_new_anchors_receipts_show_in_a_timeline_kept_before_it()
+    {
+        var story = await ReadmeReceipt(api);
+        await Settled(api);
+        var cache = api.Service<TraceCache>();
+        await Events(story.Id);
+        Assert.All(await Events(story.Id), e => Assert.Equal(["local"], Anchors(e)));
+        var hits = cache.Hits;
+        Assert.True(hits >= 1, "the second read was not served from the cache");
+
+        // A second anchor appears; it has anchored nothing yet.
+        await api.Scalar("WITH c AS (INSERT INTO anchor_cursors (anchor) VALUES ('consortium-chain') RETURNING 1) SELECT count(*) FROM c");
+        Assert.All(await Events(story.Id), e => Assert.Equal(["local"], Anchors(e)));
+        Assert.Equal(hits, cache.Hits);
+
+        // It anchors the newest checkpoint, which covers every event: the timeline now shows both receipts on each.
+        await api.Scalar(
+            """
+            WITH r AS (INSERT INTO anchor_receipts (anchor, tree_size, transaction_ref, anchored_at, proof)
+                       SELECT 'consortium-chain', max(tree_size), '0xabc', now(), '{}'::jsonb FROM checkpoints RETURNING 1)
+            SELECT count(*) FROM r
+            """);
+        Assert.All(await Events(story.Id), e => Assert.Equal(["consortium-chain", "local"], Anchors(e).Order()));
+    }
+}
