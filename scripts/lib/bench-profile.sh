@@ -65,7 +65,7 @@ counters_begin() {
   PROFILE_COUNTERS_PIDS=()
   for p in "$@"; do
     "$(profile_dotnet_counters)" collect -p "$p" --counters AssetLedger,Microsoft.AspNetCore.Hosting --format csv \
-      -o "$PROFILE_COUNTERS/$name.$p.csv" --duration "00:00:00:$SECS" >/dev/null 2>&1 &
+      -o "$PROFILE_COUNTERS/$name.$p.csv" --duration "$(printf '00:%02d:%02d:%02d' $((SECS / 3600)) $((SECS / 60 % 60)) $((SECS % 60)))" >/dev/null 2>&1 &
     PROFILE_COUNTERS_PIDS+=($!)
   done
 }
@@ -78,6 +78,7 @@ counters_end() {
   local p
   for p in "${PROFILE_COUNTERS_PIDS[@]}"; do wait "$p" || true; done
   PROFILE_COUNTERS_PIDS=()
+  ls "$PROFILE_COUNTERS/$1".*.csv >/dev/null 2>&1 || { echo "-- $1: dotnet-counters recorded nothing"; return 0; }
   echo "-- $1: stages per request (of $2), wall time"
   cat "$PROFILE_COUNTERS/$1".*.csv | awk -F, -v n="$2" '
     $3 ~ /^assetledger\.stage\.(time|count)/ {
@@ -85,6 +86,10 @@ counters_end() {
       if ($3 ~ /stage\.time/) t[stage] += $NF; else c[stage] += $NF
     }
     END { for (s in c) printf "   %-28s %6.3f per_req %8.0f us_per_req %8.0f us_mean\n", s, c[s] / n, t[s] * 1e6 / n, c[s] ? t[s] * 1e6 / c[s] : 0 }' | sort -k4 -nr
+  # The trace's kept timelines (assetledger.trace.cache): served (hit), read again (stale), read (miss), not kept (unfinished).
+  cat "$PROFILE_COUNTERS/$1".*.csv | awk -F, -v n="$2" '
+    $3 ~ /^assetledger\.trace\.cache/ { match($3, /outcome=[^];]*/); o[substr($3, RSTART + 8, RLENGTH - 8)] += $NF }
+    END { for (k in o) printf "   trace cache %-12s %6.3f per_req %8d in all\n", k, o[k] / n, o[k] }' | sort
 }
 
 # perf_env: the settings an API process needs for perf to name its JIT-compiled code (with W^X on, that code runs from a
