@@ -28,9 +28,9 @@ public interface ILedgerStatus
     LedgerHeadQuery Head { get; }
 }
 
-/// <param name="Statement">Takes no parameter.</param>
-/// <param name="Read">Reads its answer, given the reader on it; leaves the reader on the next answer.</param>
-public sealed record LedgerHeadQuery(string Statement, Func<DbDataReader, CancellationToken, Task<LedgerHead>> Read);
+/// <param name="Statement">One row; takes no parameter. It may also be a sub-select of the caller's statement.</param>
+/// <param name="Read">Maps the current row, its columns starting at the ordinal given (0 for the statement alone).</param>
+public sealed record LedgerHeadQuery(string Statement, Func<DbDataReader, int, LedgerHead> Read);
 
 /// <param name="Statements">The statements, to send in this order, each as a statement of its own in the caller's batch.</param>
 /// <param name="Read">

@@ -31,17 +31,14 @@ public sealed class PostgresLedgerStatus : ILedgerStatus
             ORDER BY p.position, r.anchor
             """], Read);
 
-    static async Task<LedgerHead> ReadHead(DbDataReader r, CancellationToken ct)
-    {
-        await r.ReadAsync(ct);
-        var head = new LedgerHead(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.GetInt32(3));
-        await r.NextResultAsync(ct);
-        return head;
-    }
+    static LedgerHead ReadHead(DbDataReader r, int i) =>
+        new(r.GetInt64(i), r.IsDBNull(i + 1) ? null : r.GetInt64(i + 1), r.IsDBNull(i + 2) ? null : r.GetFieldValue<DateTimeOffset>(i + 2), r.GetInt32(i + 3));
 
     static async Task<LedgerProofs> Read(DbDataReader r, CancellationToken ct)
     {
-        var head = await ReadHead(r, ct);
+        await r.ReadAsync(ct);
+        var head = ReadHead(r, 0);
+        await r.NextResultAsync(ct);
         var checkpoints = new Dictionary<long, CoveringCheckpoint?>();
         while (await r.ReadAsync(ct))
             checkpoints[r.GetInt64(0)] = r.IsDBNull(1) ? null : new CoveringCheckpoint(r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2));

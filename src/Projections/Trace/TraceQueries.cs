@@ -32,10 +32,21 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
     /// <summary>The newest position written into a participant row (0 for rows last written before Projections 0012).</summary>
     const string ParticipantsChangedSql = "SELECT coalesce(max(changed_position), 0) FROM participants";
 
+    /// <summary>
+    /// What a kept timeline is checked against, in one statement (so one snapshot, without a transaction of its own): the read
+    /// models' position, the time, the asset's last position, the newest participant change, and the ledger's head.
+    /// </summary>
+    readonly string _checkSql =
+        $"""
+        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
+               (SELECT last_position FROM assets WHERE asset_id = $1), ({ParticipantsChangedSql}), h.*
+        FROM ({ledger.Head.Statement}) h
+        """;
+
     /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
     /// <remarks>
-    /// A timeline this instance kept (<see cref="TraceCache"/>) is checked with one small statement and the ledger's head, in one
-    /// round trip, and served with that snapshot; otherwise it is read whole.
+    /// A timeline this instance kept (<see cref="TraceCache"/>) is checked with one small statement (with the ledger's head) and
+    /// served with that statement's snapshot; otherwise it is read whole.
     /// </remarks>
     public async Task<AssetTrace?> Timeline(AssetId id, CancellationToken ct)
     {
@@ -45,27 +56,17 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
             cache.Tally(TraceCache.Miss);
             return await Read(conn, id, ct);
         }
-        await using var batch = new NpgsqlBatch(conn);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"""
-            SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
-                   (SELECT last_position FROM assets WHERE asset_id = $1), ({ParticipantsChangedSql})
-            """) { Parameters = { new NpgsqlParameter { Value = id.Value } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(ledger.Head.Statement));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var check = new NpgsqlCommand(_checkSql, conn) { Parameters = { new NpgsqlParameter { Value = id.Value } } };
         long projectedThrough, participants;
         long? assetPosition;
         DateTimeOffset takenAt;
         LedgerHead head;
-        await using (var r = await batch.ExecuteReaderAsync(ct))
+        await using (var r = await check.ExecuteReaderAsync(ct))
         {
             await r.ReadAsync(ct);
             (projectedThrough, takenAt) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1));
             (assetPosition, participants) = (r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3));
-            await r.NextResultAsync(ct);
-            head = await ledger.Head.Read(r, ct);
+            head = ledger.Head.Read(r, 4);
         }
         if (assetPosition != kept.AssetPosition || participants != kept.ParticipantsPosition || head.Anchors != kept.Anchors)
         {
