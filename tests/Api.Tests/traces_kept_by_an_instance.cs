@@ -27,7 +27,7 @@ public sealed class traces_kept_by_an_instance(ApiServer api) : IClassFixture<Ap
     }
 
     /// <summary>The answer without the moment it was taken at, which differs between any two reads.</summary>
-    static JsonNode Content(JsonNode trace)
+    internal static JsonNode Content(JsonNode trace)
     {
         var copy = trace.DeepClone();
         copy["snapshot"]!.AsObject().Remove("takenAt");
@@ -80,8 +80,8 @@ public sealed class traces_kept_by_an_instance(ApiServer api) : IClassFixture<Ap
 
 /// <summary>
 /// An anchor added to the ledger (a chain configured later, say) anchors every event again: a kept timeline, whose proofs were
-/// final for the anchors there were, is read again, and one read while the new anchor has not reached its events is not kept.
-/// Its own database, as the extra anchor touches every proof in it.
+/// final for the anchors there were, is read again; then, while the new anchor has not reached its events, only their proofs
+/// are read again, until they are final. Its own database, as the extra anchor touches every proof in it.
 /// </summary>
 public sealed class traces_kept_while_an_anchor_is_added(ApiServer api) : IClassFixture<ApiServer>, IAsyncLifetime
 {
@@ -89,14 +89,16 @@ public sealed class traces_kept_while_an_anchor_is_added(ApiServer api) : IClass
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    async Task<JsonArray> Events(string id)
+    async Task<JsonNode> Timeline(string id)
     {
         var r = await api.Get($"/api/v1/trace/assets/{id}", "reg-1");
         Assert.True(r.Status == HttpStatusCode.OK, r.ToString());
-        return r.Json["events"]!.AsArray();
+        return r.Json;
     }
 
     static IEnumerable<string> Anchors(JsonNode? e) => e!["proof"]!["anchors"]!.AsArray().Select(a => a!["anchor"]!.GetValue<string>());
+
+    static JsonArray Events(JsonNode trace) => trace["events"]!.AsArray();
 
     [Fact]
     public async Task a_new_anchors_receipts_show_in_a_timeline_kept_before_it()
@@ -104,23 +106,34 @@ public sealed class traces_kept_while_an_anchor_is_added(ApiServer api) : IClass
         var story = await ReadmeReceipt(api);
         await Settled(api);
         var cache = api.Service<TraceCache>();
-        await Events(story.Id);
-        Assert.All(await Events(story.Id), e => Assert.Equal(["local"], Anchors(e)));
-        var hits = cache.Hits;
+        await Timeline(story.Id);
+        Assert.All(Events(await Timeline(story.Id)), e => Assert.Equal(["local"], Anchors(e)));
+        var (hits, proofs, stale) = (cache.Hits, cache.ProofsRead, cache.Stale);
         Assert.True(hits >= 1, "the second read was not served from the cache");
 
-        // A second anchor appears; it has anchored nothing yet.
+        // A second anchor appears; it has anchored nothing yet. The kept timeline is read whole again.
         await api.Scalar("WITH c AS (INSERT INTO anchor_cursors (anchor) VALUES ('consortium-chain') RETURNING 1) SELECT count(*) FROM c");
-        Assert.All(await Events(story.Id), e => Assert.Equal(["local"], Anchors(e)));
-        Assert.Equal(hits, cache.Hits);
+        Assert.All(Events(await Timeline(story.Id)), e => Assert.Equal(["local"], Anchors(e)));
+        Assert.Equal((hits, stale + 1), (cache.Hits, cache.Stale));
 
-        // It anchors the newest checkpoint, which covers every event: the timeline now shows both receipts on each.
+        // It anchors the newest checkpoint, which covers every event: the timeline, kept with its proofs unfinished, has them
+        // read again and shows both receipts on each event.
         await api.Scalar(
             """
             WITH r AS (INSERT INTO anchor_receipts (anchor, tree_size, transaction_ref, anchored_at, proof)
                        SELECT 'consortium-chain', max(tree_size), '0xabc', now(), '{}'::jsonb FROM checkpoints RETURNING 1)
             SELECT count(*) FROM r
             """);
-        Assert.All(await Events(story.Id), e => Assert.Equal(["consortium-chain", "local"], Anchors(e).Order()));
+        var refreshed = await Timeline(story.Id);
+        Assert.Equal(proofs + 1, cache.ProofsRead);
+        Assert.All(Events(refreshed), e => Assert.Equal(["consortium-chain", "local"], Anchors(e).Order()));
+
+        // Final now: served as kept, and the same as a read of the whole timeline.
+        var kept = await Timeline(story.Id);
+        Assert.Equal(hits + 1, cache.Hits);
+        cache.Clear();
+        var fresh = await Timeline(story.Id);
+        foreach (var t in (JsonNode[])[refreshed, kept])
+            Assert.True(JsonNode.DeepEquals(traces_kept_by_an_instance.Content(fresh), traces_kept_by_an_instance.Content(t)), $"read:\n{fresh}\nkept:\n{t}");
     }
 }

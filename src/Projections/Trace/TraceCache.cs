@@ -7,9 +7,10 @@ namespace AssetLedger.Projections.Trace;
 /// <summary>
 /// The timelines this instance read lately, each kept with what it was read as of (issue 21): the asset's last log position in
 /// the read models, the newest position written into any participant, and how many anchors the ledger has. A timeline is
-/// served again only when one statement shows all three unchanged, and only when every event's proof was final when read
-/// (<see cref="Application.Ports.PositionProof.IsFinal"/>); the answer's snapshot (the read models' and the ledger's head, the
-/// time) is that statement's, as a fresh read's would be.
+/// served again only when one statement shows all three unchanged; the answer's snapshot (the read models' and the ledger's
+/// head, the time) is that statement's, as a fresh read's would be. The proofs of events that were not final when read
+/// (<see cref="Application.Ports.PositionProof.IsFinal"/>: a checkpoint or an anchor had not reached them yet) are read again
+/// with that statement, in its snapshot; the others cannot have changed.
 /// </summary>
 /// <remarks>
 /// Exact, not "fresh enough": the assets projection writes an asset's row, history, owners, locks and confirmations in one
@@ -18,7 +19,7 @@ namespace AssetLedger.Projections.Trace;
 /// their last event (Projections 0012). Final proofs cannot change while no anchor is added. Nothing is shared between
 /// instances: each checks the database, so a write through any instance is seen by all. At most <see cref="Capacity"/>
 /// timelines (<c>AssetLedger:TraceCache:Capacity</c>, default <see cref="DefaultCapacity"/>); the least recently read makes
-/// room; 0 keeps none. The counter <c>assetledger.trace.cache</c> (tag <c>outcome</c>: hit, stale or miss per timeline; unfinished for each reading not kept) tells how it does.
+/// room; 0 keeps none. The counter <c>assetledger.trace.cache</c> (tag <c>outcome</c>: hit, proofs, stale or miss) tells how it does.
 /// </remarks>
 public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
 {
@@ -26,10 +27,10 @@ public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
     public const string Instrument = "assetledger.trace.cache";
 
     static readonly Counter<long> Outcomes = Stages.Meter.CreateCounter<long>(Instrument, "{read}",
-        "Trace timelines served from the instance's cache (hit), re-read because the asset, a participant or the anchors changed (stale) or read because none was kept (miss); also counted: readings not kept because a proof was not final yet (unfinished)");
+        "Trace timelines served from the instance's cache (hit), served from it with the proofs that were not final read again (proofs), read whole again because the asset, a participant or the anchors changed (stale), or read whole because none was kept (miss)");
 
     readonly LruMap<Guid, Entry>? _entries = capacity > 0 ? new(capacity) : null;
-    long _hits, _stale;
+    long _hits, _proofs, _stale;
 
     public int Capacity => _entries?.Capacity ?? 0;
 
@@ -38,13 +39,17 @@ public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
     /// <summary>Timelines this cache served.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
+    /// <summary>Timelines this cache served after reading again the proofs that were not final.</summary>
+    public long ProofsRead => Interlocked.Read(ref _proofs);
+
     /// <summary>Timelines it had kept but read again, because the asset, a participant or the anchors had changed.</summary>
     public long Stale => Interlocked.Read(ref _stale);
 
     /// <param name="AssetPosition">The asset row's last position when read.</param>
     /// <param name="ParticipantsPosition">The newest participant row's changed position when read.</param>
-    /// <param name="Anchors">The ledger's anchors when read; every event's proof was final for them.</param>
-    internal sealed record Entry(long AssetPosition, long ParticipantsPosition, int Anchors, AssetTrace Trace);
+    /// <param name="Anchors">The ledger's anchors when read.</param>
+    /// <param name="Unfinished">The first log position whose proof was not final for those anchors; null if every one was.</param>
+    internal sealed record Entry(long AssetPosition, long ParticipantsPosition, int Anchors, long? Unfinished, AssetTrace Trace);
 
     internal bool TryGet(Guid asset, out Entry entry)
     {
@@ -62,12 +67,16 @@ public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
 
     internal void Forget(Guid asset) => _entries?.TryRemove(asset);
 
+    /// <summary>Drops every kept timeline.</summary>
+    public void Clear() => _entries?.Clear();
+
     internal void Tally(string outcome)
     {
         if (outcome == Hit) Interlocked.Increment(ref _hits);
+        else if (outcome == Proofs) Interlocked.Increment(ref _proofs);
         else if (outcome == Changed) Interlocked.Increment(ref _stale);
         Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
-    internal const string Hit = "hit", Changed = "stale", Miss = "miss", Unfinished = "unfinished";
+    internal const string Hit = "hit", Proofs = "proofs", Changed = "stale", Miss = "miss";
 }

@@ -56,17 +56,38 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
             cache.Tally(TraceCache.Miss);
             return await Read(conn, id, ct);
         }
-        await using var check = new NpgsqlCommand(_checkSql, conn) { Parameters = { new NpgsqlParameter { Value = id.Value } } };
         long projectedThrough, participants;
         long? assetPosition;
         DateTimeOffset takenAt;
         LedgerHead head;
-        await using (var r = await check.ExecuteReaderAsync(ct))
+        LedgerProofs? proofs = null;
+        if (kept.Unfinished is null)
         {
+            await using var check = new NpgsqlCommand(_checkSql, conn) { Parameters = { new NpgsqlParameter { Value = id.Value } } };
+            await using var r = await check.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
-            (projectedThrough, takenAt) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1));
-            (assetPosition, participants) = (r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3));
-            head = ledger.Head.Read(r, 4);
+            (projectedThrough, takenAt, assetPosition, participants, head) = Check(r);
+        }
+        else
+        {
+            // Some proofs were not final: read them again from the first of those positions, in the check's snapshot.
+            var proofQuery = ledger.ProofsOf("SELECT position FROM asset_history WHERE asset_id = $1 AND position >= $2");
+            await using var batch = new NpgsqlBatch(conn);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+            foreach (var sql in (string[])[_checkSql, .. proofQuery.Statements])
+            {
+                var command = new NpgsqlBatchCommand(sql);
+                if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = id.Value });
+                if (sql.Contains("$2", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = kept.Unfinished.Value });
+                batch.BatchCommands.Add(command);
+            }
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await using var r = await batch.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            (projectedThrough, takenAt, assetPosition, participants, head) = Check(r);
+            await r.NextResultAsync(ct);
+            proofs = await proofQuery.Read(r, ct);
         }
         if (assetPosition != kept.AssetPosition || participants != kept.ParticipantsPosition || head.Anchors != kept.Anchors)
         {
@@ -74,11 +95,27 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
             cache.Forget(id.Value);
             return await Read(conn, id, ct);
         }
-        cache.Tally(TraceCache.Hit);
-        return kept.Trace with { Snapshot = new TraceSnapshot(projectedThrough, head.TreeSize, head.LatestCheckpoint, head.LatestCheckpointAt, takenAt) };
+        var snapshot = new TraceSnapshot(projectedThrough, head.TreeSize, head.LatestCheckpoint, head.LatestCheckpointAt, takenAt);
+        if (proofs is null)
+        {
+            cache.Tally(TraceCache.Hit);
+            return kept.Trace with { Snapshot = snapshot };
+        }
+        var events = kept.Trace.Events.Select(e => proofs.Positions.TryGetValue(e.Position, out var p) ? e with { Proof = Proof(e.Position, p) } : e).ToList();
+        var answer = kept.Trace with { Snapshot = snapshot, Events = events };
+        cache.Tally(TraceCache.Proofs);
+        cache.Keep(id.Value, kept with { Unfinished = FirstUnfinished(proofs), Trace = answer });
+        return answer;
+
+        (long, DateTimeOffset, long?, long, LedgerHead) Check(NpgsqlDataReader r) =>
+            (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ledger.Head.Read(r, 4));
     }
 
-    /// <summary>The timeline read whole, in one snapshot; kept when every event's proof is final.</summary>
+    /// <summary>The first position whose proof may still change, or null if none may.</summary>
+    static long? FirstUnfinished(LedgerProofs proofs) =>
+        proofs.Positions.Values.Where(p => !p.IsFinal(proofs.Head.Anchors)).Select(p => (long?)p.Position).Min();
+
+    /// <summary>The timeline read whole, in one snapshot, and kept.</summary>
     /// <remarks>
     /// One round trip (issue 21): the transaction's BEGIN, the read models' statements, the ledger's proof statements and
     /// the COMMIT go in one command, so a trace costs PostgreSQL one exchange instead of three (BEGIN with the rows, the
@@ -166,11 +203,10 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
                 l.Purpose?.ToString(), l.Reason, l.PlacedAt, l.Id, l.LiftedAt, l.LiftedBy is { } b ? Ref(b) : null, l.LiftedPosition, l.LiftedHow, l.LiftReason)).ToList(),
             confirmations.Select(c => new TraceConfirmation(c.Round, c.Slot, Ref(c.ParticipantId), c.Decision, c.Comment, c.At, c.Position)).ToList(),
             evidence, state.Parent?.ToString(), state.SplitInto.IsEmpty ? null : [.. state.SplitInto.Select(p => p.ToString())]);
-        // Kept only whole: a participant read after the rest (not in the batch's snapshot) or an unfinished proof would not stay
-        // true while the three positions do.
-        if (ids.Count == 0 && proofs.Positions.Values.All(p => p.IsFinal(proofs.Head.Anchors)))
-            cache.Keep(id.Value, new TraceCache.Entry(asset.LastPosition, read.ParticipantsChanged, proofs.Head.Anchors, answer));
-        else cache.Tally(TraceCache.Unfinished);
+        // Not kept if a participant was read after the rest (not in the batch's snapshot): it would not stay true while the three
+        // positions do.
+        if (ids.Count == 0)
+            cache.Keep(id.Value, new TraceCache.Entry(asset.LastPosition, read.ParticipantsChanged, proofs.Head.Anchors, FirstUnfinished(proofs), answer));
         return answer;
     }
 
