@@ -86,7 +86,7 @@ counters_end() {
       if ($3 ~ /stage\.time/) t[stage] += $NF; else c[stage] += $NF
     }
     END { for (s in c) printf "   %-28s %6.3f per_req %8.0f us_per_req %8.0f us_mean\n", s, c[s] / n, t[s] * 1e6 / n, c[s] ? t[s] * 1e6 / c[s] : 0 }' | sort -k4 -nr
-  # The trace's kept timelines (assetledger.trace.cache): served (hit), read again (stale), read (miss), not kept (unfinished).
+  # The trace's kept timelines (assetledger.trace.cache): served (hit), served with unfinished proofs read again (proofs), read whole again (stale) or first (miss).
   cat "$PROFILE_COUNTERS/$1".*.csv | awk -F, -v n="$2" '
     $3 ~ /^assetledger\.trace\.cache/ { match($3, /outcome=[^];]*/); o[substr($3, RSTART + 8, RLENGTH - 8)] += $NF }
     END { for (k in o) printf "   trace cache %-12s %6.3f per_req %8d in all\n", k, o[k] / n, o[k] }' | sort
