@@ -72,17 +72,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
         {
             // Some proofs were not final: read them again from the first of those positions, in the check's snapshot.
             var proofQuery = ledger.ProofsOf("SELECT position FROM asset_history WHERE asset_id = $1 AND position >= $2");
-            await using var batch = new NpgsqlBatch(conn);
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
-            foreach (var sql in (string[])[_checkSql, .. proofQuery.Statements])
-            {
-                var command = new NpgsqlBatchCommand(sql);
-                if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = id.Value });
-                if (sql.Contains("$2", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = kept.Unfinished.Value });
-                batch.BatchCommands.Add(command);
-            }
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await using var batch = Snapshot(conn, [_checkSql, .. proofQuery.Statements], id.Value, kept.Unfinished.Value);
             await using var r = await batch.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             (projectedThrough, takenAt, assetPosition, participants, head) = Check(r);
@@ -117,31 +107,15 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
 
     /// <summary>The timeline read whole, in one snapshot, and kept.</summary>
     /// <remarks>
-    /// One round trip (issue 21): the transaction's BEGIN, the read models' statements, the ledger's proof statements and
-    /// the COMMIT go in one command, so a trace costs PostgreSQL one exchange instead of three (BEGIN with the rows, the
-    /// proofs, COMMIT). If a statement fails, PostgreSQL skips the rest and the connection's pool rolls the transaction back
-    /// before the connection is used again.
+    /// One round trip (issue 21): the read models' statements and the ledger's proof statements go in one batch with the
+    /// transaction's BEGIN and COMMIT (<see cref="Snapshot"/>), so a trace costs PostgreSQL one exchange instead of three
+    /// (BEGIN with the rows, the proofs, COMMIT).
     /// </remarks>
     async Task<AssetTrace?> Read(NpgsqlConnection conn, AssetId id, CancellationToken ct)
     {
         var proofQuery = ledger.ProofsOf("SELECT position FROM asset_history WHERE asset_id = $1");
-        // A batch of statements with the id as $1 each: sent as written, with no parsing of the text on every call.
-        await using var batch = new NpgsqlBatch(conn);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-        // Each statement's plan is made once per connection, not per call (issue 21). Left to choose, PostgreSQL re-planned the
-        // anchor proofs on 9 calls in 10 and the participants named on 4 in 10 (pg_stat_statements): about 440 us of planning
-        // per trace, more than the statements took to run. Their one parameter is an asset's id, and every id is looked up
-        // through an index, so the generic plan is as good as a custom one. LOCAL: the setting ends with the transaction, and
-        // the connection goes back to the pool unchanged.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
-        foreach (var sql in (string[])[TimelineSql.Asset, TimelineSql.History, TimelineSql.Ownership, TimelineSql.Locks, TimelineSql.Confirmations,
-                     MentionedSql, .. proofQuery.Statements])
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            if (sql.Contains("$1", StringComparison.Ordinal)) command.Parameters.Add(new NpgsqlParameter { Value = id.Value });
-            batch.BatchCommands.Add(command);
-        }
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var batch = Snapshot(conn, [TimelineSql.Asset, TimelineSql.History, TimelineSql.Ownership, TimelineSql.Locks, TimelineSql.Confirmations,
+            MentionedSql, .. proofQuery.Statements], id.Value);
         TimelineHead read;
         AssetView? asset;
         List<HistoryRow> history;
@@ -247,6 +221,35 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
                    at AS "At", position AS "Position"
             FROM confirmations WHERE asset_id = $1 ORDER BY position
             """;
+    }
+
+    /// <summary>
+    /// The statements in one REPEATABLE READ, read-only transaction, sent as one batch: BEGIN, the statements, COMMIT. Each
+    /// statement gets the arguments it names (<c>$1</c>, <c>$2</c>…), so Npgsql sends its text as written, with no parsing on
+    /// every call. If a statement fails, PostgreSQL skips the rest and the pool rolls the transaction back before the connection
+    /// is used again.
+    /// </summary>
+    /// <remarks>
+    /// Each statement's plan is made once per connection, not per call (issue 21). Left to choose, PostgreSQL re-planned the
+    /// anchor proofs on 9 calls in 10 and the participants named on 4 in 10 (pg_stat_statements): about 440 us of planning per
+    /// trace, more than the statements took to run. Their parameters are an asset's id and a log position, looked up through
+    /// indexes, so the generic plan is as good as a custom one. LOCAL: the setting ends with the transaction, and the connection
+    /// goes back to the pool unchanged.
+    /// </remarks>
+    static NpgsqlBatch Snapshot(NpgsqlConnection conn, IEnumerable<string> statements, params object[] args)
+    {
+        var batch = new NpgsqlBatch(conn);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
+        foreach (var sql in statements)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            for (var i = 0; i < args.Length && sql.Contains($"${i + 1}", StringComparison.Ordinal); i++)
+                command.Parameters.Add(new NpgsqlParameter { Value = args[i] });
+            batch.BatchCommands.Add(command);
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        return batch;
     }
 
     /// <summary>The current answer's rows, mapped as Dapper maps a query's (by column name); then moves to the next answer.</summary>
