@@ -12,7 +12,7 @@ public sealed class migrating_with_one_folder_per_owner
     /// <summary>Tables, columns and indexes that migrations written after the move add; the frozen old scripts never made them.</summary>
     static readonly string[] AddedSinceTheMove = ["login_failures", "application_attempts", "events_user_created_participant", "column refresh_tokens.006 session ", "witness_cosignatures", "ledger_identity", "pending_since",
         "registrations", "parent_id", "split_into", "assets_parent", "participants_credit_code", "participants_name_lower", "encumbrances_open_financing", "device_reading_refusals", "webhook_", "notice_credentials",
-        "events_device_bound_asset", "events_device_registered", "devices"];
+        "events_device_bound_asset", "events_device_registered", "devices", "changed_position"];
 
     static IEnumerable<string> WithoutTablesAddedSinceTheMove(IEnumerable<string> schema) =>
         WithoutChangedSinceTheMove(schema.Where(line => !AddedSinceTheMove.Any(table => line.Contains(table, StringComparison.Ordinal))));
