@@ -17,7 +17,7 @@ namespace AssetLedger.Projections.Trace;
 /// transaction, all from the asset's own events, and the asset's row carries the position of the last of them; so an
 /// unchanged position is an unchanged asset part. Names and roles come from participant rows, which carry the position of
 /// their last event (Projections 0012). Final proofs cannot change while no anchor is added. Nothing is shared between
-/// instances: each checks the database, so a write through any instance is seen by all. At most <see cref="Capacity"/>
+/// instances: each checks the database, so a write through any instance is seen by all. At most <c>capacity</c>
 /// timelines (<c>AssetLedger:TraceCache:Capacity</c>, default <see cref="DefaultCapacity"/>); the least recently read makes
 /// room; 0 keeps none. The counter <c>assetledger.trace.cache</c> (tag <c>outcome</c>: hit, proofs, stale or miss) tells how it does.
 /// </remarks>
@@ -31,10 +31,6 @@ public sealed class TraceCache(int capacity = TraceCache.DefaultCapacity)
 
     readonly LruMap<Guid, Entry>? _entries = capacity > 0 ? new(capacity) : null;
     long _hits, _proofs, _stale;
-
-    public int Capacity => _entries?.Capacity ?? 0;
-
-    public int Count => _entries?.Count ?? 0;
 
     /// <summary>Timelines this cache served.</summary>
     public long Hits => Interlocked.Read(ref _hits);
