@@ -25,8 +25,9 @@ public sealed class ProjectionRunner
     readonly IReadOnlyList<IProjection> _projections;
     readonly string[] _names;
 
-    public ProjectionRunner(NpgsqlDataSource db, IEventStore store, ILogger<ProjectionRunner>? log = null)
+    public ProjectionRunner(NpgsqlDataSource db, IEventStore store, ILogger<ProjectionRunner>? log = null, ProjectionOptions? options = null)
     {
+        Pause = (options ?? new ProjectionOptions()).Pause;
         _db = db;
         _store = store;
         _log = log ?? (ILogger)NullLogger.Instance;
@@ -39,6 +40,12 @@ public sealed class ProjectionRunner
 
     /// <summary>How long <see cref="RunAsync"/> waits for a notification before it looks at the log anyway.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long <see cref="RunAsync"/> waits after a round that applied events before it looks at the log again
+    /// (<see cref="ProjectionOptions.Pause"/>); a round that found nothing waits for a notification instead.
+    /// </summary>
+    public TimeSpan Pause { get; init; }
 
     /// <summary>Applies batches until the read models reach the head the log had when called; returns the events this call applied.</summary>
     public Task<int> CatchUp(CancellationToken ct) => CatchUp(null, ct);
@@ -75,9 +82,13 @@ public sealed class ProjectionRunner
                     await using (var listen = new NpgsqlCommand($"LISTEN {EventsChannel}", listener)) await listen.ExecuteNonQueryAsync(ct);
                     while (true)
                     {
-                        await CatchUp(ct);
+                        var applied = await CatchUp(ct);
                         failures = 0;
-                        await listener.WaitAsync(PollInterval, ct);
+                        // Under load the log grows every few milliseconds: going round at once rewrote an asset's row (and its
+                        // 31 index entries) per event, in a transaction per few events. After a pause one batch takes them all,
+                        // an asset's several events folded into one row. When idle, a notification wakes the loop at once.
+                        if (applied > 0 && Pause > TimeSpan.Zero) await Task.Delay(Pause, ct);
+                        else await listener.WaitAsync(PollInterval, ct);
                     }
                 }
                 finally { await Unlisten(listener); }

@@ -74,6 +74,7 @@ public static class HostingExtensions
         s.AddFabricAnchor(builder.Configuration.GetSection("AssetLedger:Chains:Fabric"));
         var workers = builder.Configuration.GetValue("AssetLedger:Workers", true);
         s.AddSingleton(new Projections.Trace.TraceCache(builder.Configuration.GetValue("AssetLedger:TraceCache:Capacity", Projections.Trace.TraceCache.DefaultCapacity)));
+        s.AddSingleton(builder.Configuration.GetSection("AssetLedger:Projections").Get<Projections.ProjectionOptions>() ?? new Projections.ProjectionOptions());
         s.AddProjections(runInBackground: false);
         // The projector and the ledger's worker run in one process at a time (Infrastructure/WorkerLead): a second API process
         // on the database stands by for them instead of doing the same rounds again.
