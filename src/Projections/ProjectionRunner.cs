@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AssetLedger.Application.Ports;
 using AssetLedger.Ledger.Serialization;
 using AssetLedger.Projections.Assets;
@@ -87,7 +88,7 @@ public sealed class ProjectionRunner
                         // Under load the log grows every few milliseconds: going round at once rewrote an asset's row (and its
                         // 31 index entries) per event, in a transaction per few events. After a pause one batch takes them all,
                         // an asset's several events folded into one row. When idle, a notification wakes the loop at once.
-                        if (applied > 0 && Pause > TimeSpan.Zero) await Task.Delay(Pause, ct);
+                        if (applied > 0 && Pause > TimeSpan.Zero) await WaitOut(listener, Pause, ct);
                         else await listener.WaitAsync(PollInterval, ct);
                     }
                 }
@@ -194,6 +195,18 @@ public sealed class ProjectionRunner
         await using var r = await batch.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) checkpoints[r.GetString(0)] = r.GetInt64(1);
         return checkpoints;
+    }
+
+    /// <summary>
+    /// Waits <paramref name="pause"/> on the listener, taking the notifications that arrive meanwhile. Npgsql reads them only
+    /// when waited on (one per wait), and a listener that stopped reading would hold PostgreSQL's notification queue: under
+    /// sustained load it would grow until NOTIFY, and with it every append, failed.
+    /// </summary>
+    static async Task WaitOut(NpgsqlConnection listener, TimeSpan pause, CancellationToken ct)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(pause.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until) is var left && left >= TimeSpan.FromMilliseconds(1))
+            await listener.WaitAsync(left, ct); // at least 1 ms: a timeout of 0 would wait without end
     }
 
     /// <summary>
