@@ -9,7 +9,5 @@ public sealed class ProjectionOptions
     /// asset's several events then rewrite its row (and its 31 index entries) once, in one transaction. Under load the read
     /// models lag the log by up to this much more; when idle, a notification wakes the projector at once. 0 goes round at once.
     /// </summary>
-    public TimeSpan Pause { get; set; } = DefaultPause;
-
-    public static readonly TimeSpan DefaultPause = TimeSpan.FromMilliseconds(50);
+    public TimeSpan Pause { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -46,7 +46,7 @@ public sealed class ProjectionRunner
     /// How long <see cref="RunAsync"/> waits after a round that applied events before it looks at the log again
     /// (<see cref="ProjectionOptions.Pause"/>); a round that found nothing waits for a notification instead.
     /// </summary>
-    public TimeSpan Pause { get; init; }
+    public TimeSpan Pause { get; }
 
     /// <summary>Applies batches until the read models reach the head the log had when called; returns the events this call applied.</summary>
     public Task<int> CatchUp(CancellationToken ct) => CatchUp(null, ct);

@@ -9,12 +9,16 @@ namespace AssetLedger.Projections.Tests;
 /// <see cref="ProjectionRunner.RunAsync"/>'s pause (issue 21): after a round that applied events it waits before it reads the
 /// log again, so that under load one batch takes what many commits wrote; when it found nothing, a notification wakes it at once.
 /// </summary>
-public sealed class the_projector_following_the_log
+public sealed class the_projector_following_the_log : IAsyncLifetime
 {
+    // A database of its own per test (xunit makes the class afresh for each): the positions below count from an empty log.
+    readonly PostgresDatabase db = new();
+    public Task InitializeAsync() => db.InitializeAsync();
+    public Task DisposeAsync() => db.DisposeAsync();
+
     [Fact]
     public async Task pauses_after_a_round_that_applied_events_then_takes_what_was_written_meanwhile_in_one_batch()
     {
-        await using var db = await Database();
         await using var store = new PostgresEventStore(db.DataSource);
         await Cast.RegisterAll(store, [Cast.Owners[0]]);
         var batches = new Batches();
@@ -37,7 +41,6 @@ public sealed class the_projector_following_the_log
     [Fact]
     public async Task an_idle_projector_takes_a_new_event_at_once_not_after_its_pause()
     {
-        await using var db = await Database();
         await using var store = new PostgresEventStore(db.DataSource);
         await Cast.RegisterAll(store, [Cast.Owners[0]]);
         await new ProjectionRunner(db.DataSource, store).CatchUp(default);
@@ -53,13 +56,6 @@ public sealed class the_projector_following_the_log
         await running;
     }
 
-    static async Task<AsyncDatabase> Database()
-    {
-        var db = new AsyncDatabase();
-        await db.InitializeAsync();
-        return db;
-    }
-
     static async Task Projected(ProjectionRunner runner, long position, TimeSpan within)
     {
         var until = DateTime.UtcNow + within;
@@ -68,14 +64,6 @@ public sealed class the_projector_following_the_log
             Assert.True(DateTime.UtcNow < until, $"the read models did not reach position {position} within {within.TotalSeconds} s");
             await Task.Delay(20);
         }
-    }
-
-    sealed class AsyncDatabase : IAsyncDisposable
-    {
-        readonly PostgresDatabase _db = new();
-        public Npgsql.NpgsqlDataSource DataSource => _db.DataSource;
-        public Task InitializeAsync() => _db.InitializeAsync();
-        public async ValueTask DisposeAsync() => await _db.DisposeAsync();
     }
 
     /// <summary>The runner's "Projected events {From}–{To}" records: the batches it applied, in order.</summary>
