@@ -56,6 +56,50 @@ public sealed class traces_kept_by_an_instance(ApiServer api) : IClassFixture<Ap
         Assert.Equal("Cancelled", after["asset"]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task kept_timelines_asked_for_at_once_are_checked_together_in_one_statement()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++) ids.Add(await Active(api));
+        await Settled(api);
+        var queries = api.Service<TraceQueries>();
+        var fresh = new List<AssetTrace>();
+        foreach (var id in ids) fresh.Add((await queries.Timeline(Id(id), CancellationToken.None))!);
+        var (hits, rounds) = (Cache.Hits, queries.CheckRounds);
+
+        // Hold the read models' positions, so every check waits in PostgreSQL where it can be counted.
+        await using var holder = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockIt = new Npgsql.NpgsqlCommand("LOCK TABLE projection_checkpoints IN ACCESS EXCLUSIVE MODE", holder, hold))
+            await lockIt.ExecuteNonQueryAsync();
+        var reads = ids.Select(id => queries.Timeline(Id(id), CancellationToken.None)).ToList();
+        const string waiting =
+            """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%last_position%assets%' AND query NOT LIKE 'INSERT%'
+            """;
+        for (var i = 0; i < 100 && await api.Scalar(waiting) == 0; i++) await Task.Delay(50);
+        await Task.Delay(300);
+        // One statement waits for all six (the first round may hold only the first check; the rest then wait for the next).
+        Assert.Equal(1, await api.Scalar(waiting));
+        Assert.All(reads, r => Assert.False(r.IsCompleted));
+
+        await hold.RollbackAsync();
+        var answers = await Task.WhenAll(reads);
+        Assert.InRange(queries.CheckRounds - rounds, 1, 2);
+        Assert.Equal(hits + ids.Count, Cache.Hits);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Assert.Equal(fresh[i].Asset.Id, answers[i]!.Asset.Id);
+            Assert.Equal(fresh[i].Events.Select(e => e.EventId), answers[i]!.Events.Select(e => e.EventId));
+            Assert.True(answers[i]!.Snapshot.TakenAt > fresh[i].Snapshot.TakenAt);
+        }
+    }
+
+    static AssetLedger.Domain.Common.AssetId Id(string id) =>
+        AssetLedger.Domain.Common.AssetId.TryParse(id, out var parsed) ? parsed : throw new ArgumentException(id);
+
     static JsonNode Last(JsonNode? list) => list!.AsArray()[^1]!;
 
     [Fact]

@@ -30,10 +30,12 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
         """;
 
     /// <summary>The newest position written into a participant row (0 for rows last written before Projections 0012).</summary>
-    const string ParticipantsChangedSql = "SELECT coalesce(max(changed_position), 0) FROM participants";
+    internal const string ParticipantsChangedSql = "SELECT coalesce(max(changed_position), 0) FROM participants";
+
+    readonly TraceCheckRounds _checks = new(db, ledger.Head);
 
     /// <summary>
-    /// What a kept timeline is checked against, in one statement (so one snapshot, without a transaction of its own): the read
+    /// What a kept timeline whose proofs were not all final is checked against, in one statement (so one snapshot, without a transaction of its own): the read
     /// models' position, the time, the asset's last position, the newest participant change, and the ledger's head.
     /// </summary>
     readonly string _checkSql =
@@ -45,47 +47,39 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
 
     /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
     /// <remarks>
-    /// A timeline this instance kept (<see cref="TraceCache"/>) is checked with one small statement (with the ledger's head) and
-    /// served with that statement's snapshot; otherwise it is read whole.
+    /// A timeline this instance kept (<see cref="TraceCache"/>) is checked with one small statement (with the ledger's head),
+    /// shared with the other checks asked for at once (<see cref="TraceCheckRounds"/>), and served with that statement's
+    /// snapshot; otherwise it is read whole.
     /// </remarks>
     public async Task<AssetTrace?> Timeline(AssetId id, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
         if (!cache.TryGet(id.Value, out var kept))
         {
             cache.Tally(TraceCache.Miss);
-            return await Read(conn, id, ct);
+            return await ReadWhole();
         }
-        long projectedThrough, participants;
-        long? assetPosition;
-        DateTimeOffset takenAt;
-        LedgerHead head;
+        TraceCheck check;
         LedgerProofs? proofs = null;
-        if (kept.Unfinished is null)
-        {
-            await using var check = new NpgsqlCommand(_checkSql, conn) { Parameters = { new NpgsqlParameter { Value = id.Value } } };
-            await using var r = await check.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            (projectedThrough, takenAt, assetPosition, participants, head) = Check(r);
-        }
+        if (kept.Unfinished is null) check = await _checks.Check(id.Value, ct);
         else
         {
             // Some proofs were not final: read them again from the first of those positions, in the check's snapshot.
+            await using var conn = await db.OpenConnectionAsync(ct);
             var proofQuery = ledger.ProofsOf("SELECT position FROM asset_history WHERE asset_id = $1 AND position >= $2");
             await using var batch = Snapshot(conn, [_checkSql, .. proofQuery.Statements], id.Value, kept.Unfinished.Value);
             await using var r = await batch.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
-            (projectedThrough, takenAt, assetPosition, participants, head) = Check(r);
+            check = new TraceCheck(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ledger.Head.Read(r, 4));
             await r.NextResultAsync(ct);
             proofs = await proofQuery.Read(r, ct);
         }
-        if (assetPosition != kept.AssetPosition || participants != kept.ParticipantsPosition || head.Anchors != kept.Anchors)
+        if (check.AssetPosition != kept.AssetPosition || check.ParticipantsChanged != kept.ParticipantsPosition || check.Head.Anchors != kept.Anchors)
         {
             cache.Tally(TraceCache.Changed);
             cache.Forget(id.Value);
-            return await Read(conn, id, ct);
+            return await ReadWhole();
         }
-        var snapshot = new TraceSnapshot(projectedThrough, head.TreeSize, head.LatestCheckpoint, head.LatestCheckpointAt, takenAt);
+        var snapshot = new TraceSnapshot(check.ProjectedThrough, check.Head.TreeSize, check.Head.LatestCheckpoint, check.Head.LatestCheckpointAt, check.TakenAt);
         if (proofs is null)
         {
             cache.Tally(TraceCache.Hit);
@@ -97,9 +91,15 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
         cache.Keep(id.Value, kept with { Unfinished = FirstUnfinished(proofs), Trace = answer });
         return answer;
 
-        (long, DateTimeOffset, long?, long, LedgerHead) Check(NpgsqlDataReader r) =>
-            (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ledger.Head.Read(r, 4));
+        async Task<AssetTrace?> ReadWhole()
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            return await Read(conn, id, ct);
+        }
     }
+
+    /// <summary>Rounds of kept timelines' checks run so far by this instance (each one statement).</summary>
+    public long CheckRounds => _checks.Rounds;
 
     /// <summary>The first position whose proof may still change, or null if none may.</summary>
     static long? FirstUnfinished(LedgerProofs proofs) =>

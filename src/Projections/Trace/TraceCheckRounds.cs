@@ -1,0 +1,103 @@
+using AssetLedger.Application.Ports;
+using Npgsql;
+
+namespace AssetLedger.Projections.Trace;
+
+/// <summary>What a kept timeline is checked against, read in one snapshot taken after the check was asked for.</summary>
+/// <param name="ProjectedThrough">The read models' position.</param>
+/// <param name="TakenAt">The snapshot's moment.</param>
+/// <param name="AssetPosition">The asset row's last position; null if the read models do not know the asset.</param>
+/// <param name="ParticipantsChanged">The newest position written into a participant row.</param>
+/// <param name="Head">The ledger's head.</param>
+internal sealed record TraceCheck(long ProjectedThrough, DateTimeOffset TakenAt, long? AssetPosition, long ParticipantsChanged, LedgerHead Head);
+
+/// <summary>
+/// The checks of kept timelines (<see cref="TraceCache"/>), shared between the requests that ask at once (issue 21): one
+/// statement reads the read models' position, the time, the newest participant change and the ledger's head once, with the
+/// last position of every asset asked about, in one snapshot.
+/// </summary>
+/// <remarks>
+/// Exact as of the request, as a statement of its own was: a round takes only the checks asked for before it began, so its
+/// snapshot is taken after each was asked for; a check asked for while a round runs waits for the next one (and rounds follow
+/// each other at once while checks wait, as the event store's group commit does). Under load one statement serves several
+/// reads, and a timeline served as kept takes no connection from the pool of its own. At most <see cref="MaxAssets"/> checks
+/// go in one round; the rest go in the next.
+/// </remarks>
+internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head)
+{
+    public const int MaxAssets = 1000;
+
+    /// <summary>One statement, so one snapshot without a transaction of its own; the assets' positions in the order asked.</summary>
+    readonly string _sql =
+        $"""
+        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
+               ARRAY(SELECT a.last_position FROM unnest($1::uuid[]) WITH ORDINALITY AS u(asset_id, n)
+                     LEFT JOIN assets a ON a.asset_id = u.asset_id ORDER BY u.n),
+               ({TraceQueries.ParticipantsChangedSql}), h.*
+        FROM ({head.Statement}) h
+        """;
+
+    readonly Lock _gate = new();
+    List<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> _waiting = [];
+    bool _running;
+    long _rounds;
+
+    /// <summary>Rounds run so far (each one statement).</summary>
+    public long Rounds => Interlocked.Read(ref _rounds);
+
+    /// <summary>The check of <paramref name="asset"/>, in a round that begins after this call.</summary>
+    public Task<TraceCheck> Check(Guid asset, CancellationToken ct)
+    {
+        var answer = new TaskCompletionSource<TraceCheck>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
+        {
+            _waiting.Add((asset, answer));
+            start = !_running;
+            _running = true;
+        }
+        if (start)
+            // Not under the caller's activity: the rounds serve every request that waits, not the one that started them.
+            using (ExecutionContext.SuppressFlow()) _ = Task.Run(Run, CancellationToken.None);
+        return answer.Task.WaitAsync(ct);
+    }
+
+    async Task Run()
+    {
+        while (true)
+        {
+            List<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> round;
+            lock (_gate)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _running = false;
+                    return;
+                }
+                if (_waiting.Count <= MaxAssets) (round, _waiting) = (_waiting, []);
+                else
+                {
+                    round = _waiting[..MaxAssets];
+                    _waiting.RemoveRange(0, MaxAssets);
+                }
+            }
+            try
+            {
+                Interlocked.Increment(ref _rounds);
+                await using var conn = await db.OpenConnectionAsync(CancellationToken.None);
+                await using var check = new NpgsqlCommand(_sql, conn) { Parameters = { new NpgsqlParameter { Value = round.Select(w => w.Asset).ToArray() } } };
+                await using var r = await check.ExecuteReaderAsync(CancellationToken.None);
+                await r.ReadAsync(CancellationToken.None);
+                var (projected, takenAt, positions, participants) =
+                    (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<long?[]>(2), r.GetInt64(3));
+                var ledgerHead = head.Read(r, 4);
+                for (var i = 0; i < round.Count; i++)
+                    round[i].Answer.TrySetResult(new TraceCheck(projected, takenAt, positions[i], participants, ledgerHead));
+            }
+            catch (Exception ex)
+            {
+                foreach (var (_, answer) in round) answer.TrySetException(ex);
+            }
+        }
+    }
+}
