@@ -55,6 +55,7 @@ echo "pgbench_inserts_per_s=$PGBENCH"
 measured() {
   local name="$1" out api0 pg0 api1 pg1 n; shift
   profile_begin "$name" "$API_PID"
+  slow_begin
   api0="$(cpu_ticks "$API_PID")"; pg0="$(cpu_ticks $(pg_pids))"
   out="$(wrk "$@" | grep RESULT || true)"
   [ -n "$out" ] || { echo "$name: wrk printed no result"; return 0; }
@@ -62,6 +63,7 @@ measured() {
   n="$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")"
   echo "${out/RESULT/$name} api_cpu_us_per_req=$(us_per $((api1 - api0)) "$n") pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
   profile_end "$name" "$n"
+  slow_end "$name"
 }
 
 if [ "$MODE" = mixed ]; then

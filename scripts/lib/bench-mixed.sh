@@ -50,36 +50,6 @@ mixed_run() {
   slow_end "$name"
 }
 
-# slow_begin / slow_end NAME: the requests the API processes logged as slow during the run (AssetLedger:SlowRequestMilliseconds,
-# 200 ms by default: Api/Hosting/SlowRequests), counted by method, route (ids as {id}) and the stage that took most of each,
-# with the mean of their times: which kind of request makes the tail, and where it waited.
-slow_begin() {
-  local f; SLOW_FROM=()
-  for f in "$DIR"/api*.log; do SLOW_FROM+=("$f:$(wc -l <"$f")"); done
-}
-slow_end() {
-  local e f from
-  for e in "${SLOW_FROM[@]}"; do
-    f="${e%:*}"; from="${e##*:}"
-    tail -n +"$((from + 1))" "$f"
-  done | { grep -a "Slow request " || true; } | sed -E 's/[0-9a-f]{32}/{id}/g' | awk -v name="$1" '
-    {
-      match($0, /Slow request [A-Z]+ [^ ]+ [0-9]+: [0-9.]+ ms/); split(substr($0, RSTART, RLENGTH), w, " ")
-      key = w[3] " " w[4] " " w[5]; ms = w[6] + 0
-      top = "none"; best = -1
-      if (match($0, /stages: [^;]*/)) {
-        n = split(substr($0, RSTART + 8, RLENGTH - 8), st, ", ")
-        for (i = 1; i <= n; i++) { k = split(st[i], p, " "); v = p[k - 1] + 0; if (v > best) { best = v; top = p[1] } }
-      }
-      if (match($0, /paused [0-9.]+ ms/)) { split(substr($0, RSTART, RLENGTH), g, " "); if (g[2] + 0 > best) top = "gc-pause" }
-      c[key " top=" top]++; t[key " top=" top] += ms; total++
-    }
-    END {
-      printf "-- %s: requests logged slow (>= the API'"'"'s SlowRequestMilliseconds): %d\n", name, total
-      for (k in c) printf "   %6d  mean %7.0f ms  %s\n", c[k], t[k] / c[k], k | "sort -nr | head -12"
-    }'
-}
-
 # mixed_split_table FILE: from split mode's three runs (commands alone; with GET asset; with GET trace), per request of each
 # kind: CPU µs of the API process and of PostgreSQL, and with PROFILE=1 PostgreSQL's statements and commits. A command's
 # from the first run, a read's from the others less their commands' share.

@@ -22,6 +22,7 @@ profile_begin() {
   profile_sql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   profile_sql "SELECT pg_stat_statements_reset()" >/dev/null
   PROFILE_COMMITS="$(profile_sql "SELECT sum(xact_commit) FROM pg_stat_database")"
+  PROFILE_WAL="$(profile_sql "SELECT wal_bytes, wal_fpi, wal_write, wal_sync, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) FROM pg_stat_wal")"
   if [ -n "${PROFILE_TRACE:-}" ]; then
     mkdir -p "$PROFILE_TRACE"
     "$(profile_dotnet_trace)" collect -p "$2" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECS" -o "$PROFILE_TRACE/$1.nettrace" >/dev/null 2>&1 &
@@ -38,6 +39,11 @@ profile_end() {
   commits="$(profile_sql "SELECT sum(xact_commit) FROM pg_stat_database")"
   echo "-- $1: per request (of $n)"
   awk -v a="$PROFILE_COMMITS" -v b="$commits" -v n="$n" 'BEGIN{ printf "   commits_per_req=%.2f\n", (b - a) / n }'
+  # The WAL written per request, how much of it full-page images, the WAL writes and flushes (a commit waits for one), and
+  # the checkpoints begun during the run (their writes and the full-page images after them are the usual cause of slow commits).
+  profile_sql "SELECT wal_bytes, wal_fpi, wal_write, wal_sync, (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) FROM pg_stat_wal" |
+    awk -v n="$n" -v a="$PROFILE_WAL" 'BEGIN { split(a, b, " ") }
+      { printf "   wal_bytes_per_req=%.0f wal_fpi_per_req=%.3f wal_writes_per_req=%.3f wal_syncs_per_req=%.3f checkpoints=%d\n", ($1 - b[1]) / n, ($2 - b[2]) / n, ($3 - b[3]) / n, ($4 - b[4]) / n, $5 - b[5] }'
   profile_sql "SELECT sum(calls) FROM pg_stat_statements" | awk -v n="$n" '{ printf "   statements_per_req=%.2f\n", $1 / n }'
   profile_sql "SELECT calls, round(total_exec_time::numeric, 1), regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" |
     awk -v n="$n" '{ c = $1; t = $2; $1 = ""; $2 = ""; printf "   %6.2f calls %7.0f us %s\n", c / n, t * 1000 / n, $0 }'
