@@ -128,8 +128,7 @@ public sealed class CallerStreamView(IEventStore store, int capacity = CallerStr
         else
             foreach (var e in events)
             {
-                // Only a kept stream's events are folded: the others are not even deserialized. A first event never is (a kept
-                // stream has one already), so ReadSince may send it without its text.
+                // Only a kept stream's events are folded: the others are not even deserialized.
                 var map = MapOf(e.StreamId);
                 if (!map.TryPeek(e.StreamId, out var known) || e.Version <= known.Version) continue;
                 // Conditional: a stream dropped for room and loaded again meanwhile is newer than what this folds.

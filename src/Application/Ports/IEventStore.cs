@@ -50,8 +50,7 @@ public interface IEventStore
     /// <summary>
     /// The log's head, and as of that same head the events after <paramref name="afterPosition"/> of the streams whose ids
     /// start with one of <paramref name="streamPrefixes"/>, in log order; no events (null) when <paramref name="afterPosition"/>
-    /// is negative or more than <paramref name="maxGap"/> behind the head. For following streams already known: a stream's
-    /// first event (version 1) may come without its data and metadata (empty), as whoever knows a stream has read it.
+    /// is negative or more than <paramref name="maxGap"/> behind the head.
     /// </summary>
     async Task<(long Head, IReadOnlyList<StoredEvent>? Events)> ReadSince(long afterPosition, IReadOnlyList<string> streamPrefixes, long maxGap, CancellationToken ct)
     {

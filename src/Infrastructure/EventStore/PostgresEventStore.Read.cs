@@ -9,17 +9,6 @@ public sealed partial class PostgresEventStore
 {
     const string Columns = "position, stream_id, version, event_id, type, schema_version, data::text, metadata::text, recorded_at, hash, previous_hash";
 
-    /// <summary>
-    /// <see cref="Columns"/> for <see cref="ReadSince"/>, a stream's first event without its data and metadata (empty): whoever
-    /// follows a stream has read its first event, so that event's text would be converted and sent for nothing. Under the
-    /// registration load nearly every event is a first one (issue 21).
-    /// </summary>
-    const string SinceColumns =
-        """
-        position, stream_id, version, event_id, type, schema_version, CASE WHEN version > 1 THEN data::text ELSE '' END,
-        CASE WHEN version > 1 THEN metadata::text ELSE '' END, recorded_at, hash, previous_hash
-        """;
-
     public async Task<IReadOnlyList<StoredEvent>> ReadStream(string streamId, long fromVersion, int maxCount, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand($"SELECT {Columns} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3");
@@ -118,7 +107,7 @@ public sealed partial class PostgresEventStore
         var patterns = string.Join(", ", streamPrefixes.Select(p => $"'{p}%'"));
         sql = $"""
             SELECT s.last_position, e.* FROM event_sequence s
-            LEFT JOIN LATERAL (SELECT {SinceColumns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= {maxGap} AND position > (SELECT $1) AND position <= s.last_position
+            LEFT JOIN LATERAL (SELECT {Columns} FROM events WHERE $1 >= 0 AND s.last_position - $1 <= {maxGap} AND position > (SELECT $1) AND position <= s.last_position
                                AND stream_id LIKE ANY (ARRAY[{patterns}]) ORDER BY position) e ON true
             WHERE s.id = 1
             """;
