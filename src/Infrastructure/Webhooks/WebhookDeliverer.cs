@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AssetLedger.Application.Ports;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace AssetLedger.Infrastructure.Webhooks;
 /// subscriptions are served at once (<see cref="HeldSubscription"/>), each on a thread of its own (<see cref="LaneThread"/>), so a slow
 /// or failing endpoint holds up only its own, and command load on the thread pool does not stretch a lane's round trips.
 /// It wakes on a commit (<see cref="WebhookWakeups"/>), when a retry falls due, when a lane frees, and at the latest after
-/// <see cref="WebhookOptions.PollInterval"/>. A stop or a kill mid-request leaves the lease to run out and the cursor
+/// <see cref="WebhookOptions.PollInterval"/>; under a stream of commits it looks at most once per <see cref="WebhookOptions.LookGap"/>. A stop or a kill mid-request leaves the lease to run out and the cursor
 /// where it was, so the next holder sends the same events again with the same <c>webhook-id</c>: never a gap.
 /// </summary>
 public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory participants, RecentEvents recent, WebhookSender sender,
@@ -22,11 +23,15 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory
     {
         var lanes = new List<Task>();
         var width = Math.Max(1, options.Lanes);
+        var looked = 0L;
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 var wake = wakeups.Next();
+                // At most one look per gap: a commit in it (taken above, so not missed) is looked at when the gap ends.
+                var since = Stopwatch.GetElapsedTime(looked);
+                if (looked != 0 && since < options.LookGap) await Task.Delay(options.LookGap - since, ct);
                 lanes.RemoveAll(t => t.IsCompleted);
                 var idle = options.PollInterval;
                 while (lanes.Count < width)
@@ -39,6 +44,7 @@ public sealed class WebhookDeliverer(WebhookLeases leases, IParticipantDirectory
                     }
                     lanes.Add(LaneThread.Run(() => Serve(s, lease, ct), "webhook-lane"));
                 }
+                looked = Stopwatch.GetTimestamp();
                 using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 // A lane set free matters only when all were taken: a due subscription may be waiting for one.
                 await Task.WhenAny([wake, Task.Delay(idle, timer.Token), .. lanes.Count >= width ? lanes : []]);

@@ -11,6 +11,11 @@ namespace AssetLedger.Infrastructure.Webhooks;
 public sealed class WebhookLeases(NpgsqlDataSource db)
 {
     /// <summary>This process, as lease_holder names it.</summary>
+    long _looks;
+
+    /// <summary>Looks for a due subscription this process has made (<see cref="TakeDue"/>).</summary>
+    public long Looks => Interlocked.Read(ref _looks);
+
     public static readonly string Holder = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>
@@ -21,6 +26,7 @@ public sealed class WebhookLeases(NpgsqlDataSource db)
     /// </summary>
     public async Task<(WebhookSubscription? Subscription, Guid Lease, TimeSpan? UntilNextDue)> TakeDue(TimeSpan duration, CancellationToken ct)
     {
+        Interlocked.Increment(ref _looks);
         var lease = Guid.NewGuid();
         // The due time is read in the statement's snapshot, before the take: the row taken counts as it was (due now, so
         // not in it), as the holder's own lane serves it.

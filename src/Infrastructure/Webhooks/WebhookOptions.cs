@@ -16,6 +16,13 @@ public sealed class WebhookOptions
     /// wakes it (in-process signal and NOTIFY) and it sleeps no longer than until the next retry falls due.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The least time between two looks for due subscriptions (issue 21). Every commit wakes the deliverer, and under load
+    /// that was a statement for every few requests, nearly always finding nothing due; now a commit within this time of the
+    /// last look is looked at when it ends. Subscriptions already held are not held up: their lanes wake on each commit. A
+    /// commit after a quiet spell longer than this is looked at at once.
+    /// </summary>
+    public TimeSpan LookGap { get; set; } = TimeSpan.FromMilliseconds(50);
     /// <summary>Subscriptions one instance serves at once: a slow endpoint occupies one lane, not the others.</summary>
     public int Lanes { get; set; } = 16;
     /// <summary>Most events one batch reads for a subscription (one query, one cursor write).</summary>
