@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AssetLedger.Application.Batching;
 using AssetLedger.Application.Diagnostics;
 using AssetLedger.Application.Ports;
 using Npgsql;
@@ -39,9 +40,7 @@ public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
 
     sealed record Pending(AccessRecord Record, TaskCompletionSource Written);
 
-    readonly Lock _gate = new();
-    List<Pending> _queue = [];
-    bool _writing;
+    readonly RoundQueue<Pending> _queue = new(MaxBatch);
 
     /// <remarks>
     /// Not cancellable once queued: every caller passes <see cref="CancellationToken.None"/>, as a client that hangs up must
@@ -51,37 +50,15 @@ public sealed class PostgresAccessAudit(NpgsqlDataSource db) : IAccessAudit
     {
         using var stage = Stages.Start(Stages.AuditWrite);
         var pending = new Pending(r, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool start;
-        lock (_gate)
-        {
-            _queue.Add(pending);
-            start = !_writing;
-            _writing = true;
-        }
-        if (start) _ = Task.Run(WriteQueued, CancellationToken.None);
+        if (_queue.Add(pending)) _ = Task.Run(WriteQueued, CancellationToken.None);
         await pending.Written.Task;
     }
 
     /// <summary>Writes what is queued, a batch at a time, until the queue is empty; one writer at a time.</summary>
     async Task WriteQueued()
     {
-        while (true)
+        while (_queue.Take() is { } batch)
         {
-            List<Pending> batch;
-            lock (_gate)
-            {
-                if (_queue.Count == 0)
-                {
-                    _writing = false;
-                    return;
-                }
-                if (_queue.Count <= MaxBatch) (batch, _queue) = (_queue, []);
-                else
-                {
-                    batch = _queue.GetRange(0, MaxBatch);
-                    _queue.RemoveRange(0, MaxBatch);
-                }
-            }
             try
             {
                 await Insert(batch);

@@ -1,3 +1,4 @@
+using AssetLedger.Application.Batching;
 using AssetLedger.Application.Ports;
 using Npgsql;
 
@@ -37,9 +38,7 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
         FROM ({head.Statement}) h
         """;
 
-    readonly Lock _gate = new();
-    List<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> _waiting = [];
-    bool _running;
+    readonly RoundQueue<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> _waiting = new(MaxAssets);
     long _rounds;
 
     /// <summary>Rounds run so far (each one statement).</summary>
@@ -49,14 +48,7 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
     public Task<TraceCheck> Check(Guid asset, CancellationToken ct)
     {
         var answer = new TaskCompletionSource<TraceCheck>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
-        lock (_gate)
-        {
-            _waiting.Add((asset, answer));
-            start = !_running;
-            _running = true;
-        }
-        if (start)
+        if (_waiting.Add((asset, answer)))
             // Not under the caller's activity: the rounds serve every request that waits, not the one that started them.
             using (ExecutionContext.SuppressFlow()) _ = Task.Run(Run, CancellationToken.None);
         return answer.Task.WaitAsync(ct);
@@ -64,23 +56,8 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
 
     async Task Run()
     {
-        while (true)
+        while (_waiting.Take() is { } round)
         {
-            List<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> round;
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _running = false;
-                    return;
-                }
-                if (_waiting.Count <= MaxAssets) (round, _waiting) = (_waiting, []);
-                else
-                {
-                    round = _waiting[..MaxAssets];
-                    _waiting.RemoveRange(0, MaxAssets);
-                }
-            }
             try
             {
                 Interlocked.Increment(ref _rounds);
