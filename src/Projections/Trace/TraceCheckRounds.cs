@@ -1,4 +1,5 @@
 using AssetLedger.Application.Batching;
+using System.Data.Common;
 using AssetLedger.Application.Ports;
 using Npgsql;
 
@@ -29,14 +30,26 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
     public const int MaxAssets = 1000;
 
     /// <summary>One statement, so one snapshot without a transaction of its own; the assets' positions in the order asked.</summary>
-    readonly string _sql =
+    readonly string _sql = Statement(head,
+        """
+        ARRAY(SELECT a.last_position FROM unnest($1::uuid[]) WITH ORDINALITY AS u(asset_id, n)
+              LEFT JOIN assets a ON a.asset_id = u.asset_id ORDER BY u.n)
+        """);
+
+    /// <summary>
+    /// What a check reads, in one statement: the read models' position, the time, <paramref name="assetPositions"/> (one
+    /// asset's last position, or the positions of several), the newest participant change, and the ledger's head.
+    /// </summary>
+    internal static string Statement(LedgerHeadQuery head, string assetPositions) =>
         $"""
-        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
-               ARRAY(SELECT a.last_position FROM unnest($1::uuid[]) WITH ORDINALITY AS u(asset_id, n)
-                     LEFT JOIN assets a ON a.asset_id = u.asset_id ORDER BY u.n),
+        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(), {assetPositions},
                ({TraceQueries.ParticipantsChangedSql}), h.*
         FROM ({head.Statement}) h
         """;
+
+    /// <summary>A check from the statement's row, given the asset's position read from its third column.</summary>
+    internal static TraceCheck Read(DbDataReader r, LedgerHeadQuery head, long? assetPosition) =>
+        new(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), assetPosition, r.GetInt64(3), head.Read(r, 4));
 
     readonly RoundQueue<(Guid Asset, TaskCompletionSource<TraceCheck> Answer)> _waiting = new(MaxAssets);
     long _rounds;
@@ -65,11 +78,10 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
                 await using var check = new NpgsqlCommand(_sql, conn) { Parameters = { new NpgsqlParameter { Value = round.Select(w => w.Asset).ToArray() } } };
                 await using var r = await check.ExecuteReaderAsync(CancellationToken.None);
                 await r.ReadAsync(CancellationToken.None);
-                var (projected, takenAt, positions, participants) =
-                    (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<long?[]>(2), r.GetInt64(3));
-                var ledgerHead = head.Read(r, 4);
+                var positions = r.GetFieldValue<long?[]>(2);
+                var read = Read(r, head, null);
                 for (var i = 0; i < round.Count; i++)
-                    round[i].Answer.TrySetResult(new TraceCheck(projected, takenAt, positions[i], participants, ledgerHead));
+                    round[i].Answer.TrySetResult(read with { AssetPosition = positions[i] });
             }
             catch (Exception ex)
             {

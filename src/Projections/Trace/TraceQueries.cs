@@ -34,16 +34,8 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
 
     readonly TraceCheckRounds _checks = new(db, ledger.Head);
 
-    /// <summary>
-    /// What a kept timeline whose proofs were not all final is checked against, in one statement (so one snapshot, without a transaction of its own): the read
-    /// models' position, the time, the asset's last position, the newest participant change, and the ledger's head.
-    /// </summary>
-    readonly string _checkSql =
-        $"""
-        SELECT coalesce((SELECT min(position) FROM projection_checkpoints), 0), now(),
-               (SELECT last_position FROM assets WHERE asset_id = $1), ({ParticipantsChangedSql}), h.*
-        FROM ({ledger.Head.Statement}) h
-        """;
+    /// <summary>The check of one kept timeline whose proofs were not all final, read in the batch with those proofs.</summary>
+    readonly string _checkSql = TraceCheckRounds.Statement(ledger.Head, "(SELECT last_position FROM assets WHERE asset_id = $1)");
 
     /// <summary>The asset's whole trace, or null if the read models do not know it (yet).</summary>
     /// <remarks>
@@ -69,7 +61,7 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
             await using var batch = Snapshot(conn, [_checkSql, .. proofQuery.Statements], id.Value, kept.Unfinished.Value);
             await using var r = await batch.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
-            check = new TraceCheck(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), ledger.Head.Read(r, 4));
+            check = TraceCheckRounds.Read(r, ledger.Head, r.IsDBNull(2) ? null : r.GetInt64(2));
             await r.NextResultAsync(ct);
             proofs = await proofQuery.Read(r, ct);
         }
