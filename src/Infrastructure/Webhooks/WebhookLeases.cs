@@ -10,12 +10,12 @@ namespace AssetLedger.Infrastructure.Webhooks;
 /// </summary>
 public sealed class WebhookLeases(NpgsqlDataSource db)
 {
-    /// <summary>This process, as lease_holder names it.</summary>
     long _looks;
 
     /// <summary>Looks for a due subscription this process has made (<see cref="TakeDue"/>).</summary>
     public long Looks => Interlocked.Read(ref _looks);
 
+    /// <summary>This process, as lease_holder names it.</summary>
     public static readonly string Holder = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>
