@@ -32,9 +32,11 @@ fi
 if [ -z "${AssetLedger__Mqtt__Url:-}" ]; then
   mqtt_install
   MQTT_DIR="$PWD/.mqtt"
-  if [ -f "$MQTT_DIR/broker.env" ]; then . "$MQTT_DIR/broker.env"; else mqtt_configure "$MQTT_DIR" "${ASSETLEDGER_MQTT_PORT:-21883}" >/dev/null; fi
+  # The first run writes the broker's folder; every run then reads its port and users from broker.env.
+  mqtt_configure "$MQTT_DIR" "${ASSETLEDGER_MQTT_PORT:-21883}" >/dev/null
+  . "$MQTT_DIR/broker.env"
   if [ -f "$MQTT_DIR/mosquitto.pid" ] && kill -0 "$(cat "$MQTT_DIR/mosquitto.pid")" 2>/dev/null; then
-    . "$MQTT_DIR/broker.env"; echo "Using the local Mosquitto already running in .mqtt on $MQTT_URL"
+    echo "Using the local Mosquitto already running in .mqtt on $MQTT_URL"
   else
     echo "Starting a local Mosquitto in .mqtt on 127.0.0.1:$MQTT_PORT"
     mqtt_start "$MQTT_DIR"
