@@ -97,6 +97,42 @@ public sealed class traces_kept_by_an_instance(ApiServer api) : IClassFixture<Ap
         }
     }
 
+    [Fact]
+    public async Task a_round_of_checks_keeps_one_plan_whatever_the_number_of_assets_it_checks()
+    {
+        var ids = new[] { await Active(api), await Active(api), await Active(api) };
+        await Settled(api);
+        await using var conn = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        async Task Run(string sql)
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        // A registry of some size, where looking up ten assets costs the planner visibly more than looking up one: the read
+        // model's rows copied under new keys, in a transaction rolled back at the end.
+        await Run("BEGIN");
+        await Run("""
+            INSERT INTO assets
+            SELECT (jsonb_populate_record(null::assets, to_jsonb(a) || jsonb_build_object('asset_id', gen_random_uuid(),
+                    'registered_position', -(n * 1000 + a.registered_position), 'natural_key', a.natural_key || '/copy-' || n))).*
+            FROM assets a, generate_series(1, 5000 / (SELECT count(*) FROM assets) + 1) n
+            """);
+        await Run("ANALYZE assets");
+        await Run($"PREPARE check_round AS {api.Service<TraceQueries>().CheckRoundSql}");
+        // Rounds of one, two and three assets, as they come under load. PostgreSQL plans the first five calls for their values.
+        for (var i = 0; i < 12; i++)
+            await Run($"EXECUTE check_round('[{string.Join(",", ids.Take(1 + i % 3).Select(id => $"\"{id}\""))}]')");
+        await using var plans = new Npgsql.NpgsqlCommand("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'check_round'", conn);
+        var counts = (0L, 0L);
+        await using (var r = await plans.ExecuteReaderAsync())
+            if (await r.ReadAsync()) counts = (r.GetInt64(0), r.GetInt64(1));
+        await Run("ROLLBACK");
+        await Run("DEALLOCATE check_round");
+        // After the first five, the kept plan serves: a round is not planned afresh for its number of assets.
+        Assert.Equal((7L, 5L), counts);
+    }
+
     static AssetLedger.Domain.Common.AssetId Id(string id) =>
         AssetLedger.Domain.Common.AssetId.TryParse(id, out var parsed) ? parsed : throw new ArgumentException(id);
 

@@ -93,6 +93,9 @@ public sealed class TraceQueries(NpgsqlDataSource db, ILedgerStatus ledger, Trac
     /// <summary>Rounds of kept timelines' checks run so far by this instance (each one statement).</summary>
     public long CheckRounds => _checks.Rounds;
 
+    /// <summary>The statement of a round of checks (its one parameter: the assets' ids as a JSON array).</summary>
+    public string CheckRoundSql => _checks.RoundSql;
+
     /// <summary>The first position whose proof may still change, or null if none may.</summary>
     static long? FirstUnfinished(LedgerProofs proofs) =>
         proofs.Positions.Values.Where(p => !p.IsFinal(proofs.Head.Anchors)).Select(p => (long?)p.Position).Min();
