@@ -10,11 +10,18 @@ cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
 . scripts/lib/mqtt.sh
 URL="${ASSETLEDGER_URL:-http://127.0.0.1:5080}"
+# Where the local PostgreSQL (.pgdata), Mosquitto (.mqtt) and the keys (.data/keys) live: the checkout, unless
+# ASSETLEDGER_STATE_DIR names another folder (the test of this script gives an empty one, as on a fresh machine).
+STATE_DIR="$PWD"
+if [ -n "${ASSETLEDGER_STATE_DIR:-}" ]; then
+  mkdir -p "$ASSETLEDGER_STATE_DIR"; STATE_DIR="$(cd "$ASSETLEDGER_STATE_DIR" && pwd)"
+  export AssetLedger__KeyDirectory="${AssetLedger__KeyDirectory:-$STATE_DIR/.data/keys}"
+fi
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
 if [ -z "${ConnectionStrings__AssetLedger:-}" ] && [ -z "${ASSETLEDGER_DB:-}" ]; then
   pg_install
-  PGDATA_DIR="$PWD/.pgdata"
+  PGDATA_DIR="$STATE_DIR/.pgdata"
   PORT="${ASSETLEDGER_PG_PORT:-25432}"
   if [ -f "$PGDATA_DIR/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
     PORT="$(sed -n 4p "$PGDATA_DIR/postmaster.pid")"
@@ -31,7 +38,7 @@ fi
 # AssetLedger__Mqtt__Url names another broker. Its users' passwords are in .mqtt/broker.env (the simulator reads them).
 if [ -z "${AssetLedger__Mqtt__Url:-}" ]; then
   mqtt_install
-  MQTT_DIR="$PWD/.mqtt"
+  MQTT_DIR="$STATE_DIR/.mqtt"
   # The first run writes the broker's folder; every run then reads its port and users from broker.env.
   mqtt_configure "$MQTT_DIR" "${ASSETLEDGER_MQTT_PORT:-21883}" >/dev/null
   . "$MQTT_DIR/broker.env"
