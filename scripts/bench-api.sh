@@ -61,7 +61,8 @@ measured() {
   [ -n "$out" ] || { echo "$name: wrk printed no result"; return 0; }
   api1="$(cpu_ticks "$API_PID")"; pg1="$(cpu_ticks $(pg_pids))"
   n="$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")"
-  echo "${out/RESULT/$name} api_cpu_us_per_req=$(us_per $((api1 - api0)) "$n") pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
+  PROFILE_API_US="$(us_per $((api1 - api0)) "$n")"
+  echo "${out/RESULT/$name} api_cpu_us_per_req=$PROFILE_API_US pg_cpu_us_per_req=$(us_per $((pg1 - pg0)) "$n")"
   profile_end "$name" "$n"
   slow_end "$name"
 }

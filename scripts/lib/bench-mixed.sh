@@ -45,6 +45,7 @@ mixed_run() {
     END { printf "%s rps=%d worst_p99_ms=%.2f commands=%d reads=%d server_errors=%d refused=%d not_yet_projected=%d api_cpu_us_per_req=%.0f pg_cpu_us_per_req=%.0f\n",
       name, v["rps"], p99, v["commands"], v["reads"], v["server_errors"], v["refused"], v["not_yet_projected"], api * 1e6 / hz / v["requests"], pg * 1e6 / hz / v["requests"] }' <<<"$out"
   n="$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == "requests") n += a[2] } } END { print n }' <<<"$out")"
+  PROFILE_API_US="$(awk -v api="$((api1 - api0))" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.0f", api * 1e6 / hz / n }')"
   profile_end "$name" "$n"
   counters_end "$name" "$n"
   slow_end "$name"

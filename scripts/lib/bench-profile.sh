@@ -111,7 +111,8 @@ perf_begin() {
 }
 
 # perf_end NAME: waits for the recording and writes DIR/NAME.txt: the shares by library, the top functions by their own
-# samples, and by their samples with their callees'.
+# samples, and by their samples with their callees'; and prints the API's CPU by part (PROFILE_API_US: the run's API CPU
+# µs per request, set by the caller).
 perf_end() {
   [ -n "${PROFILE_PERF:-}" ] && [ -n "${PROFILE_PERF_PID:-}" ] || return 0
   wait "$PROFILE_PERF_PID" || true
@@ -125,6 +126,8 @@ perf_end() {
     perf report -i "$d" --children --sort symbol --stdio -g none --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' | grep -v '0x0000' | head -250 || true
   } >"$PROFILE_PERF/$1.txt"
   echo "   perf: $PROFILE_PERF/$1.txt"
+  # The API's CPU by part (scripts/lib/perf-stages.py), in µs per request at the run's API CPU per request.
+  perf script -i "$d" -F comm,tid,ip,sym,dso 2>/dev/null | python3 scripts/lib/perf-stages.py "${PROFILE_API_US:-0}" | tee -a "$PROFILE_PERF/$1.txt"
 }
 
 # waits_begin NAME: with PROFILE_WAITS=1, samples the active backends (not this sampler's) into $DIR/NAME.waits for SECS.
