@@ -127,7 +127,7 @@ perf_end() {
   } >"$PROFILE_PERF/$1.txt"
   echo "   perf: $PROFILE_PERF/$1.txt"
   # The API's CPU by part (scripts/lib/perf-stages.py), in µs per request at the run's API CPU per request.
-  perf script -i "$d" -F comm,tid,ip,sym,dso 2>/dev/null | python3 scripts/lib/perf-stages.py "${PROFILE_API_US:-0}" | tee -a "$PROFILE_PERF/$1.txt"
+  { perf script -i "$d" -F comm,tid,ip,sym,dso 2>/dev/null || true; } | python3 scripts/lib/perf-stages.py "${PROFILE_API_US:-0}" | tee -a "$PROFILE_PERF/$1.txt" || true
 }
 
 # waits_begin NAME: with PROFILE_WAITS=1, samples the active backends (not this sampler's) into $DIR/NAME.waits for SECS.
