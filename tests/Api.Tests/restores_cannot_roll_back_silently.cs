@@ -39,14 +39,7 @@ public sealed class restores_cannot_roll_back_silently : IAsyncLifetime
         foreach (var dir in new[] { _archive, _backup }) try { Directory.Delete(dir, true); } catch (IOException) { }
     }
 
-    static string Script(string name, params string[] args) => PostgresTools.Run("bash", [Path.Combine(RepositoryRoot(), "scripts", name), .. args]);
-
-    static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "AssetLedger.sln"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("AssetLedger.sln not found above the test binaries.");
-    }
+    static string Script(string name, params string[] args) => PostgresTools.Run("bash", [Path.Combine(BundleSchemaValidator.RepoRoot(), "scripts", name), .. args]);
 
     static object Participant(string id) => new { id, name = $"{id} Co., Ltd.", roles = new[] { "Owner" } };
 

@@ -25,7 +25,7 @@ public sealed class the_readme_run_command
         state.Create();
         Support.PostgresTools.Run("chmod", ["755", state.FullName]);
         var (apiPort, pgPort, mqttPort) = (FreePort(), FreePort(), FreePort(pairWithNext: true));
-        var psi = new ProcessStartInfo("bash") { WorkingDirectory = RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("bash") { WorkingDirectory = Support.BundleSchemaValidator.RepoRoot(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("scripts/run.sh");
         // Nothing configured, as on a fresh machine: not the tests' database or broker.
         foreach (var name in psi.Environment.Keys.ToList())
@@ -118,12 +118,5 @@ public sealed class the_readme_run_command
             return true;
         }
         catch (SocketException) { return false; }
-    }
-
-    static string RepositoryRoot()
-    {
-        var dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "AssetLedger.sln"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new InvalidOperationException("AssetLedger.sln not found above the test binaries.");
     }
 }
