@@ -2,9 +2,10 @@
 """Splits the API's CPU samples (perf script output on stdin) by where the time went, for scripts/lib/bench-profile.sh.
 
 Async code resumes on whichever thread completes what it awaited, so a method's samples "with children" hold the rest of
-the request too, and an outer frame does not tell a request's stage. Each sample is put instead under the innermost frame
-that names a part: the code that burned the cycles (the leaf, or the first frame above a leaf in the kernel, libc or the
-runtime). Prints one line per part: its share of the samples and, given the API's CPU µs per request, its µs per request.
+the request too, and an outer frame does not tell a request's stage. Work beside the requests (the projector, the ledger
+worker, webhooks) is named wherever its frame is; any other sample goes under the innermost frame that names a part, past
+the kernel, libc, the runtime and the base library. Prints one line per part: its share of the samples and, given the
+API's CPU µs per request, its µs per request.
 
 Usage: perf script -F comm,tid,ip,sym,dso -i DATA | perf-stages.py API_US_PER_REQUEST
 """
@@ -91,8 +92,9 @@ def main():
             frames = []
     if frames:
         count()
-    total = sum(parts.values()) or 1
-    print(f"   API CPU by part ({total} samples; us per request at {api_us:.0f} us of API CPU per request), each with the kernel,")
+    samples = sum(parts.values())
+    total = samples or 1
+    print(f"   API CPU by part ({samples} samples; us per request at {api_us:.0f} us of API CPU per request), each with the kernel,")
     print("   runtime and base-library time it called:")
     for name, n in parts.most_common():
         print(f"     {100.0 * n / total:5.1f} %  {api_us * n / total:6.0f} us  {name}")

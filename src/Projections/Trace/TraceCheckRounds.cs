@@ -35,7 +35,7 @@ internal sealed class TraceCheckRounds(NpgsqlDataSource db, LedgerHeadQuery head
     /// <remarks>
     /// The assets come as a JSON array of their ids, not as a uuid[]: PostgreSQL knows a uuid[]'s length in a plan made for
     /// the call and not in the kept plan, so a round of one or two assets always looked cheaper planned afresh, and it was: 7 of
-    /// 10 rounds were planned again, at 0.4–0.9 ms each, several times what running them cost (75–90 µs of PostgreSQL's time per
+    /// 10 rounds were planned again, at 0.4–0.9 ms each, several times what running them cost (52–95 µs of PostgreSQL's time per
     /// request of the mixed load). A JSON array's length is unknown to both, so the kept plan is taken. Each asset is looked up
     /// by its key in a sub-select of its own, so no guess of the array's length can choose to read the whole table.
     /// </remarks>
