@@ -50,10 +50,17 @@ public static class OpenApiExtensions
         return services;
     }
 
+    const string SwaggerPath = "/swagger";
+
     public static WebApplication UseAssetLedgerOpenApi(this WebApplication app)
     {
-        app.UseSwagger();
-        app.UseSwaggerUI(o => { o.SwaggerEndpoint("/swagger/v1/swagger.json", "AssetLedger v1"); o.RoutePrefix = "swagger"; });
+        // Only requests under /swagger pass through Swashbuckle's two middlewares: every other request skipped them after
+        // matching its path against their templates, about 0.7 % of the API's CPU in the mixed load (perf, issue 21).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(SwaggerPath), swagger =>
+        {
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(o => { o.SwaggerEndpoint("/swagger/v1/swagger.json", "AssetLedger v1"); o.RoutePrefix = "swagger"; });
+        });
         return app;
     }
 
