@@ -16,7 +16,7 @@
 # PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
 # PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads; PROFILE_PERF=DIR a perf profile of the API per run
 # (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
-# sampled every 0.1 s (scripts/lib/bench-profile.sh). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the
+# sampled every 0.1 s (scripts/lib/bench-profile.sh); BENCH_KEEP_LOGS=DIR keeps the API processes' logs (slow requests with their stages). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the
 # cluster, to try one. ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh). BENCH_WARMUP=SECONDS (default 120) sets the warm-up before the measured runs:
 # under load the runtime's tiered JIT takes tens of seconds to replace its first, unoptimised code on 2 cores, so the
@@ -35,7 +35,7 @@ DIR="$(mktemp -d /tmp/assetledger-bench-api.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"
 API_PID=""
 API2_PID=""
-cleanup() { for p in $API_PID $API2_PID; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"; }
+cleanup() { for p in $API_PID $API2_PID; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_stop "$DIR/pg"; [ -z "${BENCH_KEEP_LOGS:-}" ] || { mkdir -p "$BENCH_KEEP_LOGS"; cp "$DIR"/api*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null; }; rm -rf "$DIR"; }
 trap cleanup EXIT
 . scripts/lib/bench-profile.sh
 # shellcheck disable=SC2046
