@@ -16,8 +16,9 @@
 # PROFILE=1 adds, per measured run, PostgreSQL's commits and statements per request (pg_stat_statements);
 # PROFILE_TRACE=DIR also a dotnet-trace sample of the API's threads; PROFILE_PERF=DIR a perf profile of the API per run
 # (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
-# sampled every 0.1 s (scripts/lib/bench-profile.sh); BENCH_KEEP_LOGS=DIR keeps the API processes' logs (slow requests with their stages). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the
-# cluster, to try one. ASSETLEDGER_API_DLL runs
+# sampled every 0.1 s (scripts/lib/bench-profile.sh); BENCH_KEEP_LOGS=DIR keeps the API processes' logs (the slow
+# requests, each with its stages). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the cluster, to try one.
+# ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh). BENCH_WARMUP=SECONDS (default 120) sets the warm-up before the measured runs:
 # under load the runtime's tiered JIT takes tens of seconds to replace its first, unoptimised code on 2 cores, so the
 # 5 s warm-up of earlier sessions measured much of that (session 11, same machine and minute: POST at 32 connections
