@@ -8,7 +8,10 @@
 # Usage: scripts/bench-api.sh [seconds, default 30] [connections, default 32] [commands (default) | mixed | split]
 # mixed: instead of the three runs above, the mixed load (70 % reads of assets and trace, 30 % lifecycle commands across
 # five participants: scripts/bench/wrk/mixed.lua) at 32 and 128 connections on one API process, then on two sharing the
-# cluster (scripts/lib/bench-mixed.sh); BENCH_MIXED lists the runs to make (default "1x32 1x128 2x32 2x128").
+# cluster (scripts/lib/bench-mixed.sh); BENCH_MIXED lists the runs to make (default "1x32 1x128 2x32 2x128"). Every run
+# starts with no assets, so it begins with registrations only and every connection on the same few new assets;
+# BENCH_MIXED_CARRY=1 starts each run reading the assets the run before it on that process read (the warm-up's, for the
+# first), as a load that has been running would (session 20: not_yet_projected 137 -> 3 at 1x32, p99 unchanged).
 # split: the mixed load's kinds of request apart, on one API process at CONNS connections: commands alone, then 30 %
 # commands with 70 % GET /assets/{id}, then with 70 % GET /trace/assets/{id}; prints CPU µs per request of each kind for
 # the API and PostgreSQL (the reads' share from the runs with commands, less the commands' own cost). BENCH_SPLIT lists the

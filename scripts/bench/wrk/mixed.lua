@@ -5,10 +5,14 @@
 -- own assets (wrk runs one Lua state per thread). Tokens from TOKEN_OWNER, TOKEN_WH, TOKEN_TC, TOKEN_BANK, TOKEN_BUYER,
 -- TOKEN_REG; RUN_TAG keeps receipt numbers of several processes or runs apart. MIXED_COMMANDS (default 0.3) is the share
 -- of commands and MIXED_READS (both, asset or trace; default both) the reads sent, for bench-api.sh's split mode, which
--- tells the cost of each kind of request apart.
+-- tells the cost of each kind of request apart. MIXED_STATE names a file that carries the assets read from one run to the
+-- next (bench-mixed.sh passes one per API process): a run starts reading the assets the last one read (up to 4,096 per
+-- thread) and writes its own at its end. Without it every run starts cold: its first requests are all registrations, then
+-- every connection reads the same few new assets until more are known.
 local threads = {}
 setup = function(thread)
   thread:set("tag", string.format("%s-%d", os.getenv("RUN_TAG") or os.time(), #threads + 1))
+  thread:set("index", #threads + 1)
   table.insert(threads, thread)
 end
 
@@ -37,7 +41,25 @@ local function post(who, path, body)
   return wrk.format("POST", path, { ["Authorization"] = tokens[who], ["Content-Type"] = json }, body)
 end
 
-init = function(args) counter = 0 end
+-- The assets the thread reads, as text for done() (wrk hands only numbers and strings from a thread), renewed every 256.
+local carried = 4096
+kept = ""
+local function keep() kept = table.concat(known, "\n", math.max(1, #known - carried + 1), #known) end
+
+-- The last run's assets (MIXED_STATE), shared out over the threads by line; wrk runs two threads here (MIXED_THREADS if not).
+init = function(args)
+  counter = 0
+  local state, n = os.getenv("MIXED_STATE"), tonumber(os.getenv("MIXED_THREADS") or "2")
+  local f = state and state ~= "" and io.open(state, "r")
+  if not f then return end
+  local i = 0
+  for line in f:lines() do
+    i = i + 1
+    if i % n == index % n and line:match("^%x+$") then table.insert(known, line) end
+  end
+  f:close()
+  keep()
+end
 
 request = function()
   if #known == 0 or math.random() < command_share then
@@ -67,7 +89,10 @@ response = function(status, headers, body)
   if not id then return end -- a read's answer, not a command's
   local step = (next_step[id] or 1) + 1
   -- Read only once a later step was answered: by then the read models have usually taken its registration.
-  if step == 3 then table.insert(known, id) end
+  if step == 3 then
+    table.insert(known, id)
+    if #known % 256 == 0 then keep() end
+  end
   if step <= #steps then
     next_step[id] = step
     table.insert(ready, id)
@@ -78,10 +103,14 @@ end
 
 done = function(summary, latency, requests)
   local c, r, e, x, n = 0, 0, 0, 0, 0
+  local state = os.getenv("MIXED_STATE")
+  local f = state and state ~= "" and io.open(state, "w")
   for _, t in ipairs(threads) do
     c = c + t:get("commands"); r = r + t:get("reads"); e = e + t:get("server_errors"); x = x + t:get("refused")
     n = n + t:get("not_yet_projected")
+    if f and t:get("kept") ~= "" then f:write(t:get("kept"), "\n") end
   end
+  if f then f:close() end
   io.write(string.format("RESULT requests=%d errors_status=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f commands=%d reads=%d server_errors=%d refused=%d not_yet_projected=%d\n",
     summary.requests, summary.errors.status, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, c, r, e, x, n))
