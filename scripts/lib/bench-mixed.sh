@@ -32,7 +32,7 @@ mixed_run() {
   api0="$(cpu_ticks "${pids[@]}")"; pg0="$(cpu_ticks $(pg_pids))"
   for i in "${!urls[@]}"; do
     # BENCH_MIXED_CARRY=1: each run starts reading the assets the last run on that process read (else every run starts cold).
-    MIXED_STATE="$([ "${BENCH_MIXED_CARRY:-}" = 1 ] && echo "$DIR/mixed-state.$i")" RUN_TAG="$name-$i-$(date +%s)" wrk -t2 -c"$((conns / ${#urls[@]}))" -d"${SECS}s" --timeout 10s -s scripts/bench/wrk/mixed.lua "${urls[$i]}" >"$DIR/mixed.$i" 2>&1 &
+    MIXED_STATE="$([ "${BENCH_MIXED_CARRY:-}" != 1 ] || echo "$DIR/mixed-state.$i")" RUN_TAG="$name-$i-$(date +%s)" wrk -t2 -c"$((conns / ${#urls[@]}))" -d"${SECS}s" --timeout 10s -s scripts/bench/wrk/mixed.lua "${urls[$i]}" >"$DIR/mixed.$i" 2>&1 &
     runs+=($!)
   done
   for i in "${runs[@]}"; do wait "$i" || echo "  $name: wrk $i exited with $?"; done
