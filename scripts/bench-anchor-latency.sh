@@ -20,6 +20,7 @@
 # shows its checkpoint committed VALID on the channel (the anchor advances its cursor only after CommitStatus). Then the
 # split from the database and the channel's BatchTimeout / MaxMessageCount (FABRIC_BATCH_TIMEOUT, FABRIC_MAX_MESSAGE_COUNT).
 # Usage: scripts/bench-anchor-latency.sh [seconds, default 30] [connections, default 32] [--evm[=block seconds, default 1] | --fabric] [--witness]
+# BENCH_DAMON=off pauses the kernel's DAMON monitor for the run (scripts/lib/bench-damon.sh); the first line says whether it ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/pg.sh
@@ -43,7 +44,9 @@ DIR="$(mktemp -d /tmp/assetledger-bench-anchor.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"; HTTP_PORT="$(pg_free_port)"
 API_PID=""; ANVIL_PID=""; WITNESS_PID=""
 FABRIC_ANCHOR="fabric:mychannel/checkpoint-anchor"
+. scripts/lib/bench-damon.sh
 cleanup() {
+  damon_restore
   [ -n "$WITNESS_PID" ] && kill "$WITNESS_PID" 2>/dev/null
   [ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null
   [ -n "$ANVIL_PID" ] && kill "$ANVIL_PID" 2>/dev/null
@@ -51,8 +54,9 @@ cleanup() {
   wait 2>/dev/null; pg_stop "$DIR/pg"; rm -rf "$DIR"
 }
 trap cleanup EXIT
+damon_pause_if_asked
 echo "== $(date -u +%FT%TZ) bench-anchor-latency: ${SECS}s, $CONNS connections${EVM:+, EVM target: Anvil with $([ "$EVM" = 0 ] && echo 'instant mining' || echo "${EVM}-second blocks")}; build of $(git rev-parse --short HEAD)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $(damon_describe)"
 PG_OPTS=(); [ -n "$EVM$FABRIC" ] && PG_OPTS+=(track_commit_timestamp=on)
 pg_start "$DIR/pg" "$PORT" "${PG_OPTS[@]}"
 dotnet build src/Api -c Release -nologo -v q >/dev/null

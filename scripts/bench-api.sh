@@ -21,6 +21,8 @@
 # (JIT-compiled methods named), written to DIR/NAME.txt; PROFILE_WAITS=1 what PostgreSQL's busy backends wait on and run,
 # sampled every 0.1 s (scripts/lib/bench-profile.sh); BENCH_KEEP_LOGS=DIR keeps the API processes' logs (the slow
 # requests, each with its stages). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the cluster, to try one.
+# The first line says whether the kernel's DAMON monitor (kdamond) was sampling; BENCH_DAMON=off pauses it for the run and
+# puts it back at the end (scripts/lib/bench-damon.sh: on this machine it stalls the load for ~0.1 s every 0.6 s).
 # ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh). BENCH_WARMUP=SECONDS (default 120) sets the warm-up before the measured runs:
 # under load the runtime's tiered JIT takes tens of seconds to replace its first, unoptimised code on 2 cores, so the
@@ -39,8 +41,10 @@ DIR="$(mktemp -d /tmp/assetledger-bench-api.XXXXXX)"; chmod 755 "$DIR"
 PORT="$(pg_free_port)"
 API_PID=""
 API2_PID=""
-cleanup() { for p in $API_PID $API2_PID; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_stop "$DIR/pg"; [ -z "${BENCH_KEEP_LOGS:-}" ] || { mkdir -p "$BENCH_KEEP_LOGS"; cp "$DIR"/api*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null; }; rm -rf "$DIR"; }
+. scripts/lib/bench-damon.sh
+cleanup() { for p in $API_PID $API2_PID; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; damon_restore; pg_stop "$DIR/pg"; [ -z "${BENCH_KEEP_LOGS:-}" ] || { mkdir -p "$BENCH_KEEP_LOGS"; cp "$DIR"/api*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null; }; rm -rf "$DIR"; }
 trap cleanup EXIT
+damon_pause_if_asked
 . scripts/lib/bench-profile.sh
 # shellcheck disable=SC2046
 # Two API processes hold up to 100 connections each.
@@ -50,7 +54,7 @@ pg_start "$DIR/pg" "$PORT" max_connections=300 $(profile_pg_options) ${BENCH_PG_
 bench_one_instance
 bench_onboard
 export TOKEN
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(damon_describe)"
 echo "== pgbench: single-row INSERT, 32 clients, ${SECS}s"
 PGBENCH="$(pgbench_insert_rate "$SECS")"
 echo "pgbench_inserts_per_s=$PGBENCH"
