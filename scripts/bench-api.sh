@@ -75,11 +75,23 @@ measured() {
   slow_end "$name"
 }
 
+# After a warm-up, a checkpoint (BENCH_WARM_CHECKPOINT=0 skips it): a fresh cluster has no old WAL segments to recycle, so
+# under load a commit opened a new 16 MB segment about every second (POST at 3,000/s writes ~16 MB of WAL a second) and
+# zero-filled and flushed it while every other commit waited on it (IO:WALInitWrite, then WALInitSync: 60-130 ms, all 32
+# requests at once, session 21). A cluster that has been running recycles the segments its checkpoints free instead; the
+# checkpoint at the end of the warm-up does that for the measured runs.
+warm_checkpoint() {
+  [ "${BENCH_WARM_CHECKPOINT:-1}" = 1 ] || { echo "== no checkpoint after the warm-up (BENCH_WARM_CHECKPOINT=0)"; return 0; }
+  as_pg "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d bench -At -c CHECKPOINT >/dev/null
+  echo "== checkpoint after the warm-up: $(ls "$DIR/pg/pg_wal" | grep -c '^[0-9A-F]\{24\}$') WAL segments in pg_wal, for the measured runs to reuse"
+}
+
 if [ "$MODE" = mixed ]; then
   . scripts/lib/bench-mixed.sh
   mixed_onboard
   echo "== warm-up ($WARMUP s)"
   SECS="$WARMUP" mixed_run warm-up 32 "$API_PID" -- "$URL" >/dev/null
+  warm_checkpoint
   for c in 32 128; do
     [[ " ${BENCH_MIXED:-1x32 1x128 2x32 2x128} " == *" 1x$c "* ]] || continue
     echo "== mixed: one API process, $c connections, ${SECS}s"
@@ -91,6 +103,7 @@ if [ "$MODE" = mixed ]; then
     # Both at once: warming the second alone left the first idle while the log ran more than its view's MaxGap ahead, so
     # the first requests on it waited 0.4-0.7 s for its callers' streams to be read again (logged slow, auth.session).
     SECS="$WARMUP" mixed_run warm-up 32 "$API_PID" "$API2_PID" -- "$URL" "$URL2" >/dev/null
+    warm_checkpoint
     for c in 32 128; do
       [[ " ${BENCH_MIXED:-1x32 1x128 2x32 2x128} " == *" 2x$c "* ]] || continue
       echo "== mixed: two API processes, $c connections in all, ${SECS}s"
@@ -108,6 +121,7 @@ if [ "$MODE" = split ]; then
   mixed_onboard
   echo "== warm-up ($WARMUP s)"
   SECS="$WARMUP" mixed_run warm-up "$CONNS" "$API_PID" -- "$URL" >/dev/null
+  warm_checkpoint
   for mix in commands:1:both asset:0.3:asset trace:0.3:trace; do
     IFS=: read -r kind share reads <<<"$mix"
     [[ " ${BENCH_SPLIT:-commands asset trace} " == *" $kind "* ]] || continue
@@ -123,6 +137,7 @@ fi
 
 echo "== warm-up ($WARMUP s)"
 wrk -t2 -c"$CONNS" -d"${WARMUP}s" -s scripts/bench/wrk/post-assets.lua "$URL" | grep RESULT
+warm_checkpoint
 echo "== POST /api/v1/assets: $CONNS connections, ${SECS}s"
 post="$(measured post_assets -t2 -c"$CONNS" -d"${SECS}s" -s scripts/bench/wrk/post-assets.lua "$URL")"
 echo "$post"
