@@ -23,6 +23,8 @@
 # requests, each with its stages). BENCH_PG_OPTIONS adds postgres -c settings (name=value ...) to the cluster, to try one.
 # The first line says whether the kernel's DAMON monitor (kdamond) was sampling; BENCH_DAMON=off pauses it for the run and
 # puts it back at the end (scripts/lib/bench-damon.sh: on this machine it stalls the load for ~0.1 s every 0.6 s).
+# Each warm-up ends with a CHECKPOINT, so the measured runs reuse WAL segments as a running cluster does
+# (BENCH_WARM_CHECKPOINT=0 skips it; see warm_checkpoint below).
 # ASSETLEDGER_API_DLL runs
 # another build (scripts/lib/bench-writers.sh). BENCH_WARMUP=SECONDS (default 120) sets the warm-up before the measured runs:
 # under load the runtime's tiered JIT takes tens of seconds to replace its first, unoptimised code on 2 cores, so the
