@@ -1,7 +1,8 @@
 # The kernel's DAMON monitor, which some hosts of this kind run (a kdamond thread; /sys/kernel/mm/damon/admin). Seen on
 # this machine in session 21: a kdamond on physical memory with a "pageout" scheme, sampling every 500 ms. Each sample
 # checks and clears the accessed bit of a page in each of up to 8,192 regions, through every process that maps it, and
-# here (a paravirtualised VM) that took a core for about 0.1 s every 0.6 s. Under load that is a stall every 0.6 s:
+# here (a paravirtualised VM) it ran for about 0.1 s every 0.6 s and the load stalled meanwhile, though its own CPU was
+# only ~3 % of the machine (perf; the stall is larger than that CPU). Under load that is a stall every 0.6 s:
 # at 128 connections the mixed load's requests over 100 ms came in bursts 0.6 s apart, all of them waiting in the
 # admission line while kdamond ran (perf, 50 ms buckets), and p99 was 149-178 ms with it on against 89-91 ms off
 # (scripts/bench/results/bench-s21.txt).
